@@ -1,0 +1,27 @@
+"""The audit trail's filter form (a GET form: it changes nothing)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Optional
+
+ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    record_type = SelectField(_l("Record type"), validators=[Optional()])
+    record_id = StringField(_l("Record id"), validators=[Optional()])
+    action = SelectField(_l("Action"), validators=[Optional()])
+    actor = StringField(_l("Who"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def __init__(self, record_types: list[str], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record_type.choices = [("", _l("All"))] + [(value, value) for value in record_types]
+        self.action.choices = [("", _l("All"))] + list(ACTION_LABELS.items())

@@ -1,0 +1,5 @@
+"""Users and sign-in."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)

@@ -1,0 +1,84 @@
+"""Forms for signing in, passwords, the profile and inviting users."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from consortium.auth.passwords import password_problem
+from consortium.auth.services import find_user_by_email
+from consortium.forms import Form
+from consortium.i18n import LANGUAGE_LABELS
+
+
+def language_choices(with_default: bool = True) -> list[tuple[str, str]]:
+    choices = [(code, LANGUAGE_LABELS[code]) for code in current_app.config["LANGUAGES"]]
+    if with_default:
+        choices.insert(0, ("", _l("The association's default")))
+    return choices
+
+
+class SignInForm(Form):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    next = HiddenField()
+
+
+class NewPasswordMixin:
+    email_for_check: str | None = None
+
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", self.email_for_check)
+        if problem:
+            raise ValidationError(problem)
+
+
+class SetPasswordForm(NewPasswordMixin, Form):
+    password = PasswordField(_l("New password"), validators=[DataRequired()])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))],
+    )
+
+
+class ChangePasswordForm(NewPasswordMixin, Form):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"), validators=[DataRequired()])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))],
+    )
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ProfileForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    language = SelectField(_l("Language"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+
+
+class InviteForm(Form):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    language = SelectField(_l("Language of the invitation and the pages"), validators=[Optional()])
+    is_secretariat = BooleanField(_l("Member of the secretariat (manages everything)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+
+    def validate_email(self, field):
+        if find_user_by_email(field.data or ""):
+            raise ValidationError(_l("A user with this email address already exists."))
+
+
+class ConfirmForm(Form):
+    """An empty form: a button that changes something, protected by its CSRF token."""

@@ -1,0 +1,187 @@
+"""Accounts: creating, inviting, signing in, passwords, emailed links, deactivation."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from consortium.auth.models import User, UserToken
+from consortium.auth.passwords import hash_password
+from consortium.db import utcnow
+from consortium.extensions import db
+from consortium.mail.services import send_mail
+from consortium.settings.services import get_settings
+
+INVITE = "invite"
+RESET = "reset"
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; the message is translated."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def create_user(
+    email: str,
+    name: str = "",
+    *,
+    password: str | None = None,
+    language: str | None = None,
+    is_secretariat: bool = False,
+) -> User:
+    """Create an account; without a password it waits for its invitation to be accepted."""
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        language=language or None,
+        is_secretariat=is_secretariat,
+        password_hash=hash_password(password) if password else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def user_language(user: User) -> str:
+    return user.language or get_settings().default_language
+
+
+def _new_token(user: User, purpose: str, lifetime: timedelta) -> str:
+    """Make a single-use token, store its hash, and return the token itself."""
+    now = utcnow()
+    # A new link replaces the older unused ones of the same kind.
+    db.session.execute(
+        update(UserToken)
+        .where(UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UserToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_hash(token),
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _link(endpoint: str, token: str) -> str:
+    # Built from the configured base URL, never from the request's Host header, and the same
+    # whether a web request or a command sends the mail.
+    path = current_app.url_map.bind("localhost").build(endpoint, {"token": token})
+    return current_app.config["BASE_URL"] + path
+
+
+def invite_user(user: User, invited_by: User | None) -> None:
+    """Email the user a link to set their password and so accept the invitation."""
+    days = current_app.config["INVITE_TOKEN_DAYS"]
+    token = _new_token(user, INVITE, timedelta(days=days))
+    settings = get_settings()
+    send_mail(
+        user.email,
+        "mail/invite_subject.txt",
+        "mail/invite.txt",
+        user_language(user),
+        user=user,
+        invited_by=invited_by,
+        link=_link("auth.set_password", token),
+        days=days,
+        association=settings.name,
+    )
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link when the address has an active account; otherwise do nothing."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    hours = current_app.config["RESET_TOKEN_HOURS"]
+    token = _new_token(user, RESET, timedelta(hours=hours))
+    send_mail(
+        user.email,
+        "mail/reset_subject.txt",
+        "mail/reset.txt",
+        user_language(user),
+        user=user,
+        link=_link("auth.reset_password", token),
+        hours=hours,
+        association=get_settings().name,
+    )
+
+
+def find_valid_token(token: str, purpose: str) -> UserToken | None:
+    """The unused, unexpired token of that purpose, or None."""
+    found = db.session.scalar(
+        select(UserToken).where(UserToken.token_hash == _hash(token), UserToken.purpose == purpose)
+    )
+    if found is None or found.used_at is not None or found.expires_at <= utcnow():
+        return None
+    if not found.user.active:
+        return None
+    return found
+
+
+def use_token(token: UserToken, new_password: str) -> User:
+    """Set the password from an emailed link; the link cannot be used again.
+
+    The update is conditional on the token still being unused, so two requests racing with
+    the same link cannot both succeed.
+    """
+    claimed = db.session.execute(
+        update(UserToken)
+        .where(UserToken.id == token.id, UserToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise AccountError("used")
+    db.session.refresh(token)
+    user = token.user
+    set_password(user, new_password)
+    return user
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Change the password and end the user's other sessions."""
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    db.session.flush()
+
+
+def record_sign_in(user: User) -> None:
+    user.last_login_at = utcnow()
+    db.session.flush()
+
+
+def update_profile(user: User, name: str, language: str | None) -> None:
+    user.name = name.strip()
+    user.language = language or None
+    db.session.flush()
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate (ending every session at once) or reactivate an account."""
+    if user.active == active:
+        return
+    user.active = active
+    user.session_version += 1
+    db.session.flush()

@@ -1,0 +1,270 @@
+"""Sign-in, sign-out, passwords, emailed links, the profile and the user administration."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from consortium import permissions
+from consortium.audit.context import Actor
+from consortium.audit.queries import entries_for
+from consortium.auth import bp, services, throttle
+from consortium.auth.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    InviteForm,
+    ProfileForm,
+    SetPasswordForm,
+    SignInForm,
+)
+from consortium.auth.models import User
+from consortium.auth.passwords import verify_password
+from consortium.extensions import db
+from consortium.forms import form_view
+from consortium.security import client_address, is_safe_next
+
+
+def _start_session(user: User) -> None:
+    """Sign the user in with a fresh session (keeping only the chosen language)."""
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+    login_user(user)
+    session.permanent = True
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@form_view
+def login():
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        email = services.normalise_email(form.email.data)
+        address = client_address()
+        refusal = throttle.check(email, address)
+        if refusal is not None:
+            form.form_errors.append(
+                _(
+                    "Too many failed sign-in attempts. Please wait %(seconds)d seconds and try again.",
+                    seconds=refusal.retry_after_seconds,
+                )
+            )
+            status = 429
+        else:
+            user = services.find_user_by_email(email)
+            correct = verify_password(user.password_hash if user else None, form.password.data)
+            throttle.record(email, address, succeeded=correct)
+            if correct and not user.active:
+                form.form_errors.append(_("This account has been deactivated. Please contact the secretariat."))
+            elif correct:
+                _start_session(user)
+                services.record_sign_in(user)
+                target = form.next.data
+                return redirect(target if is_safe_next(target) else url_for("main.home"))
+            else:
+                form.form_errors.append(_("The email address or the password is not correct."))
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+def logout():
+    """Sign out (a POST, so another site cannot sign a user out)."""
+    logout_user()
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@form_view
+def forgot_password():
+    """Ask for a password reset link; the reply never tells whether the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(
+            _(
+                "If %(email)s belongs to an account, we have sent it a link to choose a new password. The link works once, for one hour.",
+                email=form.email.data.strip(),
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+def _token_page(token: str, purpose: str, template: str, done_message: str):
+    found = services.find_valid_token(token, purpose)
+    if found is None:
+        return render_template("auth/link_invalid.html", purpose=purpose), 410
+    form = SetPasswordForm()
+    form.email_for_check = found.user.email
+    if form.validate_on_submit():
+        g.audit_actor = Actor(found.user.id, f"{found.user.display_name} <{found.user.email}> (emailed link)")
+        try:
+            services.use_token(found, form.password.data)
+        except services.AccountError:
+            return render_template("auth/link_invalid.html", purpose=purpose), 410
+        if current_user.is_authenticated:
+            logout_user()
+        flash(done_message, "success")
+        return redirect(url_for("auth.login"))
+    return render_template(template, form=form, user=found.user)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@form_view
+def reset_password(token: str):
+    """Choose a new password from an emailed reset link."""
+    return _token_page(
+        token,
+        services.RESET,
+        "auth/reset_password.html",
+        _("Your password has been changed. Please sign in with the new password."),
+    )
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@form_view
+def set_password(token: str):
+    """Accept an invitation by choosing a password."""
+    return _token_page(
+        token,
+        services.INVITE,
+        "auth/set_password.html",
+        _("Your password is set and your account is ready. Please sign in."),
+    )
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+@form_view
+def profile():
+    """Change one's own name and language."""
+    permissions.require("profile.edit", current_user)
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.language.data = current_user.language or ""
+    if form.validate_on_submit():
+        services.update_profile(current_user, form.name.data, form.language.data)
+        session.pop("language", None)
+        flash(_("Your profile has been saved."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+@form_view
+def change_password():
+    """Change one's own password; every other session of the user ends."""
+    permissions.require("profile.edit", current_user)
+    form = ChangePasswordForm()
+    form.email_for_check = current_user.email
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("This is not your current password."))
+        else:
+            services.set_password(current_user, form.password.data)
+            # Keep this browser signed in with the new session version.
+            _start_session(current_user)
+            flash(_("Your password has been changed. You have been signed out everywhere else."), "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/users")
+@login_required
+def users():
+    """The list of users, with when each last signed in."""
+    permissions.require("users.manage")
+    everyone = db.session.scalars(select(User).order_by(User.active.desc(), User.name, User.email)).all()
+    return render_template("auth/users.html", users=everyone)
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@login_required
+@form_view
+def invite():
+    """Invite a user by email; they choose their own password."""
+    permissions.require("users.manage")
+    form = InviteForm()
+    if form.validate_on_submit():
+        user = services.create_user(
+            form.email.data,
+            form.name.data,
+            language=form.language.data or None,
+            is_secretariat=form.is_secretariat.data,
+        )
+        services.invite_user(user, current_user)
+        flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
+        return redirect(url_for("auth.user_detail", user_id=user.id))
+    return render_template("auth/invite.html", form=form)
+
+
+def _load_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>")
+@login_required
+def user_detail(user_id: int):
+    """One user's account and its history."""
+    user = _load_user(user_id)
+    permissions.require("users.view", user)
+    history = entries_for("user", str(user.id)) if permissions.can(current_user, "audit.read") else []
+    return render_template("auth/user_detail.html", user=user, history=history, form=ConfirmForm())
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@login_required
+def deactivate(user_id: int):
+    """Deactivate an account; its sessions end at once."""
+    user = _load_user(user_id)
+    permissions.require("users.manage", user)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+    else:
+        services.set_active(user, False)
+        flash(_("%(name)s has been deactivated and signed out.", name=user.display_name), "success")
+    return redirect(url_for("auth.user_detail", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@login_required
+def reactivate(user_id: int):
+    """Reactivate an account."""
+    user = _load_user(user_id)
+    permissions.require("users.manage", user)
+    services.set_active(user, True)
+    flash(_("%(name)s can sign in again.", name=user.display_name), "success")
+    return redirect(url_for("auth.user_detail", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/resend-invitation", methods=["POST"])
+@login_required
+def resend_invitation(user_id: int):
+    """Send a new invitation link; the earlier one stops working."""
+    user = _load_user(user_id)
+    permissions.require("users.manage", user)
+    if user.has_password:
+        flash(_("%(name)s has already accepted the invitation.", name=user.display_name), "info")
+    elif not user.active:
+        flash(_("Reactivate the account before inviting again."), "error")
+    else:
+        services.invite_user(user, current_user)
+        flash(_("A new invitation has been sent to %(email)s.", email=user.email), "success")
+    return redirect(url_for("auth.user_detail", user_id=user.id))

@@ -1,0 +1,124 @@
+"""Settings from the environment.
+
+Every setting can be given as an environment variable of the same name. Outside development
+and testing the app refuses to start without a secret key, a mail server and a base URL.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the app."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def _list(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def from_environment(instance_path: str) -> dict:
+    """Read the settings from environment variables."""
+    env = os.environ.get("CONSORTIUM_ENV", "production").strip().lower()
+    config: dict = {
+        "CONSORTIUM_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or "sqlite:///" + str(Path(instance_path) / "consortium.sqlite"),
+        "BASE_URL": os.environ.get("BASE_URL", ""),
+        "TRUSTED_HOSTS": _list(os.environ.get("TRUSTED_HOSTS")) or None,
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _bool(os.environ.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _bool(os.environ.get("MAIL_USE_SSL")),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "consortium@localhost"),
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 60),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
+        "DEFAULT_LANGUAGE": os.environ.get("DEFAULT_LANGUAGE", "en"),
+    }
+    return config
+
+
+DEFAULTS: dict = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "consortium_session",
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "PASSWORD_MIN_LENGTH": 12,
+    # Sign-in throttling: after this many failures in a row an account waits, doubling each time.
+    "LOGIN_ACCOUNT_FREE_FAILURES": 5,
+    "LOGIN_ACCOUNT_BASE_DELAY_SECONDS": 2,
+    "LOGIN_ACCOUNT_MAX_DELAY_SECONDS": 15 * 60,
+    # A client address with this many failures within the window is refused for the window.
+    "LOGIN_CLIENT_MAX_FAILURES": 20,
+    "LOGIN_CLIENT_WINDOW_SECONDS": 15 * 60,
+    "RESET_TOKEN_HOURS": 1,
+    "INVITE_TOKEN_DAYS": 7,
+    "LANGUAGES": ["en", "da", "de", "cs"],
+}
+
+
+def finish(config: dict, instance_path: str) -> dict:
+    """Derive the remaining settings and refuse a configuration that cannot run."""
+    env = config.get("CONSORTIUM_ENV", "production")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"CONSORTIUM_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    relaxed = env in ("development", "testing")
+    if not config.get("SECRET_KEY"):
+        if env == "development":
+            config["SECRET_KEY"] = _development_secret(instance_path)
+        elif env == "testing":
+            config["SECRET_KEY"] = secrets.token_hex(32)
+        else:
+            raise ConfigError("SECRET_KEY must be set outside development")
+    if not config.get("MAIL_SERVER") and not relaxed:
+        raise ConfigError("MAIL_SERVER must be set outside development")
+    if not config.get("BASE_URL"):
+        if not relaxed:
+            raise ConfigError("BASE_URL must be set outside development (e.g. https://consortium.example.org)")
+        config["BASE_URL"] = "http://127.0.0.1:5000"
+    config["BASE_URL"] = config["BASE_URL"].rstrip("/")
+    # Without a mail server (development and tests only) mail is kept in the in-app outbox.
+    config["MAIL_OUTBOX"] = not config.get("MAIL_SERVER")
+    config.setdefault("SESSION_COOKIE_SECURE", not relaxed)
+    if config.get("DEFAULT_LANGUAGE") not in config["LANGUAGES"]:
+        raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(config['LANGUAGES'])}")
+    return config
+
+
+def _development_secret(instance_path: str) -> str:
+    """A secret key kept in the instance folder, so development sessions survive a restart."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

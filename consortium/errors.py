@@ -1,0 +1,72 @@
+"""Translated error pages; never a stack trace."""
+
+from __future__ import annotations
+
+from flask import current_app, g, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from consortium.extensions import db
+
+
+def _titles() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
+        403: (_("Not allowed"), _("You do not have access to this page. Ask the secretariat if you think you should.")),
+        404: (_("Page not found"), _("There is no page at this address. Check the address or start again from the home page.")),
+        405: (_("Not allowed"), _("This page cannot be used that way.")),
+        413: (_("File too large"), _("What you sent is larger than the limit of %(size)s. Please send something smaller.", size=_size())),
+        429: (_("Too many attempts"), _("Please wait a moment and try again.")),
+        500: (_("Something went wrong"), _("An unexpected error occurred. It has been logged; please try again later.")),
+    }
+
+
+def _size() -> str:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
+
+
+def render_error(code: int, message: str | None = None):
+    db.session.rollback()
+    g._rolled_back = True
+    titles = _titles()
+    title, text = titles.get(code, titles[500])
+    return render_template("errors/error.html", code=code, title=title, text=message or text), code
+
+
+def init_app(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        # A form view is shown again with what the user typed and the reason; any other
+        # state-changing request is refused with an explanation.
+        view = current_app.view_functions.get(request.endpoint)
+        if view is not None and getattr(view, "reshow_on_csrf_error", False):
+            g.csrf_failed = True
+            response = current_app.make_response(view(**(request.view_args or {})))
+            response.status_code = 400
+            return response
+        return render_error(
+            400,
+            _("This form had expired or did not come from this site, so nothing was changed. Please go back, reload the page and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        if error.response is not None:
+            return error.response
+        return render_error(error.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error):
+        current_app.logger.exception("Internal error on %s %s", request.method, request.path)
+        return render_error(500)

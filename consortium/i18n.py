@@ -1,0 +1,79 @@
+"""Languages: choosing the locale and formatting numbers, dates and money for it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+# Each language named in itself, as a language switcher shows it.
+LANGUAGE_NAMES = {"en": "English", "da": "Dansk", "de": "Deutsch", "cs": "Čeština"}
+
+LANGUAGE_LABELS = {"en": _l("English"), "da": _l("Danish"), "de": _l("German"), "cs": _l("Czech")}
+
+
+def select_locale() -> str:
+    """The user's setting, then the switcher's choice, then the browser, then the association's."""
+    languages = current_app.config["LANGUAGES"]
+    if has_request_context():
+        if current_user and current_user.is_authenticated and current_user.language in languages:
+            return current_user.language
+        chosen = session.get("language")
+        if chosen in languages:
+            return chosen
+        best = request.accept_languages.best_match(languages)
+        if best:
+            return best
+    return association_default_language()
+
+
+def association_default_language() -> str:
+    from consortium.settings.services import get_settings
+
+    try:
+        language = get_settings().default_language
+    except Exception:  # noqa: BLE001 - before the first migration there is no settings table
+        language = None
+    return language if language in current_app.config["LANGUAGES"] else current_app.config["DEFAULT_LANGUAGE"]
+
+
+def select_timezone() -> str:
+    from consortium.settings.services import get_settings
+
+    try:
+        return get_settings().timezone
+    except Exception:  # noqa: BLE001
+        return "UTC"
+
+
+def money(amount: Decimal | int | str, currency: str) -> str:
+    """An amount in its currency, formatted for the reader's locale."""
+    return format_currency(Decimal(amount), currency)
+
+
+def number(value) -> str:
+    return format_decimal(value)
+
+
+def when(value: datetime | None, fmt: str = "medium") -> str:
+    return "" if value is None else format_datetime(value, fmt)
+
+
+def day(value: date | None, fmt: str = "medium") -> str:
+    return "" if value is None else format_date(value, fmt)
+
+
+def current_language() -> str:
+    return str(get_locale() or "en")
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(money=money, number=number, when=when, day=day)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(
+        current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES
+    )

@@ -1,0 +1,95 @@
+"""The one place that answers "may this user do this to this object?".
+
+Every view and template asks ``can(user, action, obj)``; none decides on its own. Rights come
+from sources, each a section below: being the secretariat, being the user in question, and (as
+the register grows) being an organisation's contact, a supplier's contact or a group member.
+A new source of rights is added here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+
+from consortium.extensions import login_manager
+
+Predicate = Callable[[Any, Any], bool]
+
+# The actions the app knows. A view names one; a test lists which role may do each.
+ACTIONS = {
+    "home.dashboard": "see the signed-in start page",
+    "profile.edit": "change one's own name, language and password",
+    "users.manage": "invite, deactivate and reactivate users",
+    "users.view": "see a user's account",
+    "settings.edit": "change the association's settings",
+    "audit.read": "read the audit trail",
+    "outbox.read": "read the development outbox",
+}
+
+_rules: dict[str, list[Predicate]] = {action: [] for action in ACTIONS}
+
+
+def rule(*actions: str) -> Callable[[Predicate], Predicate]:
+    """Register a predicate that grants the actions when it returns True."""
+
+    def register(predicate: Predicate) -> Predicate:
+        for action in actions:
+            if action not in _rules:
+                raise KeyError(f"unknown action {action!r}; declare it in ACTIONS")
+            _rules[action].append(predicate)
+        return predicate
+
+    return register
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    """Whether the user may do the action, to the object when one is given."""
+    if action not in _rules:
+        raise KeyError(f"unknown action {action!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_secretariat:
+        return True
+    return any(predicate(user, obj) for predicate in _rules[action])
+
+
+def require(action: str, obj: Any = None) -> None:
+    """Stop the request unless the current user may act: sign in first, or 403."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not can(current_user, action, obj):
+        abort(403)
+
+
+def permission_required(action: str):
+    """Decorate a view that acts on no particular object."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            require(action)
+            return view(*args, **kwargs)
+
+        wrapped.required_action = action
+        return wrapped
+
+    return decorate
+
+
+# Source: the secretariat manages everything (handled in can()).
+
+
+# Source: every signed-in user.
+@rule("home.dashboard", "profile.edit")
+def _any_signed_in_user(user, obj) -> bool:
+    return True
+
+
+# Source: the user the record is about.
+@rule("users.view")
+def _own_account(user, obj) -> bool:
+    return obj is not None and getattr(obj, "id", None) == user.id
