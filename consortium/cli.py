@@ -42,10 +42,15 @@ def create_user(email: str, name: str, secretariat: bool, language: str | None, 
 
 
 @demo_cli.command("load")
-def load_demo() -> None:
+@click.option("--if-empty", is_flag=True, help="Keep a database that holds data, without an error.")
+def load_demo(if_empty: bool) -> None:
     """Fill an empty database with the demo association and print the logins."""
     from consortium import demo
 
+    if if_empty and not demo.database_is_empty():
+        click.echo("The database already holds data; it is kept as it is.")
+        print_logins(demo.DEMO_LOGINS)
+        return
     try:
         logins = demo.load()
     except demo.DemoError as exc:
@@ -80,6 +85,7 @@ def _pybabel(*args: str) -> None:
 @translate_cli.command("extract")
 def extract() -> None:
     """Extract the messages into translations/messages.pot."""
+    (_project_root() / "translations").mkdir(exist_ok=True)
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
              "-o", "translations/messages.pot", "consortium")
 

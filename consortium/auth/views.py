@@ -177,7 +177,7 @@ def change_password():
         else:
             services.set_password(current_user, form.password.data)
             # Keep this browser signed in with the new session version.
-            _start_session(current_user)
+            _start_session(current_user._get_current_object())
             flash(_("Your password has been changed. You have been signed out everywhere else."), "success")
             return redirect(url_for("auth.profile"))
     return render_template("auth/change_password.html", form=form)

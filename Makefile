@@ -1,0 +1,77 @@
+# consortium: `make run` serves the demo, `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := consortium
+
+# Debian packages: WeasyPrint's Pango and HarfBuzz subsetting, poppler for reading PDFs back.
+APP_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core
+TEST_PACKAGES := chromium postgresql-15
+
+.PHONY: run test lint translations-check test-sqlite test-postgres test-browser system-packages \
+	test-packages translations migrate clean
+
+define apt_install
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+system-packages:
+	$(call apt_install,$(APP_PACKAGES))
+
+test-packages: system-packages
+	$(call apt_install,$(TEST_PACKAGES))
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+translations: $(STAMP)
+	@$(BIN)/flask translate compile >/dev/null
+
+run: system-packages $(STAMP) translations
+	@CONSORTIUM_ENV=development $(BIN)/flask db upgrade
+	@CONSORTIUM_ENV=development $(BIN)/flask demo load --if-empty
+	@echo "Serving http://127.0.0.1:5000 (development mode; stop with Ctrl-C)"
+	@CONSORTIUM_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+translations-check: $(STAMP)
+	CONSORTIUM_ENV=testing $(BIN)/flask translate check
+
+test-sqlite: $(STAMP) translations
+	env -u DATABASE_URL $(BIN)/pytest -q -m "not browser" --database-label sqlite
+
+test-postgres: $(STAMP) translations
+	scripts/with-postgres.sh $(BIN)/pytest -q -m "not browser" --database-label postgresql
+
+test-browser: $(STAMP) translations
+	env -u DATABASE_URL $(BIN)/pytest -q -m browser --database-label browser
+
+test: test-packages $(STAMP) translations
+	@rm -rf .test-results; mkdir -p .test-results
+	@start=$$(date +%s); status=0; \
+	for step in lint translations-check test-sqlite test-postgres test-browser; do \
+		echo "== $$step"; \
+		$(MAKE) --no-print-directory $$step || { status=1; echo "!! $$step failed"; }; \
+	done; \
+	echo "== summary"; cat .test-results/*.txt 2>/dev/null; \
+	echo "make test took $$(( $$(date +%s) - start )) seconds"; \
+	if [ $$status -ne 0 ]; then echo "make test FAILED"; else echo "make test passed"; fi; \
+	exit $$status
+
+clean:
+	rm -rf $(VENV) .test-results build *.egg-info

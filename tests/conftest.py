@@ -1,0 +1,192 @@
+"""Fixtures: an app on a migrated database, a transaction per test, and a committing variant.
+
+The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL names a server
+(`make test` starts a throw-away one).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from consortium import create_app
+from consortium.auth import services as auth_services
+from consortium.extensions import db
+
+PASSWORD = "correct horse battery staple"
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--database-label", default=None, help="Name the run in the summary line.")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    label = config.getoption("--database-label")
+    if not label:
+        return
+    stats = terminalreporter.stats
+    passed = len(stats.get("passed", []))
+    failed = len(stats.get("failed", [])) + len(stats.get("error", []))
+    line = f"{label}: {passed + failed} tests ran, {passed} passed, {failed} failed"
+    terminalreporter.write_line(line)
+    results = Path(config.rootpath) / ".test-results"
+    results.mkdir(exist_ok=True)
+    (results / f"{label}.txt").write_text(line + "\n")
+
+
+def server_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+def new_database(tmp_path_factory, name: str) -> str:
+    """A new, empty database: a file for SQLite, a database on the server for PostgreSQL."""
+    server = server_url()
+    if server is None:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / f"{name}.sqlite")
+    database = f"{name}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    return re.sub(r"/[^/]*$", f"/{database}", server)
+
+
+class FreshContextClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Tests hold an app context open; without this, requests would share its ``g`` (and so
+    Flask-Login's cached user) with each other.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def make_app(database_url: str, **overrides):
+    config = {
+        "CONSORTIUM_ENV": "testing",
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "MAIL_SERVER": "",
+        "BASE_URL": "https://consortium.example.org",
+        "WTF_CSRF_ENABLED": False,
+        # A cheap scrypt keeps the suite fast; production uses Werkzeug's default cost.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    app = create_app(config)
+    app.test_client_class = FreshContextClient
+    return app
+
+
+def migrate(app) -> None:
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return new_database(tmp_path_factory, "consortium_test")
+
+
+@pytest.fixture(scope="session")
+def _session_app(database_url):
+    app = make_app(database_url)
+    migrate(app)
+    return app
+
+
+@pytest.fixture
+def app(_session_app):
+    """The app, with every test inside a transaction that is rolled back afterwards."""
+    with _session_app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        )
+        try:
+            yield _session_app
+        finally:
+            db.session.remove()
+            transaction.rollback()
+            connection.close()
+            db.session = original
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The same app with CSRF protection switched on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def committed_app(tmp_path_factory):
+    """An app on its own freshly migrated database, whose requests really commit."""
+    url = new_database(tmp_path_factory, "consortium_committed")
+    app = make_app(url)
+    migrate(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def make_user(email="user@example.org", *, password=PASSWORD, secretariat=False, name="", language=None):
+    """A user with a password, flushed in the current transaction."""
+    user = auth_services.create_user(
+        email, name or email.split("@")[0].title(), password=password, is_secretariat=secretariat, language=language
+    )
+    db.session.flush()
+    return user
+
+
+@pytest.fixture
+def user(app):
+    return make_user("user@example.org", name="Ulla User")
+
+
+@pytest.fixture
+def secretariat(app):
+    return make_user("secretariat@example.org", secretariat=True, name="Sam Secretariat")
+
+
+def login(client, email, password=PASSWORD, **extra):
+    return client.post("/sign-in", data={"email": email, "password": password, **extra})
+
+
+@pytest.fixture
+def user_client(client, user):
+    assert login(client, user.email).status_code == 302
+    return client
+
+
+@pytest.fixture
+def secretariat_client(client, secretariat):
+    assert login(client, secretariat.email).status_code == 302
+    return client
