@@ -105,7 +105,9 @@ def database_url(tmp_path_factory):
 def _session_app(database_url):
     app = make_app(database_url)
     migrate(app)
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -158,11 +160,12 @@ def committed_app(tmp_path_factory):
 
 
 def make_user(email="user@example.org", *, password=PASSWORD, secretariat=False, name="", language=None):
-    """A user with a password, flushed in the current transaction."""
+    """A user with a password, committed (inside the test's outer transaction)."""
     user = auth_services.create_user(
         email, name or email.split("@")[0].title(), password=password, is_secretariat=secretariat, language=language
     )
-    db.session.flush()
+    # Committing releases the test's savepoint, so a later request that rolls back keeps it.
+    db.session.commit()
     return user
 
 

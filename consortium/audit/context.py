@@ -36,7 +36,8 @@ def current_actor() -> Actor:
         os_user = "unknown"
     if click_context is not None:
         # The command path names the command, never its arguments, which may hold secrets.
-        return Actor(None, f"CLI {click_context.command_path} ({os_user})")
+        command = click_context.command_path.split(" ", 1)[-1]
+        return Actor(None, f"CLI flask {command} ({os_user})")
     return Actor(None, f"system ({os_user})")
 
 

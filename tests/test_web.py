@@ -1,0 +1,125 @@
+"""CSRF, security headers, size limits and error pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from consortium.auth.models import User
+from consortium.extensions import db
+from tests.conftest import PASSWORD, make_user
+
+
+def test_form_without_csrf_token_is_shown_again_with_what_was_typed(csrf_app, user):
+    client = csrf_app.test_client()
+    client.get("/sign-in")
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "This form had expired or did not come from this site" in page
+    assert f'value="{user.email}"' in page
+    assert client.get("/profile").status_code == 302  # not signed in
+
+
+def test_form_with_csrf_token_works(csrf_app, user):
+    client = csrf_app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_state_change_without_csrf_token_changes_nothing(csrf_app, secretariat):
+    other = make_user("other@example.org")
+    client = csrf_app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/sign-in", data={"email": secretariat.email, "password": PASSWORD, "csrf_token": token})
+    response = client.post(f"/users/{other.id}/deactivate")
+    assert response.status_code == 400
+    assert "nothing was changed" in response.get_data(as_text=True)
+    assert db.session.get(User, other.id).active
+    response = client.post("/sign-out")
+    assert response.status_code == 400
+    assert client.get("/profile").status_code == 200
+
+
+def test_invite_form_reshown_after_csrf_failure_keeps_the_values_and_sends_nothing(csrf_app, secretariat):
+    client = csrf_app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/sign-in", data={"email": secretariat.email, "password": PASSWORD, "csrf_token": token})
+    response = client.post("/users/invite", data={"email": "kept@example.org", "name": "Kept Name"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'value="Kept Name"' in page and 'value="kept@example.org"' in page
+    assert db.session.scalar(select(User).where(User.email == "kept@example.org")) is None
+
+
+@pytest.mark.parametrize("path", ["/", "/sign-in", "/no-such-page"])
+def test_security_headers(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_pages_have_no_inline_scripts_or_styles(secretariat_client):
+    for path in ["/", "/users", "/settings/", "/audit/", "/outbox/", "/profile"]:
+        page = secretariat_client.get(path).get_data(as_text=True)
+        assert "<script" not in page, path
+        assert "style=" not in page, path
+        assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page, path
+
+
+def test_session_cookie_flags(app, client, user):
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_request_too_large_gets_a_translated_page(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    try:
+        response = client.post(
+            "/sign-in", data={"email": "x" * 5000, "password": "y"}, headers={"Accept-Language": "da"}
+        )
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert '<html lang="da">' in page
+    assert "File too large" not in page
+
+
+@pytest.mark.parametrize("language", ["en", "da", "de", "cs"])
+def test_not_found_page_is_translated(client, language):
+    response = client.get("/no-such-page", headers={"Accept-Language": language})
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert f'<html lang="{language}">' in page
+    if language != "en":
+        assert "Page not found" not in page
+
+
+def test_forbidden_page(user_client):
+    response = user_client.get("/users", headers={"Accept-Language": "de"})
+    assert response.status_code == 403
+    assert "Not allowed" not in response.get_data(as_text=True)
+
+
+def test_server_error_shows_no_stack_trace(app, client, monkeypatch):
+    def broken():
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setitem(app.view_functions, "main.home", broken)
+    response = client.get("/")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong" in page
+    assert "secret internal detail" not in page and "Traceback" not in page
