@@ -40,15 +40,21 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from consortium import i18n
+    # Import every model so the metadata (and Alembic) knows every table.
+    from consortium import (
+        i18n,
+        models,  # noqa: F401
+    )
     from consortium.audit import services as audit_services
     from consortium.extensions import babel, csrf, db, login_manager, mail, migrate
 
-    # Import every model so the metadata (and Alembic) knows every table.
-    from consortium import models  # noqa: F401
-
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    migrate.init_app(
+        app,
+        db,
+        render_as_batch=True,
+        directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     mail.init_app(app)
@@ -59,16 +65,16 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Importing a domain's views attaches its routes to its blueprint.
-    from consortium.audit import views as _audit_views  # noqa: F401
-    from consortium.auth import views as _auth_views  # noqa: F401
-    from consortium.mail import views as _mail_views  # noqa: F401
-    from consortium.main import views as _main_views  # noqa: F401
-    from consortium.settings import views as _settings_views  # noqa: F401
     from consortium.audit import bp as audit_bp
+    from consortium.audit import views as _audit_views  # noqa: F401
     from consortium.auth import bp as auth_bp
+    from consortium.auth import views as _auth_views  # noqa: F401
     from consortium.mail import bp as mail_bp
+    from consortium.mail import views as _mail_views  # noqa: F401
     from consortium.main import bp as main_bp
+    from consortium.main import views as _main_views  # noqa: F401
     from consortium.settings import bp as settings_bp
+    from consortium.settings import views as _settings_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)

@@ -25,7 +25,9 @@ translate_cli = AppGroup("translate", help="Extract, update, compile and check t
 @click.option("--secretariat", is_flag=True, help="Make the user a member of the secretariat.")
 @click.option("--language", type=click.Choice(["en", "da", "de", "cs"]), default=None)
 @click.password_option(help="The password (asked for when not given).")
-def create_user(email: str, name: str, secretariat: bool, language: str | None, password: str) -> None:
+def create_user(
+    email: str, name: str, secretariat: bool, language: str | None, password: str
+) -> None:
     """Create a user with a password, such as the first user of a new installation."""
     from consortium.auth import services
     from consortium.auth.passwords import password_problem
@@ -35,7 +37,9 @@ def create_user(email: str, name: str, secretariat: bool, language: str | None, 
     problem = password_problem(password, email)
     if problem:
         raise click.ClickException(problem)
-    user = services.create_user(email, name, password=password, language=language, is_secretariat=secretariat)
+    user = services.create_user(
+        email, name, password=password, language=language, is_secretariat=secretariat
+    )
     db.session.commit()
     role = "secretariat" if secretariat else "user"
     click.echo(f"Created {role} {user.email} (id {user.id}).")
@@ -74,28 +78,40 @@ def print_logins(logins) -> None:
         click.echo(f"  {login.role:<16} {login.email} / {login.password}")
 
 
+# The keywords are Flask-Babel's lazy functions as the code imports them.
+EXTRACT = ("extract", "-F", "babel.cfg", "-k", "_l", "-k", "pgettext_l:1c,2", "--no-location", "--sort-output")
+
+
 def _project_root() -> Path:
     return Path(current_app.root_path).parent
 
 
-def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=_project_root())  # noqa: S603
+def _pybabel(*args: str, quiet: bool = False) -> None:
+    command = [sys.executable, "-m", "babel.messages.frontend", *args]
+    output = subprocess.DEVNULL if quiet else None
+    subprocess.run(command, check=True, cwd=_project_root(), stdout=output, stderr=output)  # noqa: S603
 
 
 @translate_cli.command("extract")
 def extract() -> None:
     """Extract the messages into translations/messages.pot."""
     (_project_root() / "translations").mkdir(exist_ok=True)
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "-o", "translations/messages.pot", "consortium")
+    _pybabel(*EXTRACT, "-o", "translations/messages.pot", "consortium")
 
 
 @translate_cli.command("update")
 def update() -> None:
     """Extract, then merge the new messages into every language's catalogue."""
     extract.callback()
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
-             "--ignore-obsolete")
+    _pybabel(
+        "update",
+        "-i",
+        "translations/messages.pot",
+        "-d",
+        "translations",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
 
 
 @translate_cli.command("init")
@@ -117,7 +133,7 @@ def check() -> None:
     root = _project_root()
     with tempfile.TemporaryDirectory() as folder:
         pot_path = Path(folder) / "messages.pot"
-        _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "-o", str(pot_path), "consortium")
+        _pybabel(*EXTRACT, "-o", str(pot_path), "consortium", quiet=True)
         with pot_path.open("rb") as handle:
             template = read_po(handle)
     problems: list[str] = []

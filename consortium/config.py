@@ -101,7 +101,9 @@ def finish(config: dict, instance_path: str) -> dict:
         raise ConfigError("MAIL_SERVER must be set outside development")
     if not config.get("BASE_URL"):
         if not relaxed:
-            raise ConfigError("BASE_URL must be set outside development (e.g. https://consortium.example.org)")
+            raise ConfigError(
+                "BASE_URL must be set outside development (e.g. https://consortium.example.org)"
+            )
         config["BASE_URL"] = "http://127.0.0.1:5000"
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
     # Without a mail server (development and tests only) mail is kept in the in-app outbox.

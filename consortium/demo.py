@@ -23,8 +23,16 @@ class DemoLogin:
 
 # Demo passwords are public by design: they only ever exist in a demo database.
 DEMO_LOGINS = (
-    DemoLogin("secretariat", "secretariat@demo.example.org", "demo-secretariat-2026", "Sofie Secretariat", None),
-    DemoLogin("signed-in user", "anna.jensen@demo.example.org", "demo-member-2026", "Anna Jensen", "da"),
+    DemoLogin(
+        "secretariat",
+        "secretariat@demo.example.org",
+        "demo-secretariat-2026",
+        "Sofie Secretariat",
+        None,
+    ),
+    DemoLogin(
+        "signed-in user", "anna.jensen@demo.example.org", "demo-member-2026", "Anna Jensen", "da"
+    ),
 )
 
 
@@ -58,6 +66,8 @@ def load() -> tuple[DemoLogin, ...]:
             is_secretariat=login.role == "secretariat",
         )
     # One invitation not yet accepted, so the users page shows every state.
-    invited = auth_services.create_user("lars.nielsen@demo.example.org", "Lars Nielsen", language="da")
+    invited = auth_services.create_user(
+        "lars.nielsen@demo.example.org", "Lars Nielsen", language="da"
+    )
     auth_services.invite_user(invited, None)
     return DEMO_LOGINS

@@ -12,13 +12,33 @@ from consortium.extensions import db
 
 def _titles() -> dict[int, tuple[str, str]]:
     return {
-        400: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
-        403: (_("Not allowed"), _("You do not have access to this page. Ask the secretariat if you think you should.")),
-        404: (_("Page not found"), _("There is no page at this address. Check the address or start again from the home page.")),
+        400: (
+            _("Bad request"),
+            _("The request could not be understood. Please go back and try again."),
+        ),
+        403: (
+            _("Not allowed"),
+            _("You do not have access to this page. Ask the secretariat if you think you should."),
+        ),
+        404: (
+            _("Page not found"),
+            _(
+                "There is no page at this address. Check the address or start again from the home page."
+            ),
+        ),
         405: (_("Not allowed"), _("This page cannot be used that way.")),
-        413: (_("File too large"), _("What you sent is larger than the limit of %(size)s. Please send something smaller.", size=_size())),
+        413: (
+            _("File too large"),
+            _(
+                "What you sent is larger than the limit of %(size)s. Please send something smaller.",
+                size=_size(),
+            ),
+        ),
         429: (_("Too many attempts"), _("Please wait a moment and try again.")),
-        500: (_("Something went wrong"), _("An unexpected error occurred. It has been logged; please try again later.")),
+        500: (
+            _("Something went wrong"),
+            _("An unexpected error occurred. It has been logged; please try again later."),
+        ),
     }
 
 
@@ -48,7 +68,9 @@ def init_app(app) -> None:
             return response
         return render_error(
             400,
-            _("This form had expired or did not come from this site, so nothing was changed. Please go back, reload the page and try again."),
+            _(
+                "This form had expired or did not come from this site, so nothing was changed. Please go back, reload the page and try again."
+            ),
         )
 
     @app.errorhandler(HTTPException)

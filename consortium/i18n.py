@@ -38,7 +38,11 @@ def association_default_language() -> str:
         language = get_settings().default_language
     except Exception:  # noqa: BLE001 - before the first migration there is no settings table
         language = None
-    return language if language in current_app.config["LANGUAGES"] else current_app.config["DEFAULT_LANGUAGE"]
+    return (
+        language
+        if language in current_app.config["LANGUAGES"]
+        else current_app.config["DEFAULT_LANGUAGE"]
+    )
 
 
 def select_timezone() -> str:
@@ -74,6 +78,4 @@ def current_language() -> str:
 def init_app(app) -> None:
     app.jinja_env.filters.update(money=money, number=number, when=when, day=day)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.globals.update(
-        current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES
-    )
+    app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES)

@@ -5,4 +5,11 @@ from consortium.auth.models import LoginAttempt, User, UserToken
 from consortium.mail.models import OutboxMessage
 from consortium.settings.models import AssociationSettings
 
-__all__ = ["AssociationSettings", "AuditEntry", "LoginAttempt", "OutboxMessage", "User", "UserToken"]
+__all__ = [
+    "AssociationSettings",
+    "AuditEntry",
+    "LoginAttempt",
+    "OutboxMessage",
+    "User",
+    "UserToken",
+]

@@ -62,7 +62,9 @@ def end_idle_session():
         if last_seen is not None and now - int(last_seen) > idle_limit:
             logout_user()
             session.pop("last_seen", None)
-            flash(_("You were signed out after a period of inactivity. Please sign in again."), "info")
+            flash(
+                _("You were signed out after a period of inactivity. Please sign in again."), "info"
+            )
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         session.permanent = True
         session["last_seen"] = now

@@ -118,7 +118,9 @@ def app(_session_app):
         transaction = connection.begin()
         original = db.session
         db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+            sessionmaker(
+                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+            )
         )
         try:
             yield _session_app
@@ -159,10 +161,16 @@ def committed_app(tmp_path_factory):
         db.engine.dispose()
 
 
-def make_user(email="user@example.org", *, password=PASSWORD, secretariat=False, name="", language=None):
+def make_user(
+    email="user@example.org", *, password=PASSWORD, secretariat=False, name="", language=None
+):
     """A user with a password, committed (inside the test's outer transaction)."""
     user = auth_services.create_user(
-        email, name or email.split("@")[0].title(), password=password, is_secretariat=secretariat, language=language
+        email,
+        name or email.split("@")[0].title(),
+        password=password,
+        is_secretariat=secretariat,
+        language=language,
     )
     # Committing releases the test's savepoint, so a later request that rolls back keeps it.
     db.session.commit()

@@ -20,7 +20,16 @@ LANGUAGES = ["en", "da", "de", "cs"]
 PAGES = {
     "anonymous": ["/", "/sign-in", "/forgot-password", "/reset-password/x", "/invitation/x"],
     "user": ["/", "/profile", "/profile/password"],
-    "secretariat": ["/", "/users", "/users/invite", "/users/{id}", "/settings/", "/audit/", "/audit/user/{id}", "/outbox/"],
+    "secretariat": [
+        "/",
+        "/users",
+        "/users/invite",
+        "/users/{id}",
+        "/settings/",
+        "/audit/",
+        "/audit/user/{id}",
+        "/outbox/",
+    ],
 }
 
 # A word of each page's English that a translated page must not show.
@@ -31,7 +40,9 @@ ENGLISH_WORDS = ["Sign in", "Home", "Language", "Skip to content"]
 @pytest.mark.parametrize("role", sorted(PAGES))
 def test_every_page_in_every_language(app, client, role, language):
     if role != "anonymous":
-        person = make_user(f"{role}@example.org", secretariat=role == "secretariat", language=language)
+        person = make_user(
+            f"{role}@example.org", secretariat=role == "secretariat", language=language
+        )
         login(client, person.email)
     for path in PAGES[role]:
         user_id = db.session.scalar(select(User.id))
@@ -49,13 +60,17 @@ def test_locale_order_user_setting_then_choice_then_browser_then_default(app, cl
     get_settings().default_language = "cs"
     db.session.commit()
     assert '<html lang="cs">' in client.get("/").get_data(as_text=True)
-    assert '<html lang="de">' in client.get("/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert '<html lang="de">' in client.get("/", headers={"Accept-Language": "de"}).get_data(
+        as_text=True
+    )
     client.post("/language", data={"language": "da", "next": "/sign-in"})
     page = client.get("/", headers={"Accept-Language": "de"}).get_data(as_text=True)
     assert '<html lang="da">' in page
     person = make_user("lang@example.org", language="de")
     login(client, person.email)
-    assert '<html lang="de">' in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="de">' in client.get("/", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
 
 
 def test_switcher_keeps_a_signed_in_users_choice_and_returns_to_the_page(user_client, user):

@@ -36,7 +36,9 @@ ROUTES = {
 
 def test_every_route_is_declared(app):
     registered = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert registered - set(ROUTES) == set(), "declare the new routes in ROUTES with who may use them"
+    assert registered - set(ROUTES) == set(), (
+        "declare the new routes in ROUTES with who may use them"
+    )
     assert set(ROUTES) - registered == set()
 
 
@@ -75,7 +77,9 @@ def test_access(app, client, objects, endpoint, role):
     if allowed:
         assert response.status_code in (200, 302, 410), (endpoint, role, response.status_code)
         if response.status_code == 302:
-            assert "/sign-in" not in response.headers["Location"] or endpoint == "auth.reset_password"
+            assert (
+                "/sign-in" not in response.headers["Location"] or endpoint == "auth.reset_password"
+            )
     elif role == "anonymous":
         assert response.status_code == 302, (endpoint, response.status_code)
         assert response.headers["Location"].startswith("/sign-in?next=")

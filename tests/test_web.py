@@ -26,8 +26,12 @@ def test_form_without_csrf_token_is_shown_again_with_what_was_typed(csrf_app, us
 def test_form_with_csrf_token_works(csrf_app, user):
     client = csrf_app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    token = re.search(
+        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page
+    ).group(1)
+    response = client.post(
+        "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
 
 
@@ -35,8 +39,12 @@ def test_state_change_without_csrf_token_changes_nothing(csrf_app, secretariat):
     other = make_user("other@example.org")
     client = csrf_app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/sign-in", data={"email": secretariat.email, "password": PASSWORD, "csrf_token": token})
+    token = re.search(
+        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page
+    ).group(1)
+    client.post(
+        "/sign-in", data={"email": secretariat.email, "password": PASSWORD, "csrf_token": token}
+    )
     response = client.post(f"/users/{other.id}/deactivate")
     assert response.status_code == 400
     assert "nothing was changed" in response.get_data(as_text=True)
@@ -46,11 +54,17 @@ def test_state_change_without_csrf_token_changes_nothing(csrf_app, secretariat):
     assert client.get("/profile").status_code == 200
 
 
-def test_invite_form_reshown_after_csrf_failure_keeps_the_values_and_sends_nothing(csrf_app, secretariat):
+def test_invite_form_reshown_after_csrf_failure_keeps_the_values_and_sends_nothing(
+    csrf_app, secretariat
+):
     client = csrf_app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/sign-in", data={"email": secretariat.email, "password": PASSWORD, "csrf_token": token})
+    token = re.search(
+        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page
+    ).group(1)
+    client.post(
+        "/sign-in", data={"email": secretariat.email, "password": PASSWORD, "csrf_token": token}
+    )
     response = client.post("/users/invite", data={"email": "kept@example.org", "name": "Kept Name"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -74,7 +88,9 @@ def test_pages_have_no_inline_scripts_or_styles(secretariat_client):
         page = secretariat_client.get(path).get_data(as_text=True)
         assert "<script" not in page, path
         assert "style=" not in page, path
-        assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page, path
+        assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page, (
+            path
+        )
 
 
 def test_session_cookie_flags(app, client, user):
@@ -87,7 +103,9 @@ def test_request_too_large_gets_a_translated_page(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 1024
     try:
         response = client.post(
-            "/sign-in", data={"email": "x" * 5000, "password": "y"}, headers={"Accept-Language": "da"}
+            "/sign-in",
+            data={"email": "x" * 5000, "password": "y"},
+            headers={"Accept-Language": "da"},
         )
     finally:
         app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext_l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
@@ -18,8 +19,8 @@ class AuditFilterForm(FlaskForm):
     record_id = StringField(_l("Record id"), validators=[Optional()])
     action = SelectField(_l("Action"), validators=[Optional()])
     actor = StringField(_l("Who"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(pgettext_l("start of a date range", "From"), validators=[Optional()])
+    date_to = DateField(pgettext_l("end of a date range", "To"), validators=[Optional()])
 
     def __init__(self, record_types: list[str], *args, **kwargs):
         super().__init__(*args, **kwargs)

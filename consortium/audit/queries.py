@@ -33,7 +33,9 @@ class AuditFilter:
         if self.actor:
             query = query.where(func.lower(AuditEntry.actor_label).contains(self.actor.lower()))
         if self.date_from:
-            query = query.where(AuditEntry.created_at >= datetime.combine(self.date_from, time(), UTC))
+            query = query.where(
+                AuditEntry.created_at >= datetime.combine(self.date_from, time(), UTC)
+            )
         if self.date_to:
             end = datetime.combine(self.date_to + timedelta(days=1), time(), UTC)
             query = query.where(AuditEntry.created_at < end)
@@ -62,4 +64,8 @@ def entries_for(record_type: str, record_id: str) -> list[AuditEntry]:
 
 
 def record_types() -> list[str]:
-    return list(db.session.scalars(select(AuditEntry.record_type).distinct().order_by(AuditEntry.record_type)))
+    return list(
+        db.session.scalars(
+            select(AuditEntry.record_type).distinct().order_by(AuditEntry.record_type)
+        )
+    )

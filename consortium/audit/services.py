@@ -12,7 +12,7 @@ import decimal
 import enum
 from typing import Any
 
-from sqlalchemy import event, inspect, insert
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from consortium.audit.context import current_actor, current_source
@@ -53,17 +53,23 @@ def _changes(obj, action: str) -> dict[str, Any]:
             value = getattr(obj, key)
             if value is None:
                 continue
-            changes[key] = {"redacted": True} if key in redacted else {"old": None, "new": _plain(value)}
+            changes[key] = (
+                {"redacted": True} if key in redacted else {"old": None, "new": _plain(value)}
+            )
         elif action == "delete":
             # Read what is loaded without touching the database: the row is gone.
             value = state.dict.get(key)
-            changes[key] = {"redacted": True} if key in redacted else {"old": _plain(value), "new": None}
+            changes[key] = (
+                {"redacted": True} if key in redacted else {"old": _plain(value), "new": None}
+            )
         elif history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             if old == new:
                 continue
-            changes[key] = {"redacted": True} if key in redacted else {"old": _plain(old), "new": _plain(new)}
+            changes[key] = (
+                {"redacted": True} if key in redacted else {"old": _plain(old), "new": _plain(new)}
+            )
     return changes
 
 
@@ -75,7 +81,11 @@ def _record_id(obj) -> str:
 
 def _after_flush(session: Session, flush_context) -> None:
     rows = []
-    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+    for action, objects in (
+        ("create", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
         for obj in objects:
             if not getattr(obj, "__audited__", False):
                 continue

@@ -39,7 +39,10 @@ class SetPasswordForm(NewPasswordMixin, Form):
     password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))],
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
     )
 
 
@@ -48,7 +51,10 @@ class ChangePasswordForm(NewPasswordMixin, Form):
     password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(
         _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords are not the same."))],
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
     )
 
 

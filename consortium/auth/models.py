@@ -30,7 +30,9 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    tokens: Mapped[list[UserToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    tokens: Mapped[list[UserToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     # Flask-Login's interface.
     @property

@@ -17,7 +17,9 @@ _DUMMY_HASH = generate_password_hash("not a real password, only for timing", met
 def common_passwords() -> frozenset[str]:
     """The shipped list of common passwords, lower-cased."""
     text = resources.files("consortium").joinpath("data/common-passwords.txt").read_text("utf-8")
-    return frozenset(line.strip().lower() for line in text.splitlines() if line and not line.startswith("#"))
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line and not line.startswith("#")
+    )
 
 
 def password_problem(password: str, email: str | None = None) -> str | None:

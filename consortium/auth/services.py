@@ -63,7 +63,9 @@ def _new_token(user: User, purpose: str, lifetime: timedelta) -> str:
     # A new link replaces the older unused ones of the same kind.
     db.session.execute(
         update(UserToken)
-        .where(UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None))
+        .where(
+            UserToken.user_id == user.id, UserToken.purpose == purpose, UserToken.used_at.is_(None)
+        )
         .values(used_at=now)
     )
     token = secrets.token_urlsafe(32)

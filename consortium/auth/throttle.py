@@ -51,7 +51,9 @@ def check(email: str, client_address: str) -> Refusal | None:
         )
     ).one()
     if client_failures >= config["LOGIN_CLIENT_MAX_FAILURES"]:
-        wait = (_aware(client_first) + timedelta(seconds=config["LOGIN_CLIENT_WINDOW_SECONDS"]) - now).total_seconds()
+        wait = (
+            _aware(client_first) + timedelta(seconds=config["LOGIN_CLIENT_WINDOW_SECONDS"]) - now
+        ).total_seconds()
         return Refusal("client", max(1, int(wait + 0.999)))
 
     # Failures in a row for this account: those after its last success, within a day.

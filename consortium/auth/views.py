@@ -62,7 +62,9 @@ def login():
             correct = verify_password(user.password_hash if user else None, form.password.data)
             throttle.record(email, address, succeeded=correct)
             if correct and not user.active:
-                form.form_errors.append(_("This account has been deactivated. Please contact the secretariat."))
+                form.form_errors.append(
+                    _("This account has been deactivated. Please contact the secretariat.")
+                )
             elif correct:
                 _start_session(user)
                 services.record_sign_in(user)
@@ -110,7 +112,9 @@ def _token_page(token: str, purpose: str, template: str, done_message: str):
     form = SetPasswordForm()
     form.email_for_check = found.user.email
     if form.validate_on_submit():
-        g.audit_actor = Actor(found.user.id, f"{found.user.display_name} <{found.user.email}> (emailed link)")
+        g.audit_actor = Actor(
+            found.user.id, f"{found.user.display_name} <{found.user.email}> (emailed link)"
+        )
         try:
             services.use_token(found, form.password.data)
         except services.AccountError:
@@ -178,7 +182,10 @@ def change_password():
             services.set_password(current_user, form.password.data)
             # Keep this browser signed in with the new session version.
             _start_session(current_user._get_current_object())
-            flash(_("Your password has been changed. You have been signed out everywhere else."), "success")
+            flash(
+                _("Your password has been changed. You have been signed out everywhere else."),
+                "success",
+            )
             return redirect(url_for("auth.profile"))
     return render_template("auth/change_password.html", form=form)
 
@@ -188,7 +195,9 @@ def change_password():
 def users():
     """The list of users, with when each last signed in."""
     permissions.require("users.manage")
-    everyone = db.session.scalars(select(User).order_by(User.active.desc(), User.name, User.email)).all()
+    everyone = db.session.scalars(
+        select(User).order_by(User.active.desc(), User.name, User.email)
+    ).all()
     return render_template("auth/users.html", users=everyone)
 
 
@@ -225,7 +234,9 @@ def user_detail(user_id: int):
     """One user's account and its history."""
     user = _load_user(user_id)
     permissions.require("users.view", user)
-    history = entries_for("user", str(user.id)) if permissions.can(current_user, "audit.read") else []
+    history = (
+        entries_for("user", str(user.id)) if permissions.can(current_user, "audit.read") else []
+    )
     return render_template("auth/user_detail.html", user=user, history=history, form=ConfirmForm())
 
 

@@ -10,7 +10,9 @@ from consortium.extensions import db
 from consortium.mail.models import OutboxMessage
 
 
-def send_mail(recipient: str, subject_template: str, body_template: str, language: str, **context) -> None:
+def send_mail(
+    recipient: str, subject_template: str, body_template: str, language: str, **context
+) -> None:
     """Render a message in the recipient's language and send or keep it.
 
     Both templates are rendered with the recipient's locale, so an invitation written by a

@@ -19,7 +19,10 @@ def index():
     permissions.require("outbox.read")
     page = request.args.get("page", 1, type=int)
     pagination = db.paginate(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()), page=max(page, 1), per_page=50, error_out=False
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()),
+        page=max(page, 1),
+        per_page=50,
+        error_out=False,
     )
     return render_template("mail/index.html", pagination=pagination)
 

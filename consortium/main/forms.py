@@ -15,4 +15,6 @@ class LanguageForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.language.choices = [(code, LANGUAGE_NAMES[code]) for code in current_app.config["LANGUAGES"]]
+        self.language.choices = [
+            (code, LANGUAGE_NAMES[code]) for code in current_app.config["LANGUAGES"]
+        ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from babel import Locale
 from babel.numbers import list_currencies
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
-from zoneinfo import available_timezones
 
 from consortium.auth.forms import language_choices
 from consortium.forms import Form
@@ -16,7 +17,9 @@ from consortium.forms import Form
 
 class SettingsForm(Form):
     name = StringField(_l("Name of the association"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("The secretariat's email address"), validators=[Optional(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("The secretariat's email address"), validators=[Optional(), Email(), Length(max=254)]
+    )
     default_language = SelectField(_l("Default language"), validators=[DataRequired()])
     currency = SelectField(_l("Currency"), validators=[DataRequired()])
     country = StringField(
@@ -33,7 +36,9 @@ class SettingsForm(Form):
         self.currency.choices = sorted(
             ((code, f"{code} – {locale.currencies.get(code, code)}") for code in list_currencies()),
         )
-        self.timezone.choices = [(zone, zone) for zone in sorted(available_timezones()) if "/" in zone]
+        self.timezone.choices = [
+            (zone, zone) for zone in sorted(available_timezones()) if "/" in zone
+        ]
 
     def validate_country(self, field):
         code = (field.data or "").strip().upper()

@@ -13,7 +13,7 @@ from consortium.auth.models import User, UserToken
 from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.mail.models import OutboxMessage
-from tests.conftest import PASSWORD, login, make_user
+from tests.conftest import PASSWORD, login
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -21,7 +21,9 @@ NEW_PASSWORD = "a brand new passphrase"
 def outbox(recipient: str) -> list[OutboxMessage]:
     return list(
         db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.recipient == recipient).order_by(OutboxMessage.id)
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient == recipient)
+            .order_by(OutboxMessage.id)
         )
     )
 
@@ -59,7 +61,9 @@ def test_secretariat_invites_a_user_who_sets_a_password_and_signs_in(app, secret
 
 
 def test_inviting_an_existing_address_is_refused(secretariat_client, user):
-    page = secretariat_client.post("/users/invite", data={"email": user.email.upper(), "name": "Twice"})
+    page = secretariat_client.post(
+        "/users/invite", data={"email": user.email.upper(), "name": "Twice"}
+    )
     assert "A user with this email address already exists." in page.get_data(as_text=True)
 
 
@@ -82,15 +86,24 @@ def test_resent_invitation_replaces_the_earlier_link(app, secretariat_client):
 
 def test_forgotten_password_reply_is_the_same_for_unknown_addresses(client, user):
     known = client.post("/forgot-password", data={"email": user.email}, follow_redirects=True)
-    unknown = client.post("/forgot-password", data={"email": "nobody@example.org"}, follow_redirects=True)
-    normalise = lambda page: page.get_data(as_text=True).replace(user.email, "X").replace("nobody@example.org", "X")  # noqa: E731
+    unknown = client.post(
+        "/forgot-password", data={"email": "nobody@example.org"}, follow_redirects=True
+    )
+
+    def normalise(page):
+        return (
+            page.get_data(as_text=True).replace(user.email, "X").replace("nobody@example.org", "X")
+        )
+
     assert normalise(known) == normalise(unknown)
     assert len(outbox(user.email)) == 1
     assert outbox("nobody@example.org") == []
 
 
 def test_reset_link_is_built_from_the_base_url_not_the_host_header(client, user):
-    client.post("/forgot-password", data={"email": user.email}, headers={"Host": "evil.example.net"})
+    client.post(
+        "/forgot-password", data={"email": user.email}, headers={"Host": "evil.example.net"}
+    )
     [message] = outbox(user.email)
     assert "evil.example.net" not in message.body
     assert link_in(message).startswith("/reset-password/")
@@ -101,11 +114,16 @@ def test_reset_sets_the_password_once_and_ends_other_sessions(app, client, user)
     login(other_browser, user.email)
     client.post("/forgot-password", data={"email": user.email})
     path = link_in(outbox(user.email)[0])
-    assert client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code
+        == 302
+    )
     assert other_browser.get("/profile").status_code == 302
     assert login(client, user.email, PASSWORD).status_code == 200
     assert login(client, user.email, NEW_PASSWORD).status_code == 302
-    again = app.test_client().post(path, data={"password": "yet another passphrase", "confirm": "yet another passphrase"})
+    again = app.test_client().post(
+        path, data={"password": "yet another passphrase", "confirm": "yet another passphrase"}
+    )
     assert again.status_code == 410
     assert "has been used or has expired" in again.get_data(as_text=True)
 
@@ -137,7 +155,9 @@ def test_weak_passwords_are_refused(app, client, password, message):
     services.invite_user(user, None)
     db.session.commit()
     path = link_in(outbox("weak@example.org")[0])
-    page = client.post(path, data={"password": password, "confirm": password}).get_data(as_text=True)
+    page = client.post(path, data={"password": password, "confirm": password}).get_data(
+        as_text=True
+    )
     assert message in page
     assert db.session.get(User, user.id).password_hash is None
 
@@ -150,7 +170,15 @@ def test_passwords_are_hashed_with_scrypt(app, user):
 
 def test_cli_creates_the_first_secretariat_user(runner):
     result = runner.invoke(
-        args=["users", "create", "--email", "first@example.org", "--name", "First", "--secretariat"],
+        args=[
+            "users",
+            "create",
+            "--email",
+            "first@example.org",
+            "--name",
+            "First",
+            "--secretariat",
+        ],
         input="a long first password\na long first password\n",
     )
     assert result.exit_code == 0, result.output
@@ -176,5 +204,3 @@ def test_secretariat_cannot_deactivate_itself(secretariat_client, secretariat):
     secretariat_client.post(f"/users/{secretariat.id}/deactivate")
     assert db.session.get(User, secretariat.id).active
     assert secretariat_client.get("/users").status_code == 200
-
-

@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -97,7 +97,11 @@ def test_password_change_ends_other_sessions_but_not_this_one(app, user):
     login(phone, user.email)
     response = laptop.post(
         "/profile/password",
-        data={"current_password": PASSWORD, "password": "a new and long passphrase", "confirm": "a new and long passphrase"},
+        data={
+            "current_password": PASSWORD,
+            "password": "a new and long passphrase",
+            "confirm": "a new and long passphrase",
+        },
     )
     assert response.status_code == 302
     assert laptop.get("/profile").status_code == 200
@@ -109,11 +113,16 @@ def test_password_change_ends_other_sessions_but_not_this_one(app, user):
 def test_password_change_checks_the_current_password_and_the_rules(user_client):
     page = user_client.post(
         "/profile/password",
-        data={"current_password": "wrong one entirely", "password": "a new and long passphrase", "confirm": "a new and long passphrase"},
+        data={
+            "current_password": "wrong one entirely",
+            "password": "a new and long passphrase",
+            "confirm": "a new and long passphrase",
+        },
     ).get_data(as_text=True)
     assert "This is not your current password." in page
     page = user_client.post(
-        "/profile/password", data={"current_password": PASSWORD, "password": "short", "confirm": "short"}
+        "/profile/password",
+        data={"current_password": PASSWORD, "password": "short", "confirm": "short"},
     ).get_data(as_text=True)
     assert "at least 12 characters" in page
 
@@ -158,7 +167,9 @@ def test_client_address_is_refused_after_many_failures(app, client, user):
         assert login(client, user.email).status_code == 429
         # A different client address may still sign in.
         response = client.post(
-            "/sign-in", data={"email": user.email, "password": PASSWORD}, environ_base={"REMOTE_ADDR": "10.9.8.7"}
+            "/sign-in",
+            data={"email": user.email, "password": PASSWORD},
+            environ_base={"REMOTE_ADDR": "10.9.8.7"},
         )
         assert response.status_code == 302
     finally:
@@ -213,7 +224,12 @@ def test_throttle_holds_across_two_processes(committed_app):
         db.session.commit()
         url = committed_app.config["SQLALCHEMY_DATABASE_URI"]
     free = committed_app.config["LOGIN_ACCOUNT_FREE_FAILURES"]
-    subprocess.run([sys.executable, "-c", SECOND_PROCESS, url, str(free)], check=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    subprocess.run(
+        [sys.executable, "-c", SECOND_PROCESS, url, str(free)],
+        check=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
 
     client = committed_app.test_client()
     response = login(client, "shared@example.org")
@@ -232,8 +248,12 @@ def test_failed_attempts_are_kept_when_the_request_fails(committed_app, monkeypa
 
     client = committed_app.test_client()
     monkeypatch.setattr("consortium.auth.views.render_template", broken)
-    response = client.post("/sign-in", data={"email": "kept@example.org", "password": "wrong password here"})
+    response = client.post(
+        "/sign-in", data={"email": "kept@example.org", "password": "wrong password here"}
+    )
     assert response.status_code == 500
     with committed_app.app_context():
         attempts = db.session.scalars(select(LoginAttempt)).all()
-        assert [(attempt.email, attempt.succeeded) for attempt in attempts] == [("kept@example.org", False)]
+        assert [(attempt.email, attempt.succeeded) for attempt in attempts] == [
+            ("kept@example.org", False)
+        ]
