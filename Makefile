@@ -37,7 +37,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 translations: $(STAMP)
-	@$(BIN)/flask translate compile >/dev/null
+	@$(BIN)/pybabel -q compile -d translations
 
 run: system-packages $(STAMP) translations
 	@CONSORTIUM_ENV=development $(BIN)/flask db upgrade
