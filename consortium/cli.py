@@ -79,7 +79,17 @@ def print_logins(logins) -> None:
 
 
 # The keywords are Flask-Babel's lazy functions as the code imports them.
-EXTRACT = ("extract", "-F", "babel.cfg", "-k", "_l", "-k", "pgettext_l:1c,2", "--no-location", "--sort-output")
+EXTRACT = (
+    "extract",
+    "-F",
+    "babel.cfg",
+    "-k",
+    "_l",
+    "-k",
+    "pgettext_l:1c,2",
+    "--no-location",
+    "--sort-output",
+)
 
 
 def _project_root() -> Path:
