@@ -52,7 +52,16 @@ def render_error(code: int, message: str | None = None):
     g._rolled_back = True
     titles = _titles()
     title, text = titles.get(code, titles[500])
-    return render_template("errors/error.html", code=code, title=title, text=message or text), code
+    try:
+        return render_template(
+            "errors/error.html", code=code, title=title, text=message or text
+        ), code
+    except Exception:  # noqa: BLE001 - e.g. an untrusted Host leaves no URL adapter for the page
+        return (
+            f"{title}\n\n{message or text}\n",
+            code,
+            {"Content-Type": "text/plain; charset=utf-8"},
+        )
 
 
 def init_app(app) -> None:

@@ -76,6 +76,16 @@ def current_language() -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.filters.update(money=money, number=number, when=when, day=day)
+    from consortium.audit import labels
+
+    app.jinja_env.filters.update(
+        money=money,
+        number=number,
+        when=when,
+        day=day,
+        record_type_label=labels.record_type_label,
+        field_label=labels.field_label,
+        value_label=labels.value_label,
+    )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES)

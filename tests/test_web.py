@@ -141,3 +141,12 @@ def test_server_error_shows_no_stack_trace(app, client, monkeypatch):
     page = response.get_data(as_text=True)
     assert "Something went wrong" in page
     assert "secret internal detail" not in page and "Traceback" not in page
+
+
+def test_only_trusted_hosts_are_answered(app, client):
+    app.config["TRUSTED_HOSTS"] = ["consortium.example.org"]
+    try:
+        assert client.get("/", headers={"Host": "consortium.example.org"}).status_code == 200
+        assert client.get("/", headers={"Host": "evil.example.net"}).status_code == 400
+    finally:
+        app.config["TRUSTED_HOSTS"] = None

@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
+from consortium.audit.labels import record_type_label
+
 ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
 
 
@@ -24,5 +26,7 @@ class AuditFilterForm(FlaskForm):
 
     def __init__(self, record_types: list[str], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.record_type.choices = [("", _l("All"))] + [(value, value) for value in record_types]
+        self.record_type.choices = [("", _l("All"))] + [
+            (value, record_type_label(value)) for value in record_types
+        ]
         self.action.choices = [("", _l("All"))] + list(ACTION_LABELS.items())

@@ -147,3 +147,11 @@ def test_audit_list_query_count_does_not_grow_with_entries(app, secretariat_clie
     for number in range(20):
         make_user(f"many{number}@example.org")
     assert count_queries() == few
+
+
+def test_history_is_shown_in_the_readers_language(secretariat_client, user):
+    secretariat_client.post(f"/users/{user.id}/deactivate")
+    secretariat_client.post("/language", data={"language": "de"})
+    page = secretariat_client.get(f"/audit/user/{user.id}").get_data(as_text=True)
+    assert "Aktiv" in page and "nein" in page
+    assert "is_secretariat" not in page and "True" not in page

@@ -1,0 +1,44 @@
+"""Readable, translated names for the records and fields the audit trail shows."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+RECORD_TYPES = {
+    "user": _l("User"),
+    "association_settings": _l("Settings of the association"),
+}
+
+FIELDS = {
+    "id": _l("Id"),
+    "email": _l("Email"),
+    "name": _l("Name"),
+    "password_hash": _l("Password"),
+    "language": _l("Language"),
+    "is_secretariat": _l("Secretariat"),
+    "active": _l("Active"),
+    "created_at": _l("Created"),
+    "default_language": _l("Default language"),
+    "currency": _l("Currency"),
+    "country": _l("Country"),
+    "timezone": _l("Time zone"),
+}
+
+
+def record_type_label(record_type: str) -> str:
+    return str(RECORD_TYPES.get(record_type, record_type.replace("_", " ")))
+
+
+def field_label(field: str) -> str:
+    return str(FIELDS.get(field, field.replace("_", " ")))
+
+
+def value_label(value) -> str:
+    """A recorded value as a reader expects it: yes/no rather than True/False, a dash for nothing."""
+    if value is None or value == "":
+        return "–"
+    if value is True:
+        return str(_l("yes"))
+    if value is False:
+        return str(_l("no"))
+    return str(value)
