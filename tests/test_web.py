@@ -35,16 +35,20 @@ def test_form_with_csrf_token_works(csrf_app, user):
     assert response.status_code == 302
 
 
+def sign_in_with_token(client, email):
+    """Sign in as a browser would: with the CSRF token from the sign-in page."""
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page)
+    response = client.post(
+        "/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)}
+    )
+    assert response.status_code == 302
+
+
 def test_state_change_without_csrf_token_changes_nothing(csrf_app, secretariat):
     other = make_user("other@example.org")
     client = csrf_app.test_client()
-    page = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(
-        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page
-    ).group(1)
-    client.post(
-        "/sign-in", data={"email": secretariat.email, "password": PASSWORD, "csrf_token": token}
-    )
+    sign_in_with_token(client, secretariat.email)
     response = client.post(f"/users/{other.id}/deactivate")
     assert response.status_code == 400
     assert "nothing was changed" in response.get_data(as_text=True)
@@ -58,13 +62,7 @@ def test_invite_form_reshown_after_csrf_failure_keeps_the_values_and_sends_nothi
     csrf_app, secretariat
 ):
     client = csrf_app.test_client()
-    page = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(
-        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page
-    ).group(1)
-    client.post(
-        "/sign-in", data={"email": secretariat.email, "password": PASSWORD, "csrf_token": token}
-    )
+    sign_in_with_token(client, secretariat.email)
     response = client.post("/users/invite", data={"email": "kept@example.org", "name": "Kept Name"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400

@@ -46,16 +46,8 @@ class SetPasswordForm(NewPasswordMixin, Form):
     )
 
 
-class ChangePasswordForm(NewPasswordMixin, Form):
+class ChangePasswordForm(SetPasswordForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    password = PasswordField(_l("New password"), validators=[DataRequired()])
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            DataRequired(),
-            EqualTo("password", message=_l("The two passwords are not the same.")),
-        ],
-    )
 
 
 class ForgotPasswordForm(Form):

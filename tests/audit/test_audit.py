@@ -155,3 +155,20 @@ def test_history_is_shown_in_the_readers_language(secretariat_client, user):
     page = secretariat_client.get(f"/audit/user/{user.id}").get_data(as_text=True)
     assert "Aktiv" in page and "nein" in page
     assert "is_secretariat" not in page and "True" not in page
+
+
+def test_long_audit_list_is_paged_and_keeps_the_filter(secretariat_client):
+    from consortium.auth import services
+
+    for number in range(55):
+        services.create_user(f"paged{number}@example.org", f"Paged {number}")
+    db.session.commit()
+    first = secretariat_client.get("/audit/?record_type=user").get_data(as_text=True)
+    assert "Page 1 of 2" in first
+    assert (
+        'href="/audit/?page=2&amp;record_type=user"' in first
+        or 'href="/audit/?record_type=user&amp;page=2"' in first
+    )
+    second = secretariat_client.get("/audit/?record_type=user&page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second
+    assert "paged0@example.org" in second  # the oldest entries are on the last page
