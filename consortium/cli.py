@@ -79,6 +79,7 @@ def print_logins(logins) -> None:
 
 
 # The keywords are Flask-Babel's lazy functions as the code imports them.
+# Babel skips folders starting with "_" unless told otherwise; our macros live in _macros/.
 EXTRACT = (
     "extract",
     "-F",
@@ -89,6 +90,8 @@ EXTRACT = (
     "pgettext_l:1c,2",
     "--no-location",
     "--sort-output",
+    "--ignore-dirs",
+    ".*",
 )
 
 

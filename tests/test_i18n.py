@@ -100,3 +100,31 @@ def test_money_numbers_and_dates_follow_the_locale(app, language, money, number,
         assert i18n.money(Decimal("25000"), "DKK") == money
         assert i18n.number(Decimal("1234.5")) == number
         assert i18n.day(datetime(2027, 1, 5, tzinfo=UTC).date()) == day
+
+
+@pytest.mark.parametrize("language", ["da", "de", "cs"])
+def test_form_errors_are_translated(client, language):
+    user = make_user("errors@example.org", language=language)
+    login(client, user.email)
+    page = client.post(
+        "/profile/password", data={"current_password": "x", "password": "short", "confirm": "short"}
+    ).get_data(as_text=True)
+    assert "Please correct the fields marked below." not in page
+    assert "at least 12 characters" not in page
+    assert 'class="form-errors"' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "required"),
+    [
+        ("da", "Udfyld venligst dette felt."),
+        ("de", "Bitte füllen Sie dieses Feld aus."),
+        ("cs", "Vyplňte prosím toto pole."),
+    ],
+)
+def test_built_in_field_messages_are_translated(client, language, required):
+    page = client.post(
+        "/forgot-password", data={"email": ""}, headers={"Accept-Language": language}
+    ).get_data(as_text=True)
+    assert "This field is required." not in page
+    assert required in page

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import EqualTo, Optional, ValidationError
 
 from consortium.auth.passwords import password_problem
 from consortium.auth.services import find_user_by_email
-from consortium.forms import Form
+from consortium.forms import Form, at_most, email_address, required
 from consortium.i18n import LANGUAGE_LABELS
 
 
@@ -21,8 +21,8 @@ def language_choices(with_default: bool = True) -> list[tuple[str, str]]:
 
 
 class SignInForm(Form):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    email = EmailField(_l("Email"), validators=[required(), at_most(254)])
+    password = PasswordField(_l("Password"), validators=[required()])
     next = HiddenField()
 
 
@@ -36,26 +36,26 @@ class NewPasswordMixin:
 
 
 class SetPasswordForm(NewPasswordMixin, Form):
-    password = PasswordField(_l("New password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"), validators=[required()])
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[
-            DataRequired(),
+            required(),
             EqualTo("password", message=_l("The two passwords are not the same.")),
         ],
     )
 
 
 class ChangePasswordForm(SetPasswordForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[required()])
 
 
 class ForgotPasswordForm(Form):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[required(), email_address(), at_most(254)])
 
 
 class ProfileForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[required(), at_most(200)])
     language = SelectField(_l("Language"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
@@ -64,8 +64,8 @@ class ProfileForm(Form):
 
 
 class InviteForm(Form):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[required(), email_address(), at_most(254)])
+    name = StringField(_l("Name"), validators=[required(), at_most(200)])
     language = SelectField(_l("Language of the invitation and the pages"), validators=[Optional()])
     is_secretariat = BooleanField(_l("Member of the secretariat (manages everything)"))
 

@@ -9,25 +9,26 @@ from babel.numbers import list_currencies
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from consortium.auth.forms import language_choices
-from consortium.forms import Form
+from consortium.forms import Form, at_most, email_address, required
 
 
 class SettingsForm(Form):
-    name = StringField(_l("Name of the association"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name of the association"), validators=[required(), at_most(200)])
     email = EmailField(
-        _l("The secretariat's email address"), validators=[Optional(), Email(), Length(max=254)]
+        _l("The secretariat's email address"),
+        validators=[Optional(), email_address(), at_most(254)],
     )
-    default_language = SelectField(_l("Default language"), validators=[DataRequired()])
-    currency = SelectField(_l("Currency"), validators=[DataRequired()])
+    default_language = SelectField(_l("Default language"), validators=[required()])
+    currency = SelectField(_l("Currency"), validators=[required()])
     country = StringField(
         _l("Country"),
         description=_l("Two letters, ISO 3166, such as DK, DE or CZ."),
-        validators=[DataRequired(), Length(min=2, max=2)],
+        validators=[required(), at_most(2)],
     )
-    timezone = SelectField(_l("Time zone"), validators=[DataRequired()])
+    timezone = SelectField(_l("Time zone"), validators=[required()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
