@@ -32,10 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
 
-    from consortium import errors, web
+    from consortium import errors
 
     errors.init_app(app)
-    web.init_app(app)
     return app
 
 
@@ -44,6 +43,7 @@ def _init_extensions(app: Flask) -> None:
     from consortium import (
         i18n,
         models,  # noqa: F401
+        web,
     )
     from consortium.audit import services as audit_services
     from consortium.extensions import babel, csrf, db, login_manager, mail, migrate
@@ -55,10 +55,12 @@ def _init_extensions(app: Flask) -> None:
         render_as_batch=True,
         directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
     )
-    csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     mail.init_app(app)
     login_manager.init_app(app)
+    # The idle timeout runs before the CSRF check, so an expired session is never shown a page.
+    web.init_app(app)
+    csrf.init_app(app)
     audit_services.install()
     i18n.init_app(app)
 

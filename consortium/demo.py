@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from consortium.auth import services as auth_services
@@ -46,6 +47,8 @@ def database_is_empty() -> bool:
 
 def load() -> tuple[DemoLogin, ...]:
     """Fill an empty database with the demo association and its users."""
+    if current_app.config["CONSORTIUM_ENV"] not in ("development", "testing"):
+        raise DemoError("the demo, whose passwords are public, is loaded only in development")
     if not database_is_empty():
         raise DemoError("the database is not empty; the demo is loaded only into an empty database")
     update_settings(

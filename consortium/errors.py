@@ -72,8 +72,12 @@ def init_app(app) -> None:
         view = current_app.view_functions.get(request.endpoint)
         if view is not None and getattr(view, "reshow_on_csrf_error", False):
             g.csrf_failed = True
-            response = current_app.make_response(view(**(request.view_args or {})))
-            response.status_code = 400
+            try:
+                response = current_app.make_response(view(**(request.view_args or {})))
+            except HTTPException as exc:
+                return http_error(exc)
+            if response.status_code < 300:
+                response.status_code = 400
             return response
         return render_error(
             400,

@@ -86,3 +86,19 @@ def test_demo_logins_work(app, runner):
     secretariat = app.test_client()
     login(secretariat, DEMO_LOGINS[0].email, DEMO_LOGINS[0].password)
     assert secretariat.get("/users").status_code == 200
+
+
+def test_demo_is_refused_outside_development():
+    from consortium import demo
+
+    app = create_app(
+        {
+            "CONSORTIUM_ENV": "production",
+            "SECRET_KEY": "x" * 40,
+            "MAIL_SERVER": "smtp.example.org",
+            "BASE_URL": "https://consortium.example.org",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        }
+    )
+    with app.app_context(), pytest.raises(demo.DemoError, match="only in development"):
+        demo.load()

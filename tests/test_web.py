@@ -148,3 +148,13 @@ def test_only_trusted_hosts_are_answered(app, client):
         assert client.get("/", headers={"Host": "evil.example.net"}).status_code == 400
     finally:
         app.config["TRUSTED_HOSTS"] = None
+
+
+def test_csrf_failure_keeps_the_access_answer(csrf_app, user):
+    anonymous = csrf_app.test_client()
+    response = anonymous.post("/profile", data={"name": "X"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+    signed_in = csrf_app.test_client()
+    sign_in_with_token(signed_in, user.email)
+    assert signed_in.post("/settings/", data={"name": "Taken over"}).status_code == 403

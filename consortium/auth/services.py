@@ -118,6 +118,14 @@ def request_password_reset(email: str) -> None:
         return
     hours = current_app.config["RESET_TOKEN_HOURS"]
     token = _new_token(user, RESET, timedelta(hours=hours))
+    try:
+        _send_reset(user, token, hours)
+    except OSError:
+        # The reply must stay the same as for an unknown address; the failure is logged.
+        current_app.logger.exception("Could not send the password reset mail for user %s", user.id)
+
+
+def _send_reset(user: User, token: str, hours: int) -> None:
     send_mail(
         user.email,
         "mail/reset_subject.txt",
@@ -139,6 +147,8 @@ def find_valid_token(token: str, purpose: str) -> UserToken | None:
         return None
     if not found.user.active:
         return None
+    if purpose == INVITE and found.user.has_password:
+        return None  # an invitation is accepted once; afterwards "forgot password" is the way
     return found
 
 
@@ -163,10 +173,20 @@ def use_token(token: UserToken, new_password: str) -> User:
 
 
 def set_password(user: User, new_password: str) -> None:
-    """Change the password and end the user's other sessions."""
+    """Change the password, end the user's other sessions and every emailed link."""
     user.password_hash = hash_password(new_password)
     user.session_version += 1
+    _end_links(user)
     db.session.flush()
+
+
+def _end_links(user: User) -> None:
+    db.session.execute(
+        update(UserToken)
+        .where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def record_sign_in(user: User) -> None:
@@ -186,4 +206,6 @@ def set_active(user: User, active: bool) -> None:
         return
     user.active = active
     user.session_version += 1
+    if not active:
+        _end_links(user)
     db.session.flush()

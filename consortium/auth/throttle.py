@@ -77,9 +77,16 @@ def check(email: str, client_address: str) -> Refusal | None:
     return None
 
 
-def record(email: str, client_address: str, succeeded: bool) -> None:
+def record(email: str, client_address: str, succeeded: bool) -> LoginAttempt:
     """Store an attempt and commit it, whatever happens to the rest of the request."""
-    db.session.add(LoginAttempt(email=email, client_address=client_address, succeeded=succeeded))
+    attempt = LoginAttempt(email=email, client_address=client_address, succeeded=succeeded)
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def mark_succeeded(attempt: LoginAttempt) -> None:
+    attempt.succeeded = True
     db.session.commit()
 
 

@@ -58,9 +58,13 @@ def login():
             )
             status = 429
         else:
+            # The attempt counts as failed from before the (slow) password check, so parallel
+            # guesses see each other; it is marked successful only when the user gets in.
+            attempt = throttle.record(email, address, succeeded=False)
             user = services.find_user_by_email(email)
             correct = verify_password(user.password_hash if user else None, form.password.data)
-            throttle.record(email, address, succeeded=correct)
+            if correct and user.active:
+                throttle.mark_succeeded(attempt)
             if correct and not user.active:
                 form.form_errors.append(
                     _("This account has been deactivated. Please contact the secretariat.")
@@ -175,8 +179,19 @@ def change_password():
     permissions.require("profile.edit", current_user)
     form = ChangePasswordForm()
     form.email_for_check = current_user.email
+    status = 200
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current_password.data):
+        refusal = throttle.check(current_user.email, client_address())
+        if refusal is not None:
+            form.form_errors.append(
+                _(
+                    "Too many failed sign-in attempts. Please wait %(seconds)d seconds and try again.",
+                    seconds=refusal.retry_after_seconds,
+                )
+            )
+            status = 429
+        elif not verify_password(current_user.password_hash, form.current_password.data):
+            throttle.record(current_user.email, client_address(), succeeded=False)
             form.current_password.errors.append(_("This is not your current password."))
         else:
             services.set_password(current_user, form.password.data)
@@ -187,7 +202,7 @@ def change_password():
                 "success",
             )
             return redirect(url_for("auth.profile"))
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/change_password.html", form=form), status
 
 
 @bp.route("/users")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from consortium import permissions
 from consortium.auth import services as auth_services
 from consortium.main import bp
 from consortium.main.forms import LanguageForm
@@ -23,7 +24,9 @@ def language():
     form = LanguageForm()
     if form.validate_on_submit():
         session["language"] = form.language.data
-        if current_user.is_authenticated:
+        if current_user.is_authenticated and permissions.can(
+            current_user, "profile.edit", current_user
+        ):
             auth_services.update_profile(current_user, current_user.name, form.language.data)
     target = request.form.get("next", "")
     return redirect(target if is_safe_next(target) else url_for("main.home"))

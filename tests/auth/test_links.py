@@ -204,3 +204,54 @@ def test_secretariat_cannot_deactivate_itself(secretariat_client, secretariat):
     secretariat_client.post(f"/users/{secretariat.id}/deactivate")
     assert db.session.get(User, secretariat.id).active
     assert secretariat_client.get("/users").status_code == 200
+
+
+def test_setting_a_password_ends_every_other_link(app, client, user):
+    invited = services.create_user("links@example.org", "Links")
+    services.invite_user(invited, None)
+    db.session.commit()
+    invitation = link_in(outbox("links@example.org")[0])
+    client.post("/forgot-password", data={"email": "links@example.org"})
+    reset = link_in(outbox("links@example.org")[1])
+    assert (
+        client.post(reset, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code
+        == 302
+    )
+    assert app.test_client().get(invitation).status_code == 410
+
+
+def test_an_accepted_invitation_cannot_be_used_again_after_a_password_change(
+    app, user_client, user
+):
+    user_client.post("/forgot-password", data={"email": user.email})
+    reset = link_in(outbox(user.email)[0])
+    user_client.post(
+        "/profile/password",
+        data={"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert app.test_client().get(reset).status_code == 410
+
+
+def test_deactivation_ends_outstanding_links(app, secretariat_client, user):
+    app.test_client().post("/forgot-password", data={"email": user.email})
+    reset = link_in(outbox(user.email)[0])
+    secretariat_client.post(f"/users/{user.id}/deactivate")
+    secretariat_client.post(f"/users/{user.id}/reactivate")
+    assert app.test_client().get(reset).status_code == 410
+
+
+def test_guessing_the_current_password_is_throttled(app, user_client):
+    for _ in range(app.config["LOGIN_ACCOUNT_FREE_FAILURES"]):
+        user_client.post(
+            "/profile/password",
+            data={
+                "current_password": "a wrong guess here",
+                "password": NEW_PASSWORD,
+                "confirm": NEW_PASSWORD,
+            },
+        )
+    response = user_client.post(
+        "/profile/password",
+        data={"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert response.status_code == 429
