@@ -25,10 +25,19 @@ def select_locale() -> str:
         chosen = session.get("language")
         if chosen in languages:
             return chosen
-        best = request.accept_languages.best_match(languages)
+        best = browser_language(languages)
         if best:
             return best
     return association_default_language()
+
+
+def browser_language(languages: list[str]) -> str | None:
+    """The browser's most preferred language we speak; "cs-CZ" counts as Czech."""
+    for value, _quality in request.accept_languages:  # already sorted by quality
+        primary = value.split("-")[0].split("_")[0].lower()
+        if primary in languages:
+            return primary
+    return None
 
 
 def association_default_language() -> str:

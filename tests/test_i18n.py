@@ -128,3 +128,17 @@ def test_built_in_field_messages_are_translated(client, language, required):
     ).get_data(as_text=True)
     assert "This field is required." not in page
     assert required in page
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("cs-CZ", "cs"),
+        ("de-AT,en;q=0.5", "de"),
+        ("fr-FR,da;q=0.8,en;q=0.5", "da"),
+        ("fr, it", "en"),
+    ],
+)
+def test_browser_language_with_a_region_is_understood(client, header, expected):
+    page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{expected}">' in page

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
+
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
 
 RECORD_TYPES = {
     "user": _l("User"),
@@ -41,4 +47,6 @@ def value_label(value) -> str:
         return str(_l("yes"))
     if value is False:
         return str(_l("no"))
+    if isinstance(value, str) and _TIMESTAMP.match(value):
+        return format_datetime(datetime.fromisoformat(value), "medium")
     return str(value)

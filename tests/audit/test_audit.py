@@ -172,3 +172,8 @@ def test_long_audit_list_is_paged_and_keeps_the_filter(secretariat_client):
     second = secretariat_client.get("/audit/?record_type=user&page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second
     assert "paged0@example.org" in second  # the oldest entries are on the last page
+
+
+def test_recorded_times_are_shown_for_the_reader(secretariat_client, user):
+    page = secretariat_client.get(f"/audit/user/{user.id}").get_data(as_text=True)
+    assert "+00:00" not in page
