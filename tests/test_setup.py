@@ -14,6 +14,15 @@ from consortium.demo import DEMO_LOGINS
 from consortium.extensions import db
 from tests.conftest import login
 
+# A complete production configuration, from which a test removes what it checks.
+PRODUCTION = {
+    "CONSORTIUM_ENV": "production",
+    "SECRET_KEY": "x" * 40,
+    "MAIL_SERVER": "smtp.example.org",
+    "BASE_URL": "https://consortium.example.org",
+    "SQLALCHEMY_DATABASE_URI": "sqlite://",
+}
+
 
 def test_migrations_build_the_schema_the_models_describe(committed_app):
     with committed_app.app_context():
@@ -37,28 +46,14 @@ def test_flask_db_check_agrees(committed_app):
     ],
 )
 def test_production_refuses_to_start_without_what_it_needs(missing, message):
-    config = {
-        "CONSORTIUM_ENV": "production",
-        "SECRET_KEY": "x" * 40,
-        "MAIL_SERVER": "smtp.example.org",
-        "BASE_URL": "https://consortium.example.org",
-        "SQLALCHEMY_DATABASE_URI": "sqlite://",
-    }
+    config = dict(PRODUCTION)
     config.update(missing)
     with pytest.raises(ConfigError, match=message):
         create_app(config)
 
 
 def test_production_cookies_are_secure():
-    app = create_app(
-        {
-            "CONSORTIUM_ENV": "production",
-            "SECRET_KEY": "x" * 40,
-            "MAIL_SERVER": "smtp.example.org",
-            "BASE_URL": "https://consortium.example.org",
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
-        }
-    )
+    app = create_app(dict(PRODUCTION))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["MAIL_OUTBOX"] is False
 
@@ -91,14 +86,6 @@ def test_demo_logins_work(app, runner):
 def test_demo_is_refused_outside_development():
     from consortium import demo
 
-    app = create_app(
-        {
-            "CONSORTIUM_ENV": "production",
-            "SECRET_KEY": "x" * 40,
-            "MAIL_SERVER": "smtp.example.org",
-            "BASE_URL": "https://consortium.example.org",
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
-        }
-    )
+    app = create_app(dict(PRODUCTION))
     with app.app_context(), pytest.raises(demo.DemoError, match="only in development"):
         demo.load()

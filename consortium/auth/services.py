@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from consortium.auth import throttle
 from consortium.auth.models import User, UserToken
-from consortium.auth.passwords import hash_password
+from consortium.auth.passwords import hash_password, verify_password
 from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.mail.services import send_mail
@@ -187,6 +189,47 @@ def _end_links(user: User) -> None:
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    """The outcome of a sign-in attempt: a user, or why not (and how long to wait)."""
+
+    user: User | None = None
+    refused: str | None = None  # "throttled", "wrong", "deactivated"
+    retry_after_seconds: int = 0
+
+
+def check_sign_in(email: str, password: str, client_address: str) -> SignInResult:
+    """Check a sign-in attempt against the throttle and the stored password.
+
+    The attempt is committed as failed before the (slow) password check, so parallel guesses
+    count against each other; it becomes a success only when the user gets in.
+    """
+    email = normalise_email(email)
+    refusal = throttle.check(email, client_address)
+    if refusal is not None:
+        return SignInResult(refused="throttled", retry_after_seconds=refusal.retry_after_seconds)
+    attempt = throttle.record(email, client_address, succeeded=False)
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return SignInResult(refused="wrong")
+    if not user.active:
+        return SignInResult(refused="deactivated")
+    throttle.mark_succeeded(attempt)
+    record_sign_in(user)
+    return SignInResult(user=user)
+
+
+def check_current_password(user: User, password: str, client_address: str) -> SignInResult:
+    """Check a signed-in user's current password, throttled like a sign-in."""
+    refusal = throttle.check(user.email, client_address)
+    if refusal is not None:
+        return SignInResult(refused="throttled", retry_after_seconds=refusal.retry_after_seconds)
+    if not verify_password(user.password_hash, password):
+        throttle.record(user.email, client_address, succeeded=False)
+        return SignInResult(refused="wrong")
+    return SignInResult(user=user)
 
 
 def record_sign_in(user: User) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from consortium import permissions
 from consortium.audit.context import Actor
 from consortium.audit.queries import entries_for
-from consortium.auth import bp, services, throttle
+from consortium.auth import bp, services
 from consortium.auth.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -21,7 +21,6 @@ from consortium.auth.forms import (
     SignInForm,
 )
 from consortium.auth.models import User
-from consortium.auth.passwords import verify_password
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.security import client_address, is_safe_next
@@ -37,6 +36,13 @@ def _start_session(user: User) -> None:
     session.permanent = True
 
 
+def _throttled_message(result: services.SignInResult) -> str:
+    return _(
+        "Too many failed sign-in attempts. Please wait %(seconds)d seconds and try again.",
+        seconds=result.retry_after_seconds,
+    )
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @form_view
 def login():
@@ -46,36 +52,20 @@ def login():
     form = SignInForm(next=request.args.get("next", ""))
     status = 200
     if form.validate_on_submit():
-        email = services.normalise_email(form.email.data)
-        address = client_address()
-        refusal = throttle.check(email, address)
-        if refusal is not None:
-            form.form_errors.append(
-                _(
-                    "Too many failed sign-in attempts. Please wait %(seconds)d seconds and try again.",
-                    seconds=refusal.retry_after_seconds,
-                )
-            )
+        result = services.check_sign_in(form.email.data, form.password.data, client_address())
+        if result.user is not None:
+            _start_session(result.user)
+            target = form.next.data
+            return redirect(target if is_safe_next(target) else url_for("main.home"))
+        if result.refused == "throttled":
+            form.form_errors.append(_throttled_message(result))
             status = 429
+        elif result.refused == "deactivated":
+            form.form_errors.append(
+                _("This account has been deactivated. Please contact the secretariat.")
+            )
         else:
-            # The attempt counts as failed from before the (slow) password check, so parallel
-            # guesses see each other; it is marked successful only when the user gets in.
-            attempt = throttle.record(email, address, succeeded=False)
-            user = services.find_user_by_email(email)
-            correct = verify_password(user.password_hash if user else None, form.password.data)
-            if correct and user.active:
-                throttle.mark_succeeded(attempt)
-            if correct and not user.active:
-                form.form_errors.append(
-                    _("This account has been deactivated. Please contact the secretariat.")
-                )
-            elif correct:
-                _start_session(user)
-                services.record_sign_in(user)
-                target = form.next.data
-                return redirect(target if is_safe_next(target) else url_for("main.home"))
-            else:
-                form.form_errors.append(_("The email address or the password is not correct."))
+            form.form_errors.append(_("The email address or the password is not correct."))
     return render_template("auth/login.html", form=form), status
 
 
@@ -181,17 +171,13 @@ def change_password():
     form.email_for_check = current_user.email
     status = 200
     if form.validate_on_submit():
-        refusal = throttle.check(current_user.email, client_address())
-        if refusal is not None:
-            form.form_errors.append(
-                _(
-                    "Too many failed sign-in attempts. Please wait %(seconds)d seconds and try again.",
-                    seconds=refusal.retry_after_seconds,
-                )
-            )
+        result = services.check_current_password(
+            current_user, form.current_password.data, client_address()
+        )
+        if result.refused == "throttled":
+            form.form_errors.append(_throttled_message(result))
             status = 429
-        elif not verify_password(current_user.password_hash, form.current_password.data):
-            throttle.record(current_user.email, client_address(), succeeded=False)
+        elif result.refused == "wrong":
             form.current_password.errors.append(_("This is not your current password."))
         else:
             services.set_password(current_user, form.password.data)
