@@ -3,13 +3,27 @@
 from consortium.audit.models import AuditEntry
 from consortium.auth.models import LoginAttempt, User, UserToken
 from consortium.mail.models import OutboxMessage
+from consortium.members.models import (
+    BillingIdentity,
+    Membership,
+    Organisation,
+    OrganisationContact,
+    PopulationFigure,
+    TierBandSet,
+)
 from consortium.settings.models import AssociationSettings
 
 __all__ = [
     "AssociationSettings",
     "AuditEntry",
+    "BillingIdentity",
     "LoginAttempt",
+    "Membership",
+    "Organisation",
+    "OrganisationContact",
     "OutboxMessage",
+    "PopulationFigure",
+    "TierBandSet",
     "User",
     "UserToken",
 ]
