@@ -75,6 +75,8 @@ def _register_blueprints(app: Flask) -> None:
     from consortium.mail import views as _mail_views  # noqa: F401
     from consortium.main import bp as main_bp
     from consortium.main import views as _main_views  # noqa: F401
+    from consortium.members import bp as members_bp
+    from consortium.members import views as _members_views  # noqa: F401
     from consortium.settings import bp as settings_bp
     from consortium.settings import views as _settings_views  # noqa: F401
 
@@ -83,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(settings_bp, url_prefix="/settings")
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(mail_bp, url_prefix="/outbox")
+    app.register_blueprint(members_bp, url_prefix="/organisations")
 
 
 def _register_commands(app: Flask) -> None:

@@ -16,6 +16,13 @@ LANGUAGE_NAMES = {"en": "English", "da": "Dansk", "de": "Deutsch", "cs": "Češt
 LANGUAGE_LABELS = {"en": _l("English"), "da": _l("Danish"), "de": _l("German"), "cs": _l("Czech")}
 
 
+def language_choices(with_default: bool = True) -> list[tuple[str, str]]:
+    choices = [(code, LANGUAGE_LABELS[code]) for code in current_app.config["LANGUAGES"]]
+    if with_default:
+        choices.insert(0, ("", _l("The association's default")))
+    return choices
+
+
 def select_locale() -> str:
     """The user's setting, then the switcher's choice, then the browser, then the association's."""
     languages = current_app.config["LANGUAGES"]

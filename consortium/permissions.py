@@ -28,6 +28,10 @@ ACTIONS = {
     "settings.edit": "change the association's settings",
     "audit.read": "read the audit trail",
     "outbox.read": "read the development outbox",
+    "organisations.list": "see the list of organisations one may see",
+    "organisations.view": "see an organisation's page with its contacts and private data",
+    "organisations.edit_contact_data": "change an organisation's address, emails and billing identities",
+    "organisations.manage": "create organisations; change kind, registration number, population, tier and membership",
 }
 
 _rules: dict[str, list[Predicate]] = {action: [] for action in ACTIONS}
@@ -84,7 +88,7 @@ def permission_required(action: str):
 
 
 # Source: every signed-in user.
-@rule("home.dashboard", "profile.edit")
+@rule("home.dashboard", "profile.edit", "organisations.list")
 def _any_signed_in_user(user, obj) -> bool:
     return True
 
@@ -93,3 +97,17 @@ def _any_signed_in_user(user, obj) -> bool:
 @rule("users.view")
 def _own_account(user, obj) -> bool:
     return obj is not None and getattr(obj, "id", None) == user.id
+
+
+# Source: being a contact of an organisation (any role).
+@rule("organisations.view", "organisations.edit_contact_data")
+def _organisation_contact(user, obj) -> bool:
+    from consortium.members.models import Organisation, OrganisationContact
+
+    if not isinstance(obj, Organisation):
+        return False
+    return any(
+        contact.user_id == user.id
+        for contact in obj.contacts
+        if isinstance(contact, OrganisationContact)
+    )

@@ -31,6 +31,13 @@ ROUTES = {
     "audit.record": ("GET", "/audit/user/{other}", SECRETARIAT),
     "mail.index": ("GET", "/outbox/", SECRETARIAT),
     "mail.message": ("GET", "/outbox/{message}", SECRETARIAT),
+    "members.index": ("GET", "/organisations/", SIGNED_IN),
+    "members.create": ("GET", "/organisations/new", SECRETARIAT),
+    "members.detail": ("GET", "/organisations/{organisation}", SECRETARIAT),
+    "members.edit": ("GET", "/organisations/{organisation}/edit", SECRETARIAT),
+    "members.population": ("GET", "/organisations/{organisation}/population", SECRETARIAT),
+    "members.membership": ("GET", "/organisations/{organisation}/membership", SECRETARIAT),
+    "members.billing_identity": ("GET", "/organisations/{organisation}/billing/new", SECRETARIAT),
 }
 
 
@@ -55,7 +62,12 @@ def objects(app):
     from consortium.mail.models import OutboxMessage
 
     message = db.session.scalars(select(OutboxMessage)).first()
-    return {"other": other.id, "message": message.id}
+    from consortium.members import services as members
+
+    organisation = members.create_organisation(
+        name="Aarhus Kommune", kind="municipality", country="DK"
+    )
+    return {"other": other.id, "message": message.id, "organisation": organisation.id}
 
 
 def _visit(client, method, url):

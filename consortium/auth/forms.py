@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, Optional, ValidationError
@@ -10,14 +9,7 @@ from wtforms.validators import EqualTo, Optional, ValidationError
 from consortium.auth.passwords import password_problem
 from consortium.auth.services import find_user_by_email
 from consortium.forms import Form, at_most, email_address, required
-from consortium.i18n import LANGUAGE_LABELS
-
-
-def language_choices(with_default: bool = True) -> list[tuple[str, str]]:
-    choices = [(code, LANGUAGE_LABELS[code]) for code in current_app.config["LANGUAGES"]]
-    if with_default:
-        choices.insert(0, ("", _l("The association's default")))
-    return choices
+from consortium.i18n import language_choices
 
 
 class SignInForm(Form):

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consortium.auth.models import User
 from consortium.db import UTCDateTime, utcnow
 from consortium.extensions import db
 
@@ -167,6 +168,7 @@ class OrganisationContact(db.Model):
     role: Mapped[str] = mapped_column(String(20))
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts")
+    user: Mapped[User] = relationship()
 
     def __repr__(self) -> str:
         return f"<OrganisationContact org={self.organisation_id} user={self.user_id} {self.role}>"

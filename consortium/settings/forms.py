@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
-from consortium.auth.forms import language_choices
 from consortium.forms import Form, at_most, email_address, required
+from consortium.i18n import language_choices
 
 
 class SettingsForm(Form):

@@ -1,0 +1,160 @@
+"""Forms of the member register."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext_l
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from consortium.forms import Form, at_most, email_address, required
+from consortium.i18n import language_choices
+from consortium.members import identifiers
+from consortium.members.labels import KIND_LABELS, STATUS_LABELS, TIER_LABELS
+
+IDENTIFIER_MESSAGES = {
+    identifiers.FORMAT: _l("This number does not have the right format."),
+    identifiers.CHECKSUM: _l("This number is not valid: its check digit does not match."),
+}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    locale = Locale.parse(str(get_locale() or "en"))
+    return sorted(
+        (
+            (code, name)
+            for code, name in locale.territories.items()
+            if len(code) == 2 and code.isalpha()
+        ),
+        key=lambda item: item[1],
+    )
+
+
+class ContactDataForm(Form):
+    """What an organisation's own contacts may change."""
+
+    address = TextAreaField(_l("Address"), validators=[Optional(), at_most(500)])
+    email = EmailField(_l("General email"), validators=[Optional(), email_address(), at_most(254)])
+    language = SelectField(_l("Preferred language"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+
+
+class OrganisationForm(ContactDataForm):
+    """Everything the secretariat edits."""
+
+    name = StringField(_l("Name"), validators=[required(), at_most(200)])
+    kind = SelectField(_l("Kind"), validators=[required()])
+    country = SelectField(_l("Country"), validators=[required()])
+    registration_number = StringField(
+        _l("Registration number"),
+        description=_l("CVR in Denmark, IČO in the Czech Republic."),
+        validators=[Optional(), at_most(40)],
+    )
+    vat_number = StringField(_l("VAT number, if different"), validators=[Optional(), at_most(40)])
+    municipality_code = StringField(_l("Municipality code"), validators=[Optional(), at_most(20)])
+    tier_override = SelectField(
+        _l("Size tier set by the secretariat"),
+        description=_l("For bodies without residents; otherwise the tier follows the population."),
+        validators=[Optional()],
+    )
+    tier_override_reason = StringField(
+        _l("Reason for the tier"), validators=[Optional(), at_most(500)]
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), at_most(5000)])
+
+    field_order = (
+        "name kind country registration_number vat_number municipality_code address email language "
+        "tier_override tier_override_reason notes"
+    ).split()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+        self.kind.choices = list(KIND_LABELS.items())
+        self.tier_override.choices = [("", _l("Follows the population"))] + list(
+            TIER_LABELS.items()
+        )
+
+    def validate_registration_number(self, field):
+        if not field.data:
+            return
+        try:
+            field.data = identifiers.registration_number(self.country.data, field.data)
+        except identifiers.InvalidIdentifier as exc:
+            raise ValidationError(IDENTIFIER_MESSAGES[exc.reason]) from exc
+
+    def validate_tier_override_reason(self, field):
+        if self.tier_override.data and not (field.data or "").strip():
+            raise ValidationError(_l("Give the reason when the secretariat sets the tier."))
+
+
+class PopulationForm(Form):
+    year = IntegerField(
+        _l("Year (population on 1 January)"), validators=[required(), NumberRange(1900, 2200)]
+    )
+    population = IntegerField(_l("Population"), validators=[required(), NumberRange(min=0)])
+    source = StringField(
+        _l("Source"),
+        description=_l("Such as Statistics Denmark BY2."),
+        validators=[Optional(), at_most(200)],
+    )
+
+
+class MembershipForm(Form):
+    status = SelectField(_l("New status"), validators=[required()])
+    status_on = DateField(pgettext_l("start of a date range", "From"), validators=[required()])
+    reason = StringField(_l("Reason"), validators=[Optional(), at_most(500)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = list(STATUS_LABELS.items())
+
+
+class BillingIdentityForm(Form):
+    name = StringField(
+        _l("Name"),
+        description=_l("Such as Central finance or IT department."),
+        validators=[required(), at_most(200)],
+    )
+    gln = StringField(_l("EAN/GLN number"), validators=[Optional(), at_most(20)])
+    peppol_id = StringField(
+        _l("Peppol participant id"),
+        description=_l("Such as 0088:5798000416604."),
+        validators=[Optional(), at_most(60)],
+    )
+    invoice_reference = StringField(
+        _l("Invoice reference"),
+        description=_l("Such as a Leitweg-ID or a purchase order."),
+        validators=[Optional(), at_most(100)],
+    )
+    invoice_email = EmailField(
+        _l("Invoice email"), validators=[Optional(), email_address(), at_most(254)]
+    )
+    is_default = BooleanField(_l("Default billing identity"))
+
+    def validate_gln(self, field):
+        if field.data:
+            try:
+                field.data = identifiers.gln(field.data)
+            except identifiers.InvalidIdentifier as exc:
+                raise ValidationError(IDENTIFIER_MESSAGES[exc.reason]) from exc
+
+    def validate_peppol_id(self, field):
+        if field.data:
+            try:
+                field.data = identifiers.peppol_participant_id(field.data)
+            except identifiers.InvalidIdentifier as exc:
+                raise ValidationError(IDENTIFIER_MESSAGES[exc.reason]) from exc

@@ -1,0 +1,198 @@
+"""Writing the member register: services flush, the request commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from consortium.extensions import db
+from consortium.members.models import (
+    BillingIdentity,
+    Membership,
+    Organisation,
+    OrganisationContact,
+    PopulationFigure,
+    TierBandSet,
+)
+from consortium.members.tiers import OS2_BANDS, BandSet, band_set_for_year
+
+# Which membership step may follow which: a former member can apply or be readmitted.
+TRANSITIONS = {
+    None: {"applied", "active"},
+    "applied": {"active", "lapsed"},
+    "active": {"resigned", "lapsed"},
+    "resigned": {"applied", "active"},
+    "lapsed": {"applied", "active"},
+}
+
+
+class RegisterError(ValueError):
+    """A change the register refuses; ``code`` names the reason for the form to translate."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class TierAnswer:
+    tier: str
+    population: int | None
+    population_year: int | None
+    set_by_secretariat: bool
+
+
+def band_sets() -> list[BandSet]:
+    """The association's tier bands by year; OS2's default when none are set."""
+    rows = db.session.scalars(select(TierBandSet).order_by(TierBandSet.effective_from_year)).all()
+    if not rows:
+        return [BandSet(1900, OS2_BANDS)]
+    return [
+        BandSet(row.effective_from_year, tuple((int(b), t) for b, t in row.bands)) for row in rows
+    ]
+
+
+def population_in(organisation: Organisation, year: int) -> PopulationFigure | None:
+    return next((figure for figure in organisation.populations if figure.year == year), None)
+
+
+def latest_population(organisation: Organisation) -> PopulationFigure | None:
+    return max(organisation.populations, key=lambda figure: figure.year, default=None)
+
+
+def tier_of(
+    organisation: Organisation, year: int, sets: list[BandSet] | None = None
+) -> TierAnswer | None:
+    """The organisation's tier in a year: the secretariat's choice, or from that year's population."""
+    if organisation.tier_override:
+        return TierAnswer(organisation.tier_override, None, None, True)
+    figure = population_in(organisation, year)
+    if figure is None:
+        return None
+    band_set = band_set_for_year(sets if sets is not None else band_sets(), year)
+    if band_set is None:
+        return None
+    return TierAnswer(band_set.tier_for(figure.population), figure.population, year, False)
+
+
+def current_tier(
+    organisation: Organisation, sets: list[BandSet] | None = None
+) -> TierAnswer | None:
+    """The tier by the newest population figure (or the secretariat's choice)."""
+    figure = latest_population(organisation)
+    year = figure.year if figure else date.today().year
+    return tier_of(organisation, year, sets)
+
+
+def create_organisation(**fields) -> Organisation:
+    organisation = Organisation(**fields)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def update_organisation(organisation: Organisation, **fields) -> Organisation:
+    for key, value in fields.items():
+        setattr(organisation, key, value)
+    db.session.flush()
+    return organisation
+
+
+def set_population(
+    organisation: Organisation, year: int, population: int, source: str
+) -> PopulationFigure:
+    """Record the population on 1 January of a year (replacing that year's figure)."""
+    if population < 0:
+        raise RegisterError("negative_population")
+    figure = population_in(organisation, year)
+    if figure is None:
+        figure = PopulationFigure(
+            organisation=organisation, year=year, population=population, source=source
+        )
+        db.session.add(figure)
+    else:
+        figure.population = population
+        figure.source = source
+    db.session.flush()
+    return figure
+
+
+def membership_status(organisation: Organisation) -> Membership | None:
+    """The current step of the membership: the latest one recorded."""
+    return organisation.memberships[-1] if organisation.memberships else None
+
+
+def change_membership(
+    organisation: Organisation, status: str, status_on: date, reason: str = ""
+) -> Membership:
+    """Add a step to the membership history; earlier steps are kept."""
+    current = membership_status(organisation)
+    allowed = TRANSITIONS[current.status if current else None]
+    if status not in allowed:
+        raise RegisterError("membership_transition")
+    if current is not None and status_on < current.status_on:
+        raise RegisterError("membership_date_before_previous")
+    step = Membership(organisation=organisation, status=status, status_on=status_on, reason=reason)
+    db.session.add(step)
+    db.session.flush()
+    return step
+
+
+def save_billing_identity(
+    organisation: Organisation, identity: BillingIdentity | None, **fields
+) -> BillingIdentity:
+    """Create or change a billing identity; the first one, or one marked default, is the default."""
+    if identity is None:
+        identity = BillingIdentity(organisation=organisation)
+        db.session.add(identity)
+    make_default = fields.pop("is_default", False) or not any(
+        other.is_default for other in organisation.billing_identities if other is not identity
+    )
+    for key, value in fields.items():
+        setattr(identity, key, value)
+    if make_default:
+        for other in organisation.billing_identities:
+            if other is not identity and other.is_default:
+                other.is_default = False
+        identity.is_default = True
+    db.session.flush()
+    return identity
+
+
+def default_billing_identity(organisation: Organisation) -> BillingIdentity | None:
+    return next(
+        (identity for identity in organisation.billing_identities if identity.is_default), None
+    )
+
+
+def add_contact(organisation: Organisation, user_id: int, role: str) -> OrganisationContact:
+    """Link a user to the organisation; a new primary contact replaces the old one's role."""
+    if role == "primary":
+        for contact in organisation.contacts:
+            if contact.role == "primary" and contact.user_id != user_id:
+                contact.role = "other"
+    existing = next(
+        (contact for contact in organisation.contacts if contact.user_id == user_id), None
+    )
+    if existing is not None:
+        existing.role = role
+        db.session.flush()
+        return existing
+    contact = OrganisationContact(organisation=organisation, user_id=user_id, role=role)
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def organisations_of(user) -> list[Organisation]:
+    """The organisations the user is a contact of."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(OrganisationContact)
+            .where(OrganisationContact.user_id == user.id)
+            .order_by(Organisation.name)
+        )
+    )
