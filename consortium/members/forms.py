@@ -70,9 +70,7 @@ class OrganisationForm(ContactDataForm):
         description=_l("For bodies without residents; otherwise the tier follows the population."),
         validators=[Optional()],
     )
-    tier_override_reason = StringField(
-        _l("Reason for the tier"), validators=[Optional(), at_most(500)]
-    )
+    tier_override_reason = StringField(_l("Reason for the tier"), validators=[at_most(500)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), at_most(5000)])
 
     field_order = (

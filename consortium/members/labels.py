@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
+from flask_babel import lazy_pgettext as pgettext_l
 
 KIND_LABELS = {
     "municipality": _l("Municipality"),
@@ -12,14 +12,14 @@ KIND_LABELS = {
     "other": _l("Other public body"),
 }
 TIER_LABELS = {
-    "small": lazy_pgettext("size tier", "Small"),
-    "medium": lazy_pgettext("size tier", "Medium"),
-    "large": lazy_pgettext("size tier", "Large"),
-    "very_large": lazy_pgettext("size tier", "Very large"),
+    "small": pgettext_l("size tier", "Small"),
+    "medium": pgettext_l("size tier", "Medium"),
+    "large": pgettext_l("size tier", "Large"),
+    "very_large": pgettext_l("size tier", "Very large"),
 }
 STATUS_LABELS = {
     "applied": _l("Applied"),
-    "active": lazy_pgettext("membership", "Active member"),
+    "active": pgettext_l("membership", "Active member"),
     "resigned": _l("Resigned"),
     "lapsed": _l("Lapsed"),
 }
@@ -27,5 +27,5 @@ ROLE_LABELS = {
     "primary": _l("Primary contact"),
     "finance": _l("Finance"),
     "technical": _l("Technical"),
-    "other": lazy_pgettext("contact role", "Other"),
+    "other": pgettext_l("contact role", "Other"),
 }

@@ -144,19 +144,19 @@ def save_billing_identity(
     organisation: Organisation, identity: BillingIdentity | None, **fields
 ) -> BillingIdentity:
     """Create or change a billing identity; the first one, or one marked default, is the default."""
-    if identity is None:
-        identity = BillingIdentity(organisation=organisation)
-        db.session.add(identity)
-    make_default = fields.pop("is_default", False) or not any(
-        other.is_default for other in organisation.billing_identities if other is not identity
-    )
-    for key, value in fields.items():
-        setattr(identity, key, value)
-    if make_default:
-        for other in organisation.billing_identities:
-            if other is not identity and other.is_default:
+    make_default = fields.pop("is_default", False)
+    with db.session.no_autoflush:
+        if identity is None:
+            identity = BillingIdentity(**fields)
+            organisation.billing_identities.append(identity)
+        else:
+            for key, value in fields.items():
+                setattr(identity, key, value)
+        others = [other for other in organisation.billing_identities if other is not identity]
+        if make_default or not any(other.is_default for other in others):
+            for other in others:
                 other.is_default = False
-        identity.is_default = True
+            identity.is_default = True
     db.session.flush()
     return identity
 
