@@ -13,6 +13,11 @@ _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:
 RECORD_TYPES = {
     "user": _l("User"),
     "association_settings": _l("Settings of the association"),
+    "organisation": _l("Organisation"),
+    "billing_identity": _l("Billing identity"),
+    "membership": _l("Membership"),
+    "population_figure": _l("Population"),
+    "organisation_contact": _l("Contacts"),
 }
 
 FIELDS = {
@@ -28,6 +33,24 @@ FIELDS = {
     "currency": _l("Currency"),
     "country": _l("Country"),
     "timezone": _l("Time zone"),
+    "kind": _l("Kind"),
+    "registration_number": _l("Registration number"),
+    "vat_number": _l("VAT number, if different"),
+    "municipality_code": _l("Municipality code"),
+    "address": _l("Address"),
+    "notes": _l("Notes"),
+    "tier_override": _l("Size tier set by the secretariat"),
+    "tier_override_reason": _l("Reason for the tier"),
+    "population": _l("Population"),
+    "source": _l("Source"),
+    "gln": _l("EAN/GLN number"),
+    "peppol_id": _l("Peppol participant id"),
+    "invoice_reference": _l("Invoice reference"),
+    "invoice_email": _l("Invoice email"),
+    "is_default": _l("Default billing identity"),
+    "status": _l("Status"),
+    "reason": _l("Reason"),
+    "role": _l("Role"),
 }
 
 
