@@ -38,6 +38,7 @@ ROUTES = {
     "members.population": ("GET", "/organisations/{organisation}/population", SECRETARIAT),
     "members.membership": ("GET", "/organisations/{organisation}/membership", SECRETARIAT),
     "members.billing_identity": ("GET", "/organisations/{organisation}/billing/new", SECRETARIAT),
+    "members.add_contact": ("GET", "/organisations/{organisation}/contacts/new", SECRETARIAT),
 }
 
 

@@ -20,7 +20,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from consortium.forms import Form, at_most, email_address, required
 from consortium.i18n import language_choices
 from consortium.members import identifiers
-from consortium.members.labels import KIND_LABELS, STATUS_LABELS, TIER_LABELS
+from consortium.members.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS, TIER_LABELS
 
 IDENTIFIER_MESSAGES = {
     identifiers.FORMAT: _l("This number does not have the right format."),
@@ -156,3 +156,25 @@ class BillingIdentityForm(Form):
                 field.data = identifiers.peppol_participant_id(field.data)
             except identifiers.InvalidIdentifier as exc:
                 raise ValidationError(IDENTIFIER_MESSAGES[exc.reason]) from exc
+
+
+class ContactForm(Form):
+    """The secretariat links a user to the organisation, in a role."""
+
+    email = EmailField(
+        _l("Email of the user"),
+        description=_l("The person needs an account: invite them under Users first."),
+        validators=[required(), email_address(), at_most(254)],
+    )
+    role = SelectField(_l("Role"), validators=[required()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = list(ROLE_LABELS.items())
+
+    def validate_email(self, field):
+        from consortium.auth.services import find_user_by_email
+
+        self.user = find_user_by_email(field.data or "")
+        if self.user is None:
+            raise ValidationError(_l("There is no user with this email address."))

@@ -15,6 +15,7 @@ from consortium.members import bp, queries, services
 from consortium.members.forms import (
     BillingIdentityForm,
     ContactDataForm,
+    ContactForm,
     MembershipForm,
     OrganisationForm,
     PopulationForm,
@@ -248,4 +249,28 @@ def billing_identity(organisation_id: int, identity_id: int | None = None):
         return redirect(url_for("members.detail", organisation_id=organisation.id))
     return render_template(
         "members/form.html", form=form, organisation=organisation, title=_("Billing identity")
+    )
+
+
+@bp.route("/<int:organisation_id>/contacts/new", methods=["GET", "POST"])
+@login_required
+@form_view
+def add_contact(organisation_id: int):
+    """Link a user to the organisation as primary, finance, technical or other contact."""
+    organisation = _load(organisation_id)
+    permissions.require("organisations.manage", organisation)
+    form = ContactForm()
+    if form.validate_on_submit():
+        services.add_contact(organisation, form.user.id, form.role.data)
+        flash(
+            _(
+                "%(name)s is now a contact of %(organisation)s.",
+                name=form.user.display_name,
+                organisation=organisation.name,
+            ),
+            "success",
+        )
+        return redirect(url_for("members.detail", organisation_id=organisation.id))
+    return render_template(
+        "members/form.html", form=form, organisation=organisation, title=_("Add a contact")
     )

@@ -204,3 +204,25 @@ def test_register_pages_speak_danish(secretariat_client, aarhus):
     ).get_data(as_text=True)
     assert "its check digit does not match" not in page
     assert 'class="error"' in page
+
+
+def test_secretariat_adds_contacts_and_one_primary_remains(secretariat_client, aarhus):
+    first, second = make_user("first@aarhus.example.dk"), make_user("second@aarhus.example.dk")
+    secretariat_client.post(
+        f"/organisations/{aarhus.id}/contacts/new", data={"email": first.email, "role": "primary"}
+    )
+    secretariat_client.post(
+        f"/organisations/{aarhus.id}/contacts/new", data={"email": second.email, "role": "primary"}
+    )
+    page = secretariat_client.post(
+        f"/organisations/{aarhus.id}/contacts/new",
+        data={"email": "nobody@example.org", "role": "finance"},
+    ).get_data(as_text=True)
+    assert "There is no user with this email address." in page
+    roles = {
+        contact.user.email: contact.role
+        for contact in db.session.get(Organisation, aarhus.id).contacts
+    }
+    assert roles == {first.email: "other", second.email: "primary"}
+    page = secretariat_client.get(f"/organisations/{aarhus.id}").get_data(as_text=True)
+    assert "second@aarhus.example.dk" in page
