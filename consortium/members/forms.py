@@ -28,6 +28,16 @@ IDENTIFIER_MESSAGES = {
 }
 
 
+def _compact(field, check) -> None:
+    """Replace a typed identifier by its compact form, or explain in the user's language why not."""
+    if not field.data:
+        return
+    try:
+        field.data = check(field.data)
+    except identifiers.InvalidIdentifier as exc:
+        raise ValidationError(IDENTIFIER_MESSAGES[exc.reason]) from exc
+
+
 def country_choices() -> list[tuple[str, str]]:
     locale = Locale.parse(str(get_locale() or "en"))
     return sorted(
@@ -87,12 +97,7 @@ class OrganisationForm(ContactDataForm):
         )
 
     def validate_registration_number(self, field):
-        if not field.data:
-            return
-        try:
-            field.data = identifiers.registration_number(self.country.data, field.data)
-        except identifiers.InvalidIdentifier as exc:
-            raise ValidationError(IDENTIFIER_MESSAGES[exc.reason]) from exc
+        _compact(field, lambda value: identifiers.registration_number(self.country.data, value))
 
     def validate_tier_override_reason(self, field):
         if self.tier_override.data and not (field.data or "").strip():
@@ -144,18 +149,10 @@ class BillingIdentityForm(Form):
     is_default = BooleanField(_l("Default billing identity"))
 
     def validate_gln(self, field):
-        if field.data:
-            try:
-                field.data = identifiers.gln(field.data)
-            except identifiers.InvalidIdentifier as exc:
-                raise ValidationError(IDENTIFIER_MESSAGES[exc.reason]) from exc
+        _compact(field, identifiers.gln)
 
     def validate_peppol_id(self, field):
-        if field.data:
-            try:
-                field.data = identifiers.peppol_participant_id(field.data)
-            except identifiers.InvalidIdentifier as exc:
-                raise ValidationError(IDENTIFIER_MESSAGES[exc.reason]) from exc
+        _compact(field, identifiers.peppol_participant_id)
 
 
 class ContactForm(Form):
