@@ -100,6 +100,7 @@ def init_app(app) -> None:
         when=when,
         day=day,
         record_type_label=labels.record_type_label,
+        action_label=labels.action_label,
         field_label=labels.field_label,
         value_label=labels.value_label,
     )

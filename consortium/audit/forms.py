@@ -8,9 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Optional
 
-from consortium.audit.labels import record_type_label
-
-ACTION_LABELS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+from consortium.audit.labels import ACTIONS, record_type_label
 
 
 class AuditFilterForm(FlaskForm):
@@ -29,4 +27,4 @@ class AuditFilterForm(FlaskForm):
         self.record_type.choices = [("", _l("All"))] + [
             (value, record_type_label(value)) for value in record_types
         ]
-        self.action.choices = [("", _l("All"))] + list(ACTION_LABELS.items())
+        self.action.choices = [("", _l("All"))] + list(ACTIONS.items())

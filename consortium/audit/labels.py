@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
 
+ACTIONS = {"create": _l("created"), "update": _l("changed"), "delete": _l("deleted")}
+
 RECORD_TYPES = {
     "user": _l("User"),
     "association_settings": _l("Settings of the association"),
@@ -52,6 +54,10 @@ FIELDS = {
     "reason": _l("Reason"),
     "role": _l("Role"),
 }
+
+
+def action_label(action: str) -> str:
+    return str(ACTIONS.get(action, action))
 
 
 def record_type_label(record_type: str) -> str:

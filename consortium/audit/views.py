@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from consortium import permissions
 from consortium.audit import bp, queries
-from consortium.audit.forms import ACTION_LABELS, AuditFilterForm
+from consortium.audit.forms import AuditFilterForm
 
 
 @bp.route("/")
@@ -29,9 +29,7 @@ def index():
     page = request.args.get("page", 1, type=int)
     pagination = queries.search(audit_filter, page=max(page, 1))
     args = {key: value for key, value in request.args.items() if key != "page" and value}
-    return render_template(
-        "audit/index.html", form=form, pagination=pagination, args=args, action_labels=ACTION_LABELS
-    )
+    return render_template("audit/index.html", form=form, pagination=pagination, args=args)
 
 
 @bp.route("/<record_type>/<record_id>")
@@ -45,5 +43,4 @@ def record(record_type: str, record_id: str):
         entries=entries,
         record_type=record_type,
         record_id=record_id,
-        action_labels=ACTION_LABELS,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -26,12 +26,17 @@ from consortium.forms import form_view
 from consortium.security import client_address, is_safe_next
 
 
-def _start_session(user: User) -> None:
-    """Sign the user in with a fresh session (keeping only the chosen language)."""
+def _clear_session_keeping_language() -> None:
+    """Start a fresh session; only the language chosen with the switcher survives."""
     language = session.get("language")
     session.clear()
     if language:
         session["language"] = language
+
+
+def _start_session(user: User) -> None:
+    """Sign the user in with a fresh session."""
+    _clear_session_keeping_language()
     login_user(user)
     session.permanent = True
 
@@ -73,10 +78,7 @@ def login():
 def logout():
     """Sign out (a POST, so another site cannot sign a user out)."""
     logout_user()
-    language = session.get("language")
-    session.clear()
-    if language:
-        session["language"] = language
+    _clear_session_keeping_language()
     flash(_("You are signed out."), "success")
     return redirect(url_for("main.home"))
 
@@ -222,18 +224,11 @@ def invite():
     return render_template("auth/invite.html", form=form)
 
 
-def _load_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.route("/users/<int:user_id>")
 @login_required
 def user_detail(user_id: int):
     """One user's account and its history."""
-    user = _load_user(user_id)
+    user = db.get_or_404(User, user_id)
     permissions.require("users.view", user)
     history = (
         entries_for("user", str(user.id)) if permissions.can(current_user, "audit.read") else []
@@ -245,7 +240,7 @@ def user_detail(user_id: int):
 @login_required
 def deactivate(user_id: int):
     """Deactivate an account; its sessions end at once."""
-    user = _load_user(user_id)
+    user = db.get_or_404(User, user_id)
     permissions.require("users.manage", user)
     if user.id == current_user.id:
         flash(_("You cannot deactivate your own account."), "error")
@@ -259,7 +254,7 @@ def deactivate(user_id: int):
 @login_required
 def reactivate(user_id: int):
     """Reactivate an account."""
-    user = _load_user(user_id)
+    user = db.get_or_404(User, user_id)
     permissions.require("users.manage", user)
     services.set_active(user, True)
     flash(_("%(name)s can sign in again.", name=user.display_name), "success")
@@ -270,7 +265,7 @@ def reactivate(user_id: int):
 @login_required
 def resend_invitation(user_id: int):
     """Send a new invitation link; the earlier one stops working."""
-    user = _load_user(user_id)
+    user = db.get_or_404(User, user_id)
     permissions.require("users.manage", user)
     if user.has_password:
         flash(_("%(name)s has already accepted the invitation.", name=user.display_name), "info")

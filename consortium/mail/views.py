@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -31,8 +31,6 @@ def index():
 @login_required
 def message(message_id: int):
     """One kept message, as the recipient would read it."""
-    found = db.session.get(OutboxMessage, message_id)
-    if found is None:
-        abort(404)
+    found = db.get_or_404(OutboxMessage, message_id)
     permissions.require("outbox.read", found)
     return render_template("mail/message.html", message=found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from consortium.extensions import db
 from consortium.members.models import Membership, Organisation, OrganisationContact
@@ -29,7 +30,10 @@ class OrganisationFilter:
     descending: bool = False
 
     def statement(self, only_for_user_id: int | None = None) -> Select:
-        query = select(Organisation)
+        # The list shows each organisation's tier and membership: load them with the page.
+        query = select(Organisation).options(
+            selectinload(Organisation.populations), selectinload(Organisation.memberships)
+        )
         if only_for_user_id is not None:
             query = query.join(OrganisationContact).where(
                 OrganisationContact.user_id == only_for_user_id

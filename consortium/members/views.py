@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 
 from consortium import permissions
 from consortium.audit.queries import entries_for
@@ -43,13 +42,6 @@ def _labels() -> dict:
     }
 
 
-def _load(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    return organisation
-
-
 @bp.route("/")
 @login_required
 def index():
@@ -67,14 +59,6 @@ def index():
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = queries.search(organisation_filter, page, only_own)
     organisations = pagination.items
-    if organisations:
-        # Load populations and memberships for the whole page at once.
-        ids = [organisation.id for organisation in organisations]
-        db.session.scalars(
-            db.select(Organisation)
-            .where(Organisation.id.in_(ids))
-            .options(selectinload(Organisation.populations), selectinload(Organisation.memberships))
-        ).all()
     sets = services.band_sets()
     rows = [
         (
@@ -100,7 +84,7 @@ def index():
 @login_required
 def detail(organisation_id: int):
     """An organisation with its population history, billing identities, contacts and membership."""
-    organisation = _load(organisation_id)
+    organisation = db.get_or_404(Organisation, organisation_id)
     permissions.require("organisations.view", organisation)
     history = (
         entries_for("organisation", str(organisation.id))
@@ -155,7 +139,7 @@ def create():
 @form_view
 def edit(organisation_id: int):
     """The secretariat edits everything; a contact edits the address, emails and language."""
-    organisation = _load(organisation_id)
+    organisation = db.get_or_404(Organisation, organisation_id)
     permissions.require("organisations.edit_contact_data", organisation)
     full = permissions.can(current_user, "organisations.manage", organisation)
     form = (OrganisationForm if full else ContactDataForm)(obj=organisation)
@@ -183,7 +167,7 @@ def edit(organisation_id: int):
 @form_view
 def population(organisation_id: int):
     """Record the population on 1 January of a year."""
-    organisation = _load(organisation_id)
+    organisation = db.get_or_404(Organisation, organisation_id)
     permissions.require("organisations.manage", organisation)
     form = PopulationForm()
     if form.validate_on_submit():
@@ -202,7 +186,7 @@ def population(organisation_id: int):
 @form_view
 def membership(organisation_id: int):
     """Add a step to the membership: applied, active, resigned or lapsed."""
-    organisation = _load(organisation_id)
+    organisation = db.get_or_404(Organisation, organisation_id)
     permissions.require("organisations.manage", organisation)
     form = MembershipForm()
     if form.validate_on_submit():
@@ -226,7 +210,7 @@ def membership(organisation_id: int):
 @form_view
 def billing_identity(organisation_id: int, identity_id: int | None = None):
     """Add or change a billing identity: who receives the invoices, and how."""
-    organisation = _load(organisation_id)
+    organisation = db.get_or_404(Organisation, organisation_id)
     identity = None
     if identity_id is not None:
         identity = db.session.get(BillingIdentity, identity_id)
@@ -257,7 +241,7 @@ def billing_identity(organisation_id: int, identity_id: int | None = None):
 @form_view
 def add_contact(organisation_id: int):
     """Link a user to the organisation as primary, finance, technical or other contact."""
-    organisation = _load(organisation_id)
+    organisation = db.get_or_404(Organisation, organisation_id)
     permissions.require("organisations.manage", organisation)
     form = ContactForm()
     if form.validate_on_submit():

@@ -226,3 +226,30 @@ def test_secretariat_adds_contacts_and_one_primary_remains(secretariat_client, a
     assert roles == {first.email: "other", second.email: "primary"}
     page = secretariat_client.get(f"/organisations/{aarhus.id}").get_data(as_text=True)
     assert "second@aarhus.example.dk" in page
+
+
+def test_list_query_count_does_not_grow_with_organisations(app, secretariat_client, aarhus):
+    from sqlalchemy import event
+
+    def count_queries():
+        statements = []
+
+        def remember(*args):
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            secretariat_client.get("/organisations/")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", remember)
+        return len(statements)
+
+    few = count_queries()
+    for number in range(15):
+        organisation = services.create_organisation(
+            name=f"Kommune {number}", kind="municipality", country="DK"
+        )
+        services.set_population(organisation, 2025, 10_000 + number, "test")
+        services.change_membership(organisation, "active", date(2020, 1, 1))
+    db.session.commit()
+    assert count_queries() == few
