@@ -77,6 +77,8 @@ def _register_blueprints(app: Flask) -> None:
     from consortium.main import views as _main_views  # noqa: F401
     from consortium.members import bp as members_bp
     from consortium.members import views as _members_views  # noqa: F401
+    from consortium.privacy import bp as privacy_bp
+    from consortium.privacy import views as _privacy_views  # noqa: F401
     from consortium.settings import bp as settings_bp
     from consortium.settings import views as _settings_views  # noqa: F401
 
@@ -86,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(mail_bp, url_prefix="/outbox")
     app.register_blueprint(members_bp, url_prefix="/organisations")
+    app.register_blueprint(privacy_bp, url_prefix="/privacy")
 
 
 def _register_commands(app: Flask) -> None:

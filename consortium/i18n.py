@@ -103,6 +103,12 @@ def init_app(app) -> None:
         action_label=labels.action_label,
         field_label=labels.field_label,
         value_label=labels.value_label,
+        actor_name=labels.actor_name,
+        record_name=labels.record_name,
     )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.globals.update(current_language=current_language, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        change_hidden=labels.change_hidden,
+    )

@@ -32,6 +32,7 @@ ACTIONS = {
     "organisations.view": "see an organisation's page with its contacts and private data",
     "organisations.edit_contact_data": "change an organisation's address, emails and billing identities",
     "organisations.manage": "create organisations; change kind, registration number, population, tier and membership",
+    "privacy.manage": "export and anonymise a person's data",
 }
 
 _rules: dict[str, list[Predicate]] = {action: [] for action in ACTIONS}

@@ -18,7 +18,14 @@ from tests.conftest import login, make_user
 LANGUAGES = ["en", "da", "de", "cs"]
 
 PAGES = {
-    "anonymous": ["/", "/sign-in", "/forgot-password", "/reset-password/x", "/invitation/x"],
+    "anonymous": [
+        "/",
+        "/sign-in",
+        "/forgot-password",
+        "/reset-password/x",
+        "/invitation/x",
+        "/privacy/",
+    ],
     "user": ["/", "/profile", "/profile/password"],
     "secretariat": [
         "/",

@@ -39,6 +39,9 @@ ROUTES = {
     "members.membership": ("GET", "/organisations/{organisation}/membership", SECRETARIAT),
     "members.billing_identity": ("GET", "/organisations/{organisation}/billing/new", SECRETARIAT),
     "members.add_contact": ("GET", "/organisations/{organisation}/contacts/new", SECRETARIAT),
+    "privacy.index": ("GET", "/privacy/", PUBLIC),
+    "privacy.export": ("GET", "/privacy/users/{other}/export", SECRETARIAT),
+    "privacy.anonymise": ("GET", "/privacy/users/{other}/anonymise", SECRETARIAT),
 }
 
 

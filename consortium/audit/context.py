@@ -26,7 +26,7 @@ def current_actor() -> Actor:
     if has_request_context() and g.get("audit_actor") is not None:
         return g.audit_actor
     if has_request_context() and current_user and current_user.is_authenticated:
-        return Actor(current_user.id, f"{current_user.display_name} <{current_user.email}>")
+        return user_actor(current_user.id)
     if has_request_context():
         return Actor(None, "anonymous web request")
     click_context = click.get_current_context(silent=True)
@@ -39,6 +39,12 @@ def current_actor() -> Actor:
         command = click_context.command_path.split(" ", 1)[-1]
         return Actor(None, f"CLI flask {command} ({os_user})")
     return Actor(None, f"system ({os_user})")
+
+
+def user_actor(user_id: int, how: str = "") -> Actor:
+    """A signed-in (or emailed-link) actor, by reference: their name and email are not copied."""
+    label = f"user #{user_id}"
+    return Actor(user_id, f"{label} ({how})" if how else label)
 
 
 def current_source() -> str | None:

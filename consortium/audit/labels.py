@@ -31,6 +31,7 @@ FIELDS = {
     "is_secretariat": _l("Secretariat"),
     "active": _l("Active"),
     "created_at": _l("Created"),
+    "anonymised_at": _l("Anonymised"),
     "default_language": _l("Default language"),
     "currency": _l("Currency"),
     "country": _l("Country"),
@@ -66,6 +67,44 @@ def record_type_label(record_type: str) -> str:
 
 def field_label(field: str) -> str:
     return str(FIELDS.get(field, field.replace("_", " ")))
+
+
+def actor_name(entry) -> str:
+    """Who acted: a user's current name (a placeholder once anonymised), else the stored label."""
+    if entry.actor is None:
+        return entry.actor_label
+    if entry.actor_label.endswith("(emailed link)"):
+        return str(_l("%(name)s, through an emailed link", name=entry.actor.display_name))
+    return entry.actor.display_name
+
+
+def record_name(entry) -> str:
+    """The record's label; a user is named by their current name, which the trail never keeps."""
+    if entry.record_type == "user":
+        return entry.record_user.display_name if entry.record_user is not None else ""
+    return entry.record_label
+
+
+def change_hidden(entry, field: str, change: dict) -> str | None:
+    """Why a change is shown without values, or None when its values may be shown.
+
+    Entries written before a person's name and contact data became personal fields still hold
+    the values; they are not shown either.
+    """
+    if change.get("redacted"):
+        return str(_l("changed (value not recorded)"))
+    if change.get("personal") or field in _personal_fields(entry.record_type):
+        return str(_l("changed (personal data, value not recorded)"))
+    return None
+
+
+def _personal_fields(record_type: str) -> set[str]:
+    from consortium.extensions import db
+
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == record_type:
+            return set(getattr(mapper.class_, "__audit_personal__", set()))
+    return set()
 
 
 def value_label(value) -> str:

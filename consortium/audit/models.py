@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, and_, cast
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from consortium.db import UTCDateTime, utcnow
 from consortium.extensions import db
+
+if TYPE_CHECKING:
+    from consortium.auth.models import User
 
 
 class AuditEntry(db.Model):
@@ -19,16 +22,40 @@ class AuditEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    # Who acted, readable on its own: "Jane Doe <jane@example.org>" or "CLI flask users create (root)".
+    # Who acted, without personal data: "user #12", "user #12 (emailed link)" or
+    # "CLI flask users create (root)". Pages show a user actor's current name.
     actor_label: Mapped[str] = mapped_column(String(255))
     action: Mapped[str] = mapped_column(String(16))  # create, update, delete
     record_type: Mapped[str] = mapped_column(String(64))
     record_id: Mapped[str] = mapped_column(String(64))
     record_label: Mapped[str] = mapped_column(String(255), default="")
-    # {field: {"old": ..., "new": ...}}; a field whose values are secret is {"redacted": true}.
+    # {field: {"old": ..., "new": ...}}; a field whose values are secret is {"redacted": true},
+    # one holding a person's name or contact data {"personal": true}.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Where a bulk change came from, such as an imported file's name.
     source: Mapped[str | None] = mapped_column(Text)
 
+    # The acting account and, for an entry about a user, that user: read for their current
+    # name (a placeholder once anonymised), loaded with the entry in the same query.
+    actor: Mapped[User | None] = relationship(
+        "User", foreign_keys=[actor_user_id], lazy="joined", viewonly=True
+    )
+    record_user: Mapped[User | None] = relationship(
+        "User",
+        primaryjoin=lambda: _record_user_join(),
+        lazy="joined",
+        viewonly=True,
+        uselist=False,
+    )
+
     def __repr__(self) -> str:
         return f"<AuditEntry {self.id} {self.action} {self.record_type}:{self.record_id}>"
+
+
+def _record_user_join():
+    from consortium.auth.models import User
+
+    return and_(
+        AuditEntry.record_type == "user",
+        foreign(AuditEntry.record_id) == cast(User.id, String),
+    )

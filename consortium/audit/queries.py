@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from consortium.audit.models import AuditEntry
+from consortium.auth.models import User
 from consortium.extensions import db
 
 PAGE_SIZE = 50
@@ -31,7 +32,19 @@ class AuditFilter:
         if self.action:
             query = query.where(AuditEntry.action == self.action)
         if self.actor:
-            query = query.where(func.lower(AuditEntry.actor_label).contains(self.actor.lower()))
+            # A user actor is stored by reference, so their current name and email are searched.
+            wanted = self.actor.lower()
+            query = query.where(
+                or_(
+                    func.lower(AuditEntry.actor_label).contains(wanted),
+                    AuditEntry.actor.has(
+                        or_(
+                            func.lower(User.name).contains(wanted),
+                            func.lower(User.email).contains(wanted),
+                        )
+                    ),
+                )
+            )
         if self.date_from:
             query = query.where(
                 AuditEntry.created_at >= datetime.combine(self.date_from, time(), UTC)

@@ -1,8 +1,13 @@
 """Write an audit entry for every flushed change of an audited model, in the same transaction.
 
 A model takes part by setting ``__audited__ = True``. Fields named in ``__audit_redacted__`` are
-recorded as changed without their values (password hashes); fields in ``__audit_ignored__`` are
-not recorded at all (bookkeeping such as the last sign-in time).
+recorded as changed without their values (password hashes); so are fields in
+``__audit_personal__`` (a person's name and contact data), which the append-only trail must
+not keep because a person can be anonymised; fields in ``__audit_ignored__`` are not recorded
+at all (bookkeeping such as the last sign-in time).
+
+A signed-in actor is recorded by a reference to their account, never by name or email; the
+pages show the account's current name.
 """
 
 from __future__ import annotations
@@ -41,7 +46,8 @@ def _columns(obj) -> list:
 
 def _changes(obj, action: str) -> dict[str, Any]:
     state = inspect(obj)
-    redacted = getattr(obj, "__audit_redacted__", set())
+    hidden = {key: {"redacted": True} for key in getattr(obj, "__audit_redacted__", set())}
+    hidden |= {key: {"personal": True} for key in getattr(obj, "__audit_personal__", set())}
     ignored = getattr(obj, "__audit_ignored__", set())
     changes: dict[str, Any] = {}
     for attr in _columns(obj):
@@ -53,23 +59,18 @@ def _changes(obj, action: str) -> dict[str, Any]:
             value = getattr(obj, key)
             if value is None:
                 continue
-            changes[key] = (
-                {"redacted": True} if key in redacted else {"old": None, "new": _plain(value)}
-            )
+            old, new = None, value
         elif action == "delete":
             # Read what is loaded without touching the database: the row is gone.
-            value = state.dict.get(key)
-            changes[key] = (
-                {"redacted": True} if key in redacted else {"old": _plain(value), "new": None}
-            )
+            old, new = state.dict.get(key), None
         elif history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             if old == new:
                 continue
-            changes[key] = (
-                {"redacted": True} if key in redacted else {"old": _plain(old), "new": _plain(new)}
-            )
+        else:
+            continue
+        changes[key] = hidden.get(key) or {"old": _plain(old), "new": _plain(new)}
     return changes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,6 +16,9 @@ class User(db.Model):
     __tablename__ = "user"
     __audited__ = True
     __audit_redacted__ = {"password_hash"}
+    # The trail notes that these changed but never keeps their values, so anonymising a person
+    # leaves nothing of them in a trail that cannot be changed.
+    __audit_personal__ = {"name", "email", "language"}
     __audit_ignored__ = {"last_login_at", "session_version"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,6 +33,9 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person's name and contact data were removed; the row stays for the records
+    # that must keep pointing to it (invoices, votes, the audit trail).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list[UserToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -51,8 +58,24 @@ class User(db.Model):
         return f"{self.id}:{self.session_version}"
 
     @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+    @property
+    def placeholder_name(self) -> str:
+        """How the person is shown once anonymised."""
+        return gettext("Former user #%(id)s", id=self.id)
+
+    @property
     def display_name(self) -> str:
+        if self.is_anonymised:
+            return self.placeholder_name
         return self.name or self.email
+
+    @property
+    def shown_email(self) -> str:
+        """The address to show people: none for an anonymised person's placeholder."""
+        return "" if self.is_anonymised else self.email
 
     @property
     def has_password(self) -> bool:
@@ -60,10 +83,11 @@ class User(db.Model):
 
     @property
     def audit_label(self) -> str:
-        return self.email
+        # Not the name or email: the trail keeps a reference, pages look up the current name.
+        return f"#{self.id}"
 
     def __repr__(self) -> str:
-        return f"<User {self.id} {self.email}>"
+        return f"<User {self.id}>"
 
 
 class UserToken(db.Model):

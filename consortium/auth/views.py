@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from consortium import permissions
-from consortium.audit.context import Actor
+from consortium.audit.context import user_actor
 from consortium.audit.queries import entries_for
 from consortium.auth import bp, services
 from consortium.auth.forms import (
@@ -108,9 +108,7 @@ def _token_page(token: str, purpose: str, template: str, done_message: str):
     form = SetPasswordForm()
     form.email_for_check = found.user.email
     if form.validate_on_submit():
-        g.audit_actor = Actor(
-            found.user.id, f"{found.user.display_name} <{found.user.email}> (emailed link)"
-        )
+        g.audit_actor = user_actor(found.user.id, "emailed link")
         try:
             services.use_token(found, form.password.data)
         except services.AccountError:
@@ -256,8 +254,11 @@ def reactivate(user_id: int):
     """Reactivate an account."""
     user = db.get_or_404(User, user_id)
     permissions.require("users.manage", user)
-    services.set_active(user, True)
-    flash(_("%(name)s can sign in again.", name=user.display_name), "success")
+    if user.is_anonymised:
+        flash(_("An anonymised account cannot be reactivated."), "error")
+    else:
+        services.set_active(user, True)
+        flash(_("%(name)s can sign in again.", name=user.display_name), "success")
     return redirect(url_for("auth.user_detail", user_id=user.id))
 
 

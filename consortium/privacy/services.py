@@ -1,0 +1,151 @@
+"""A person's data: everything the app holds about them, and anonymising them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select
+
+from consortium.audit.models import AuditEntry
+from consortium.auth import services as auth_services
+from consortium.auth.models import LoginAttempt, User, UserToken
+from consortium.db import utcnow
+from consortium.extensions import db
+from consortium.mail.models import OutboxMessage
+from consortium.members.models import OrganisationContact
+
+PLACEHOLDER_DOMAIN = "anonymised.invalid"
+
+
+class PrivacyError(ValueError):
+    """A request about a person's data that cannot be carried out."""
+
+
+def placeholder_email(user: User) -> str:
+    """A unique address that can never receive mail (.invalid is reserved, RFC 2606)."""
+    return f"former-user-{user.id}@{PLACEHOLDER_DOMAIN}"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _same_address(column, email: str):
+    return func.lower(column) == email.lower()
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """Everything the app holds about the person, as plain JSON-ready values.
+
+    Secrets are left out: a password appears only as whether one is set, and emailed links
+    (kept as hashes) not at all.
+    """
+    contacts = db.session.scalars(
+        select(OrganisationContact)
+        .where(OrganisationContact.user_id == user.id)
+        .order_by(OrganisationContact.id)
+    )
+    attempts = db.session.scalars(
+        select(LoginAttempt)
+        .where(_same_address(LoginAttempt.email, user.email))
+        .order_by(LoginAttempt.attempted_at)
+    )
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(
+            or_(
+                AuditEntry.actor_user_id == user.id,
+                (AuditEntry.record_type == "user") & (AuditEntry.record_id == str(user.id)),
+            )
+        )
+        .order_by(AuditEntry.id)
+    )
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(_same_address(OutboxMessage.recipient, user.email))
+        .order_by(OutboxMessage.id)
+    )
+    return {
+        "exported_at": _iso(utcnow()),
+        "account": {
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "language": user.language,
+            "role": "secretariat" if user.is_secretariat else "user",
+            "active": user.active,
+            "password_set": user.has_password,
+            "created_at": _iso(user.created_at),
+            "last_login_at": _iso(user.last_login_at),
+            "anonymised_at": _iso(user.anonymised_at),
+        },
+        "organisation_contacts": [
+            {"organisation": contact.organisation.name, "role": contact.role}
+            for contact in contacts
+        ],
+        "sign_in_attempts": [
+            {
+                "attempted_at": _iso(attempt.attempted_at),
+                "succeeded": attempt.succeeded,
+                "client_address": attempt.client_address,
+            }
+            for attempt in attempts
+        ],
+        "audit_entries": [
+            {
+                "created_at": _iso(entry.created_at),
+                "by_this_person": entry.actor_user_id == user.id,
+                "actor": entry.actor_label,
+                "action": entry.action,
+                "record_type": entry.record_type,
+                "record_id": entry.record_id,
+                "record_label": entry.record_label,
+                "changes": entry.changes,
+                "source": entry.source,
+            }
+            for entry in entries
+        ],
+        "emails": [
+            {
+                "created_at": _iso(message.created_at),
+                "recipient": message.recipient,
+                "subject": message.subject,
+                "body": message.body,
+            }
+            for message in messages
+        ],
+    }
+
+
+def anonymise(user: User, by: User) -> None:
+    """Remove the person's name and contact data; keep the row that records point to.
+
+    The account is deactivated (its sessions and emailed links end), its links, sign-in
+    attempts, contact links and the mail kept for it are deleted. The audit entry of the change
+    notes which fields changed, never their values.
+    """
+    if user.id == by.id:
+        raise PrivacyError("self")
+    if user.is_anonymised:
+        raise PrivacyError("already")
+    old_email = user.email
+    for contact in db.session.scalars(
+        select(OrganisationContact).where(OrganisationContact.user_id == user.id)
+    ):
+        db.session.delete(contact)
+    db.session.execute(delete(UserToken).where(UserToken.user_id == user.id))
+    db.session.execute(delete(LoginAttempt).where(_same_address(LoginAttempt.email, old_email)))
+    db.session.execute(
+        delete(OutboxMessage).where(_same_address(OutboxMessage.recipient, old_email))
+    )
+    db.session.expire(user, ["tokens"])
+    user.name = ""
+    user.email = placeholder_email(user)
+    user.password_hash = None
+    user.language = None
+    user.last_login_at = None
+    user.anonymised_at = utcnow()
+    # Deactivating flushes the changes above with it, so the trail has one entry for them all.
+    auth_services.set_active(user, False)
+    db.session.flush()
