@@ -93,7 +93,9 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from consortium.cli import demo_cli, translate_cli, users_cli
+    from consortium.members.cli import orgs_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(orgs_cli)

@@ -54,14 +54,20 @@ def _sqlite_connect(dbapi_connection, connection_record):
     """Foreign keys on, and transactions run by SQLAlchemy rather than the sqlite3 module.
 
     The sqlite3 module's own transaction handling breaks savepoints, which the tests and
-    nested service calls rely on.
+    nested service calls rely on. SQLite's own lower() knows only A to Z; searches for
+    "Ærø" or "Říčany" need every letter, as PostgreSQL's lower() has.
     """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 @event.listens_for(Engine, "begin")

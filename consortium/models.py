@@ -8,6 +8,7 @@ from consortium.members.models import (
     Membership,
     Organisation,
     OrganisationContact,
+    PendingImport,
     PopulationFigure,
     TierBandSet,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Organisation",
     "OrganisationContact",
     "OutboxMessage",
+    "PendingImport",
     "PopulationFigure",
     "TierBandSet",
     "User",

@@ -191,6 +191,14 @@ def login(client, email, password=PASSWORD, **extra):
     return client.post("/sign-in", data={"email": email, "password": password, **extra})
 
 
+def sign_in(client, email, password=PASSWORD):
+    """Sign in as a browser would, with the sign-in page's CSRF token (when CSRF is on)."""
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    extra = {"csrf_token": token.group(1)} if token else {}
+    return login(client, email, password, **extra)
+
+
 @pytest.fixture
 def user_client(client, user):
     assert login(client, user.email).status_code == 302

@@ -27,6 +27,7 @@ ROUTES = {
     "auth.reactivate": ("POST", "/users/{other}/reactivate", SECRETARIAT),
     "auth.resend_invitation": ("POST", "/users/{other}/resend-invitation", SECRETARIAT),
     "settings.edit": ("GET", "/settings/", SECRETARIAT),
+    "settings.tiers": ("GET", "/settings/tiers", SECRETARIAT),
     "audit.index": ("GET", "/audit/", SECRETARIAT),
     "audit.record": ("GET", "/audit/user/{other}", SECRETARIAT),
     "mail.index": ("GET", "/outbox/", SECRETARIAT),
@@ -39,6 +40,9 @@ ROUTES = {
     "members.membership": ("GET", "/organisations/{organisation}/membership", SECRETARIAT),
     "members.billing_identity": ("GET", "/organisations/{organisation}/billing/new", SECRETARIAT),
     "members.add_contact": ("GET", "/organisations/{organisation}/contacts/new", SECRETARIAT),
+    "members.export": ("GET", "/organisations/export.csv", SECRETARIAT),
+    "members.import_upload": ("GET", "/organisations/import", SECRETARIAT),
+    "members.import_confirm": ("POST", "/organisations/import/{pending}", SECRETARIAT),
     "privacy.index": ("GET", "/privacy/", PUBLIC),
     "privacy.export": ("GET", "/privacy/users/{other}/export", SECRETARIAT),
     "privacy.anonymise": ("GET", "/privacy/users/{other}/anonymise", SECRETARIAT),
@@ -74,6 +78,17 @@ def objects(app):
     return {"other": other.id, "message": message.id, "organisation": organisation.id}
 
 
+def _pending_import(user_id: int) -> int:
+    """An uploaded file waiting for its uploader's confirmation."""
+    from consortium.extensions import db
+    from consortium.members.models import PendingImport
+
+    pending = PendingImport(user_id=user_id, filename="x.csv", content=b"name,kind,country\n")
+    db.session.add(pending)
+    db.session.flush()
+    return pending.id
+
+
 def _visit(client, method, url):
     response = client.get(url) if method == "GET" else client.post(url, data={})
     response.close()  # a static file is streamed from an open file
@@ -81,13 +96,25 @@ def _visit(client, method, url):
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-@pytest.mark.parametrize("role", ["anonymous", "user", "secretariat"])
+@pytest.mark.parametrize("role", ["anonymous", "user", "contact", "secretariat"])
 def test_access(app, client, objects, endpoint, role):
+    """A contact of another organisation has no more rights on this one than any user."""
     method, url, who = ROUTES[endpoint]
-    url = url.format(**objects)
+    visitor = None
     if role != "anonymous":
-        make_user(f"{role}-visitor@example.org", secretariat=role == "secretariat")
+        visitor = make_user(f"{role}-visitor@example.org", secretariat=role == "secretariat")
+        if role == "contact":
+            from consortium.members import services as members
+
+            own = members.create_organisation(
+                name="Odder Kommune", kind="municipality", country="DK"
+            )
+            members.add_contact(own, visitor.id, "primary")
         assert login(client, f"{role}-visitor@example.org").status_code == 302
+    # Each uploads their own file; others' uploads are not theirs to confirm.
+    url = url.format(
+        pending=_pending_import(visitor.id if visitor else objects["other"]), **objects
+    )
     response = _visit(client, method, url)
     allowed = who == PUBLIC or (who == SIGNED_IN and role != "anonymous") or role == "secretariat"
     if allowed:

@@ -6,6 +6,7 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,12 +21,13 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from consortium.forms import Form, at_most, email_address, required
 from consortium.i18n import language_choices
 from consortium.members import identifiers
-from consortium.members.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS, TIER_LABELS
-
-IDENTIFIER_MESSAGES = {
-    identifiers.FORMAT: _l("This number does not have the right format."),
-    identifiers.CHECKSUM: _l("This number is not valid: its check digit does not match."),
-}
+from consortium.members.labels import (
+    IDENTIFIER_MESSAGES,
+    KIND_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    TIER_LABELS,
+)
 
 
 def _compact(field, check) -> None:
@@ -175,3 +177,21 @@ class ContactForm(Form):
         self.user = find_user_by_email(field.data or "")
         if self.user is None:
             raise ValidationError(_l("There is no user with this email address."))
+
+
+class ImportForm(Form):
+    """Upload a CSV file of organisations for a preview."""
+
+    file = FileField(
+        _l("CSV file"),
+        description=_l(
+            "Columns: name, kind, country and, when known, registration_number, "
+            "municipality_code, population, population_year, ean, email, language. "
+            "Comma or semicolon separated; UTF-8 or as Excel saves it."
+        ),
+        validators=[FileRequired(message=_l("Choose a file to upload."))],
+    )
+
+
+class ConfirmImportForm(Form):
+    """Confirm the import shown in the preview."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
 
+from consortium.members import identifiers
+
 KIND_LABELS = {
     "municipality": _l("Municipality"),
     "region": _l("Region"),
@@ -28,4 +30,8 @@ ROLE_LABELS = {
     "finance": _l("Finance"),
     "technical": _l("Technical"),
     "other": pgettext_l("contact role", "Other"),
+}
+IDENTIFIER_MESSAGES = {
+    identifiers.FORMAT: _l("This number does not have the right format."),
+    identifiers.CHECKSUM: _l("This number is not valid: its check digit does not match."),
 }

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -172,3 +173,18 @@ class OrganisationContact(db.Model):
 
     def __repr__(self) -> str:
         return f"<OrganisationContact org={self.organisation_id} user={self.user_id} {self.role}>"
+
+
+class PendingImport(db.Model):
+    """An uploaded file shown as a preview, waiting for its uploader to confirm the import."""
+
+    __tablename__ = "pending_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PendingImport {self.id} {self.filename!r}>"

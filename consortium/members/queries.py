@@ -26,6 +26,7 @@ class OrganisationFilter:
     kind: str = ""
     status: str = ""
     country: str = ""
+    tier: str = ""
     sort: str = "name"
     descending: bool = False
 
@@ -61,6 +62,8 @@ class OrganisationFilter:
                 Membership,
                 and_(Membership.id == latest.c.latest_id, Membership.status == self.status),
             )
+        if self.tier:
+            query = query.where(Organisation.id.in_(_ids_with_tier(self.tier)))
         column = SORTS.get(self.sort, Organisation.name)
         return query.order_by(column.desc() if self.descending else column, Organisation.id)
 
@@ -72,3 +75,18 @@ def search(organisation_filter: OrganisationFilter, page: int, only_for_user_id:
         per_page=PAGE_SIZE,
         error_out=False,
     )
+
+
+def _ids_with_tier(tier: str) -> list[int]:
+    """The organisations now in a tier: derived from populations, so worked out here."""
+    from consortium.members.services import band_sets, current_tier
+
+    sets = band_sets()
+    organisations = db.session.scalars(
+        select(Organisation).options(selectinload(Organisation.populations))
+    )
+    return [
+        organisation.id
+        for organisation in organisations
+        if (answer := current_tier(organisation, sets)) is not None and answer.tier == tier
+    ]

@@ -16,7 +16,9 @@ from consortium.members.models import (
     PopulationFigure,
     TierBandSet,
 )
-from consortium.members.tiers import OS2_BANDS, BandSet, band_set_for_year
+from consortium.members.tiers import OS2_BANDS, BandError, BandSet, band_set_for_year, check_bands
+
+DEFAULT_BANDS_FROM = 1900
 
 # Which membership step may follow which: a former member can apply or be readmitted.
 TRANSITIONS = {
@@ -47,11 +49,30 @@ class TierAnswer:
 def band_sets() -> list[BandSet]:
     """The association's tier bands by year; OS2's default when none are set."""
     rows = db.session.scalars(select(TierBandSet).order_by(TierBandSet.effective_from_year)).all()
-    if not rows:
-        return [BandSet(1900, OS2_BANDS)]
-    return [
+    sets = [
         BandSet(row.effective_from_year, tuple((int(b), t) for b, t in row.bands)) for row in rows
     ]
+    # Years before the first set the association saved keep OS2's default bands.
+    if not sets or sets[0].effective_from_year > DEFAULT_BANDS_FROM:
+        sets.insert(0, BandSet(DEFAULT_BANDS_FROM, OS2_BANDS))
+    return sets
+
+
+def save_band_set(year: int, bands: tuple[tuple[int, str], ...]) -> TierBandSet:
+    """Set the bands in force from a year on; years already begun or past are never rewritten."""
+    if year < date.today().year:
+        raise RegisterError("band_set_in_past")
+    try:
+        check_bands(bands)
+    except BandError as exc:
+        raise RegisterError("bands_invalid") from exc
+    row = db.session.scalar(select(TierBandSet).where(TierBandSet.effective_from_year == year))
+    if row is None:
+        row = TierBandSet(effective_from_year=year)
+        db.session.add(row)
+    row.bands = [[bound, tier] for bound, tier in bands]
+    db.session.flush()
+    return row
 
 
 def population_in(organisation: Organisation, year: int) -> PopulationFigure | None:

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from datetime import UTC, date, datetime, timedelta
+from pathlib import PurePath
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import delete
+from sqlalchemy.orm import selectinload
 
 from consortium import permissions
 from consortium.audit.queries import entries_for
 from consortium.extensions import db
 from consortium.forms import form_view
-from consortium.members import bp, queries, services
+from consortium.members import bp, queries, services, transfer
 from consortium.members.forms import (
     BillingIdentityForm,
+    ConfirmImportForm,
     ContactDataForm,
     ContactForm,
+    ImportForm,
     MembershipForm,
     OrganisationForm,
     PopulationForm,
     country_choices,
 )
 from consortium.members.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS, TIER_LABELS
-from consortium.members.models import BillingIdentity, Organisation
+from consortium.members.models import BillingIdentity, Organisation, PendingImport
 
 MEMBERSHIP_MESSAGES = {
     "membership_transition": lambda: _(
@@ -42,19 +50,24 @@ def _labels() -> dict:
     }
 
 
+def _filter_from_request() -> queries.OrganisationFilter:
+    return queries.OrganisationFilter(
+        search=request.args.get("q", "").strip(),
+        kind=request.args.get("kind", ""),
+        status=request.args.get("status", ""),
+        country=request.args.get("country", ""),
+        tier=request.args.get("tier", ""),
+        sort=request.args.get("sort", "name"),
+        descending=request.args.get("order") == "desc",
+    )
+
+
 @bp.route("/")
 @login_required
 def index():
     """The organisations the user may see: all for the secretariat, their own for a contact."""
     permissions.require("organisations.list")
-    organisation_filter = queries.OrganisationFilter(
-        search=request.args.get("q", "").strip(),
-        kind=request.args.get("kind", ""),
-        status=request.args.get("status", ""),
-        country=request.args.get("country", ""),
-        sort=request.args.get("sort", "name"),
-        descending=request.args.get("order") == "desc",
-    )
+    organisation_filter = _filter_from_request()
     only_own = None if permissions.can(current_user, "organisations.manage") else current_user.id
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = queries.search(organisation_filter, page, only_own)
@@ -258,3 +271,96 @@ def add_contact(organisation_id: int):
     return render_template(
         "members/form.html", form=form, organisation=organisation, title=_("Add a contact")
     )
+
+
+# Excel in these languages reads a semicolon as the separator; in English a comma.
+SEMICOLON_LANGUAGES = {"da", "de", "cs"}
+PENDING_IMPORTS_KEPT = timedelta(days=1)
+
+
+@bp.route("/export.csv")
+@login_required
+def export():
+    """The organisations the list shows, as a CSV file a spreadsheet opens as it is."""
+    permissions.require("organisations.manage")
+    statement = _filter_from_request().statement()
+    organisations = db.session.scalars(
+        statement.options(selectinload(Organisation.billing_identities))
+    ).all()
+    delimiter = ";" if str(get_locale()) in SEMICOLON_LANGUAGES else ","
+    filename = f"organisations-{date.today().isoformat()}.csv"
+    return Response(
+        transfer.export_csv(organisations, delimiter),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+@form_view
+def import_upload():
+    """Upload a CSV file and see what it would change before anything does."""
+    permissions.require("organisations.manage")
+    form = ImportForm()
+    report = None
+    pending = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        filename = PurePath(upload.filename or "upload.csv").name[:255]
+        content = upload.read()
+        report = transfer.import_organisations(content, filename, apply=False)
+        if report.ok:
+            _forget_old_uploads()
+            pending = PendingImport(user_id=current_user.id, filename=filename, content=content)
+            db.session.add(pending)
+            db.session.flush()
+    return _import_page(form, report, pending, ConfirmImportForm())
+
+
+def _import_page(form, report, pending, confirm_form, status: int = 200):
+    page = render_template(
+        "members/import.html",
+        form=form,
+        report=report,
+        pending=pending,
+        confirm_form=confirm_form,
+        **_labels(),
+    )
+    return page, status
+
+
+@bp.route("/import/<int:pending_id>", methods=["POST"])
+@login_required
+@form_view
+def import_confirm(pending_id: int):
+    """Import the file shown in the preview; checked again, all or nothing."""
+    permissions.require("organisations.manage")
+    pending = db.session.get(PendingImport, pending_id)
+    if pending is None or pending.user_id != current_user.id:
+        abort(404)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        return _import_page(ImportForm(formdata=None), None, None, form, 400)
+    report = transfer.import_organisations(pending.content, pending.filename, apply=True)
+    if not report.ok:
+        # The register changed since the preview: show what is wrong now.
+        return _import_page(ImportForm(formdata=None), report, None, form)
+    db.session.delete(pending)
+    flash(
+        _(
+            "%(filename)s has been imported: %(created)d created, %(updated)d changed, "
+            "%(unchanged)d unchanged.",
+            filename=pending.filename,
+            created=report.count("create"),
+            updated=report.count("update"),
+            unchanged=report.count("unchanged"),
+        ),
+        "success",
+    )
+    return redirect(url_for("members.index"))
+
+
+def _forget_old_uploads() -> None:
+    cutoff = datetime.now(UTC) - PENDING_IMPORTS_KEPT
+    db.session.execute(delete(PendingImport).where(PendingImport.created_at < cutoff))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consortium.extensions import db
@@ -19,6 +19,9 @@ class AssociationSettings(db.Model):
     country: Mapped[str] = mapped_column(String(2), default="DK")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Copenhagen")
     email: Mapped[str] = mapped_column(String(254), default="")
+    address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    registration_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    vat_number: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     @property
     def audit_label(self) -> str:

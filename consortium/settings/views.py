@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from consortium import permissions
 from consortium.audit.queries import entries_for
 from consortium.forms import form_view
+from consortium.members import services as member_services
+from consortium.members.labels import TIER_LABELS
+from consortium.members.tiers import LARGE, MEDIUM, SMALL, VERY_LARGE
 from consortium.settings import bp
-from consortium.settings.forms import SettingsForm
+from consortium.settings.forms import SettingsForm, TierBandsForm
 from consortium.settings.services import get_settings, update_settings
 
 
@@ -18,7 +23,7 @@ from consortium.settings.services import get_settings, update_settings
 @login_required
 @form_view
 def edit():
-    """Name, default language, currency, country and time zone of the association."""
+    """Name, address, numbers, default language, currency, country and time zone."""
     settings = get_settings()
     permissions.require("settings.edit", settings)
     form = SettingsForm(obj=settings)
@@ -27,6 +32,9 @@ def edit():
             settings,
             name=form.name.data.strip(),
             email=(form.email.data or "").strip(),
+            address=(form.address.data or "").strip(),
+            registration_number=form.registration_number.data or "",
+            vat_number=(form.vat_number.data or "").strip().upper().replace(" ", ""),
             default_language=form.default_language.data,
             currency=form.currency.data,
             country=form.country.data,
@@ -36,3 +44,55 @@ def edit():
         return redirect(url_for("settings.edit"))
     history = entries_for("association_settings", str(settings.id))
     return render_template("settings/edit.html", form=form, history=history)
+
+
+BAND_MESSAGES = {
+    "band_set_in_past": lambda: _(
+        "Bands can only be set from this year on: years already begun keep their tiers."
+    ),
+    "bands_invalid": lambda: _("Each tier must start above the one before it."),
+}
+
+
+@bp.route("/tiers", methods=["GET", "POST"])
+@login_required
+@form_view
+def tiers():
+    """Size tier bands by year: a new set takes effect from its year and leaves earlier ones."""
+    settings = get_settings()
+    permissions.require("settings.edit", settings)
+    sets = member_services.band_sets()
+    form = TierBandsForm()
+    if request.method == "GET":
+        latest = dict((tier, bound) for bound, tier in sets[-1].bands)
+        form.effective_from_year.data = max(date.today().year + 1, sets[-1].effective_from_year)
+        form.medium_from.data = latest.get(MEDIUM)
+        form.large_from.data = latest.get(LARGE)
+        form.very_large_from.data = latest.get(VERY_LARGE)
+    if form.validate_on_submit():
+        bands = (
+            (0, SMALL),
+            (form.medium_from.data, MEDIUM),
+            (form.large_from.data, LARGE),
+            (form.very_large_from.data, VERY_LARGE),
+        )
+        try:
+            member_services.save_band_set(form.effective_from_year.data, bands)
+        except member_services.RegisterError as exc:
+            form.effective_from_year.errors.append(BAND_MESSAGES[exc.code]())
+        else:
+            flash(
+                _(
+                    "The tier bands from %(year)d have been saved.",
+                    year=form.effective_from_year.data,
+                ),
+                "success",
+            )
+            return redirect(url_for("settings.tiers"))
+    return render_template(
+        "settings/tiers.html",
+        form=form,
+        sets=[(band_set, dict((t, b) for b, t in band_set.bands)) for band_set in reversed(sets)],
+        this_year=date.today().year,
+        tier_labels=TIER_LABELS,
+    )

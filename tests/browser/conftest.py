@@ -15,13 +15,20 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def live_app(tmp_path_factory):
+    """The app the live server serves; tests add their records in its app context."""
     url = "sqlite:///" + str(tmp_path_factory.mktemp("browser") / "browser.sqlite")
     app = make_app(url, WTF_CSRF_ENABLED=True)
     migrate(app)
     with app.app_context():
         make_user("secretariat@example.org", secretariat=True, name="Sam Secretariat")
         db.session.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -253,3 +253,13 @@ def test_list_query_count_does_not_grow_with_organisations(app, secretariat_clie
         services.change_membership(organisation, "active", date(2020, 1, 1))
     db.session.commit()
     assert count_queries() == few
+
+
+def test_search_ignores_the_case_of_danish_and_czech_letters(secretariat_client):
+    for name in ("Ærø Kommune", "Město Říčany", "Aarhus Kommune"):
+        services.create_organisation(name=name, kind="municipality", country="DK")
+    db.session.commit()
+    page = secretariat_client.get("/organisations/?q=ærø").get_data(as_text=True)
+    assert "Ærø Kommune" in page and "Aarhus Kommune" not in page
+    page = secretariat_client.get("/organisations/?q=ŘÍČANY").get_data(as_text=True)
+    assert "Město Říčany" in page and "Ærø Kommune" not in page

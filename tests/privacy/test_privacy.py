@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from sqlalchemy import func, select, text
@@ -16,17 +15,9 @@ from consortium.mail.models import OutboxMessage
 from consortium.members import services as members
 from consortium.members.models import OrganisationContact
 from consortium.settings.services import get_settings
-from tests.conftest import PASSWORD, login, make_user
+from tests.conftest import login, make_user, sign_in
 
 NAME, EMAIL = "Wilhelmina Quist", "wilhelmina.quist@example.org"
-
-
-def sign_in(client, email, password=PASSWORD):
-    """Sign in as a browser would, with the sign-in page's CSRF token (when CSRF is on)."""
-    page = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
-    extra = {"csrf_token": token.group(1)} if token else {}
-    return login(client, email, password, **extra)
 
 
 @pytest.fixture

@@ -1,0 +1,146 @@
+"""Reading and writing the CSV files a secretariat exchanges with spreadsheets.
+
+Reading accepts what Excel writes: UTF-8 with or without a byte-order mark, and the Windows
+code pages of Western (1252) and Central European (1250) Excel, told apart by the letters they
+produce; anything else is refused rather than imported with garbled letters. The separator is
+a comma or a semicolon (Excel in Danish, German and Czech writes semicolons).
+
+Writing neutralises cells a spreadsheet would run as a formula, and reading strips that again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+UTF8_BOM = b"\xef\xbb\xbf"
+# Countries whose Windows Excel saves "CSV" in the Central European code page.
+CENTRAL_EUROPE = {"CZ", "SK", "PL", "HU", "SI", "HR", "RO", "AL", "BA", "RS"}
+# Letters each code page is expected to produce in names and addresses of its countries.
+_WESTERN_LETTERS = set("æøåÆØÅäöüÄÖÜßéÉèÈêÊëËïÏíÍîÎóÓòÒôÔúÚùÙûÛáÁàÀâÂçÇñÑýÝœŒ")
+_CENTRAL_LETTERS = set("áÁčČďĎéÉěĚíÍňŇóÓřŘšŠťŤúÚůŮýÝžŽäÄöÖüÜßľĽĺĹôÔŕŔ")
+_PUNCTUATION = set("–—‘’‚“”„…€§°«»·\u00a0")
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+class CsvError(ValueError):
+    """A file that cannot be read as CSV; ``code`` names the reason for the page to translate."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file's header and rows, each row with its line number in the file."""
+
+    encoding: str
+    delimiter: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def read(data: bytes, countries: Iterable[str] = ()) -> Table:
+    """Decode and split a CSV file; ``countries`` hint at the code page of a non-UTF-8 file."""
+    text, encoding = decode(data, countries)
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if not first:
+        raise CsvError("empty")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for cells in reader:
+            if header is None:
+                if not any(cell.strip() for cell in cells):
+                    continue
+                header = [cell.strip().lower() for cell in cells]
+                continue
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
+                raise CsvError("too_many_cells", line=reader.line_num)
+            values = {
+                column: unneutralise(cell.strip())
+                for column, cell in zip(header, cells, strict=False)
+                if column
+            }
+            rows.append((reader.line_num, values))
+    except csv.Error as exc:
+        raise CsvError("malformed", line=reader.line_num) from exc
+    return Table(encoding, delimiter, header or [], rows)
+
+
+def decode(data: bytes, countries: Iterable[str] = ()) -> tuple[str, str]:
+    """The file's text and the encoding it was read with, or CsvError("encoding")."""
+    if data.startswith(UTF8_BOM):
+        try:
+            return data[len(UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise CsvError("encoding") from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:  # UTF-16, as Excel's "Unicode text"
+        raise CsvError("encoding")
+    hinted = {country.strip().upper() for country in countries if country}
+    pages = []
+    if not hinted or hinted - CENTRAL_EUROPE:
+        pages.append(("cp1252", _WESTERN_LETTERS))
+    if hinted & CENTRAL_EUROPE or not hinted:
+        pages.append(("cp1250", _CENTRAL_LETTERS))
+    for encoding, letters in pages:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        unusual = {char for char in text if ord(char) > 127} - letters - _PUNCTUATION
+        if not unusual:
+            return text, encoding
+    raise CsvError("encoding")
+
+
+def sniff_countries(data: bytes, column: str = "country") -> set[str]:
+    """The values of a column, read without knowing the encoding (country codes are ASCII)."""
+    text = data.decode("latin-1")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [cell.strip().lower().lstrip("\ufeff").lstrip("ï»¿") for cell in next(reader)]
+        position = header.index(column)
+        return {cells[position].strip().upper() for cells in reader if len(cells) > position}
+    except (StopIteration, ValueError, csv.Error):
+        return set()
+
+
+def neutralise(value) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets an apostrophe."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """Undo :func:`neutralise` on a cell read back from a file."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def write(header: Sequence[str], rows: Iterable[Sequence], delimiter: str = ",") -> bytes:
+    """A UTF-8 CSV file with a byte-order mark, so Excel shows æ, ø, ř as they are."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(value) for value in row])
+    return UTF8_BOM + buffer.getvalue().encode("utf-8")
