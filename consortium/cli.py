@@ -74,8 +74,9 @@ def show_logins() -> None:
 
 def print_logins(logins) -> None:
     click.echo("Demo logins (email / password):")
+    width = max((len(login.role) for login in logins), default=0)
     for login in logins:
-        click.echo(f"  {login.role:<16} {login.email} / {login.password}")
+        click.echo(f"  {login.role:<{width}}  {login.email} / {login.password}")
 
 
 # The keywords are Flask-Babel's lazy functions as the code imports them.

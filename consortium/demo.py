@@ -42,7 +42,7 @@ DEMO_LOGINS = (
         None,
     ),
     DemoLogin(
-        "signed-in user", "anna.jensen@demo.example.org", "demo-member-2026", "Anna Jensen", "da"
+        "municipal contact", "anna.jensen@demo.example.org", "demo-member-2026", "Anna Jensen", "da"
     ),
     DemoLogin(
         "municipal contact",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
@@ -79,6 +80,13 @@ def number(value) -> str:
     return format_decimal(value)
 
 
+def country_name(code: str | None) -> str:
+    """A country's name in the reader's language, from its ISO 3166 code."""
+    if not code:
+        return ""
+    return Locale.parse(current_language()).territories.get(code.upper(), code)
+
+
 def when(value: datetime | None, fmt: str = "medium") -> str:
     return "" if value is None else format_datetime(value, fmt)
 
@@ -97,6 +105,7 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(
         money=money,
         number=number,
+        country_name=country_name,
         when=when,
         day=day,
         record_type_label=labels.record_type_label,

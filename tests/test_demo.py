@@ -259,7 +259,7 @@ def test_the_first_two_logins_stay_as_documented():
             None,
         ),
         demo.DemoLogin(
-            "signed-in user",
+            "municipal contact",
             "anna.jensen@demo.example.org",
             "demo-member-2026",
             "Anna Jensen",
