@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext_l
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$")
 
@@ -20,6 +21,7 @@ RECORD_TYPES = {
     "membership": _l("Membership"),
     "population_figure": _l("Population"),
     "organisation_contact": _l("Contacts"),
+    "tier_band_set": _l("Size tiers"),
 }
 
 FIELDS = {
@@ -54,6 +56,10 @@ FIELDS = {
     "status": _l("Status"),
     "reason": _l("Reason"),
     "role": _l("Role"),
+    "effective_from_year": _l("In force from the year"),
+    "bands": _l("Size tiers"),
+    "year": _l("Year (population on 1 January)"),
+    "status_on": pgettext_l("start of a date range", "From"),
 }
 
 
