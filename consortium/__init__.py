@@ -71,16 +71,26 @@ def _register_blueprints(app: Flask) -> None:
     from consortium.audit import views as _audit_views  # noqa: F401
     from consortium.auth import bp as auth_bp
     from consortium.auth import views as _auth_views  # noqa: F401
+    from consortium.groups import bp as groups_bp
+    from consortium.groups import views as _groups_views  # noqa: F401
     from consortium.mail import bp as mail_bp
     from consortium.mail import views as _mail_views  # noqa: F401
     from consortium.main import bp as main_bp
     from consortium.main import views as _main_views  # noqa: F401
     from consortium.members import bp as members_bp
     from consortium.members import views as _members_views  # noqa: F401
+    from consortium.participation import bp as participation_bp
+    from consortium.participation import views as _participation_views  # noqa: F401
     from consortium.privacy import bp as privacy_bp
     from consortium.privacy import views as _privacy_views  # noqa: F401
+    from consortium.products import bp as products_bp
+    from consortium.products import views as _products_views  # noqa: F401
+    from consortium.public import bp as public_bp
+    from consortium.public import views as _public_views  # noqa: F401
     from consortium.settings import bp as settings_bp
     from consortium.settings import views as _settings_views  # noqa: F401
+    from consortium.suppliers import bp as suppliers_bp
+    from consortium.suppliers import views as _suppliers_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -89,6 +99,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_bp, url_prefix="/outbox")
     app.register_blueprint(members_bp, url_prefix="/organisations")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")
+    app.register_blueprint(products_bp, url_prefix="/products")
+    app.register_blueprint(participation_bp, url_prefix="/participation")
+    app.register_blueprint(groups_bp, url_prefix="/groups")
+    app.register_blueprint(suppliers_bp, url_prefix="/suppliers")
+    app.register_blueprint(public_bp, url_prefix="/public")
 
 
 def _register_commands(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from consortium.audit.models import AuditEntry
 from consortium.auth.models import LoginAttempt, User, UserToken
+from consortium.groups.models import Group, GroupMember
 from consortium.mail.models import OutboxMessage
 from consortium.members.models import (
     BillingIdentity,
@@ -12,10 +13,31 @@ from consortium.members.models import (
     PopulationFigure,
     TierBandSet,
 )
+from consortium.participation.models import Participation, ParticipationRequest
+from consortium.products.models import (
+    LevelDecision,
+    MaturityRequirement,
+    Product,
+    ProductDescription,
+    RequirementRating,
+)
 from consortium.settings.models import AssociationSettings
+from consortium.suppliers.models import Supplier, SupplierAgreement, SupplierContact
 
 __all__ = [
     "AssociationSettings",
+    "Group",
+    "GroupMember",
+    "LevelDecision",
+    "MaturityRequirement",
+    "Participation",
+    "ParticipationRequest",
+    "Product",
+    "ProductDescription",
+    "RequirementRating",
+    "Supplier",
+    "SupplierAgreement",
+    "SupplierContact",
     "AuditEntry",
     "BillingIdentity",
     "LoginAttempt",

@@ -33,6 +33,8 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Public pages show a person's name only; their email too when they chose to publish it.
+    publish_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Set when the person's name and contact data were removed; the row stays for the records
     # that must keep pointing to it (invoices, votes, the audit trail).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

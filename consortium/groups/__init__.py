@@ -1,0 +1,5 @@
+"""Groups: the board, the general assembly and each product's committees, with their members."""
+
+from flask import Blueprint
+
+bp = Blueprint("groups", __name__)

@@ -1,0 +1,71 @@
+"""Groups and their members' terms."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consortium.auth.models import User
+from consortium.db import UTCDateTime, utcnow
+from consortium.extensions import db
+from consortium.members.models import Organisation
+from consortium.products.models import Product
+from consortium.suppliers.models import Supplier
+
+GROUP_KINDS = (
+    "board",
+    "general_assembly",
+    "steering_committee",
+    "coordination_group",
+    "topic_group",
+)
+# Kinds that belong to a product.
+PRODUCT_GROUP_KINDS = ("steering_committee", "coordination_group", "topic_group")
+MEMBER_ROLES = ("chair", "secretary", "member", "observer")
+
+
+class Group(db.Model):
+    __tablename__ = "group"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), index=True)
+    terms_of_reference: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    product: Mapped[Product | None] = relationship()
+    members: Mapped[list[GroupMember]] = relationship(
+        back_populates="group", order_by="GroupMember.starts_on"
+    )
+
+    @property
+    def audit_label(self) -> str:
+        return self.name
+
+
+class GroupMember(db.Model):
+    """A person's term in a group, representing an organisation (or a supplier)."""
+
+    __tablename__ = "group_member"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("supplier.id"))
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    group: Mapped[Group] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    supplier: Mapped[Supplier | None] = relationship()
+
+    def current_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

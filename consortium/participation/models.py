@@ -1,0 +1,85 @@
+"""Commitments and participation agreements, and the requests to join or leave a product."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consortium.db import UTCDateTime, utcnow
+from consortium.extensions import db
+from consortium.members.models import BillingIdentity, Organisation
+from consortium.products.models import Product
+
+# A commitment funds development without an obligation to use; an agreement uses and pays a share.
+PHASES = ("commitment", "agreement")
+REQUEST_KINDS = ("join", "leave")
+REQUEST_STATUSES = ("pending", "approved", "declined", "withdrawn")
+
+
+class Participation(db.Model):
+    """An organisation's commitment to, or participation agreement for, a product."""
+
+    __tablename__ = "participation"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    phase: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    notice_months: Mapped[int] = mapped_column(Integer, default=6)
+    # Notice takes effect at the end of its period, moved to the end of that calendar year
+    # unless the agreement says otherwise.
+    ends_at_year_end: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notice_given_on: Mapped[date | None] = mapped_column(Date)
+    agreement_version: Mapped[str] = mapped_column(String(40), default="")
+    # A commitment's pledge per year, in the association's currency.
+    amount_per_year: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    billing_identity_id: Mapped[int | None] = mapped_column(ForeignKey("billing_identity.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    product: Mapped[Product] = relationship()
+    billing_identity: Mapped[BillingIdentity | None] = relationship()
+
+    @property
+    def audit_label(self) -> str:
+        return (
+            f"{self.organisation.name} – {self.product.name}"
+            if self.organisation and self.product
+            else ""
+        )
+
+
+class ParticipationRequest(db.Model):
+    """A contact's request to join a product or to give notice, and the secretariat's answer."""
+
+    __tablename__ = "participation_request"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    phase: Mapped[str | None] = mapped_column(String(20))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    billing_identity_id: Mapped[int | None] = mapped_column(ForeignKey("billing_identity.id"))
+    amount_per_year: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # For notice to leave: the participation it ends.
+    participation_id: Mapped[int | None] = mapped_column(ForeignKey("participation.id"))
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    requested_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+    organisation: Mapped[Organisation] = relationship()
+    product: Mapped[Product] = relationship()
+    billing_identity: Mapped[BillingIdentity | None] = relationship()
+    participation: Mapped[Participation | None] = relationship()
