@@ -53,7 +53,7 @@ def load_demo(if_empty: bool) -> None:
 
     if if_empty and not demo.database_is_empty():
         click.echo("The database already holds data; it is kept as it is.")
-        print_logins(demo.DEMO_LOGINS)
+        print_logins(demo.all_logins())
         return
     try:
         logins = demo.load()
@@ -69,7 +69,7 @@ def show_logins() -> None:
     """Print the demo logins."""
     from consortium import demo
 
-    print_logins(demo.DEMO_LOGINS)
+    print_logins(demo.all_logins())
 
 
 def print_logins(logins) -> None:

@@ -317,7 +317,38 @@ def load() -> tuple[DemoLogin, ...]:
     organisations = _load_register()
     for email, name, role in DEMO_CONTACTS:
         members.add_contact(organisations[name], users[email].id, role)
-    return DEMO_LOGINS
+    _load_registry()
+    return all_logins()
+
+
+def _load_registry() -> None:
+    """Products first: suppliers, groups and participations refer to them."""
+    from consortium.groups import demo as groups_demo
+    from consortium.participation import demo as participation_demo
+    from consortium.products import demo as products_demo
+    from consortium.suppliers import demo as suppliers_demo
+
+    products_demo.load_demo()
+    suppliers_demo.load_demo()
+    groups_demo.load_demo()
+    participation_demo.load_demo()
+
+
+def all_logins() -> tuple[DemoLogin, ...]:
+    """The demo's logins: the association's people, then the approved suppliers' contacts."""
+    from consortium.suppliers import demo as suppliers_demo
+
+    return DEMO_LOGINS + tuple(
+        DemoLogin(
+            "supplier contact",
+            supplier.contact_email,
+            suppliers_demo.PASSWORD,
+            supplier.contact_name,
+            supplier.language,
+        )
+        for supplier in suppliers_demo.DEMO_SUPPLIERS
+        if supplier.status == "approved"
+    )
 
 
 def _load_register() -> dict[str, Organisation]:

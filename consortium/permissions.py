@@ -33,6 +33,22 @@ ACTIONS = {
     "organisations.edit_contact_data": "change an organisation's address, emails and billing identities",
     "organisations.manage": "create organisations; change kind, registration number, population, tier and membership",
     "privacy.manage": "export and anonymise a person's data",
+    # Products (products/).
+    "products.view": "see the product catalogue, a product's page, its assessment and publiccode.yml",
+    "products.manage": "add, edit and import products; rate requirements; record level decisions; edit the requirement list",
+    "suppliers.manage": "vet suppliers, see the supplier list and manage supplier agreements",
+    "suppliers.mine": "see the list of suppliers one is a contact of",
+    "suppliers.view": "see a supplier's page with its registration and agreements",
+    "suppliers.edit_contact_data": "change a supplier's address, contact person, services and statement",
+    # Groups and participation (groups/, participation/).
+    "groups.manage": "create and edit groups and their members' terms; see every group",
+    "groups.mine": "see the groups one is a current member of",
+    "groups.view": "see a group's page with its members",
+    "groups.write_minutes": "write a group's minutes (its current chair or secretary)",
+    "participations.manage": "record, change and end organisations' participation in products; decide requests",
+    "participations.mine": "see one's organisations' participations and requests",
+    "participations.view": "see an organisation's participations",
+    "participations.request": "ask to join a product or give notice, for one's own organisation",
 }
 
 _rules: dict[str, list[Predicate]] = {action: [] for action in ACTIONS}
@@ -112,3 +128,51 @@ def _organisation_contact(user, obj) -> bool:
         for contact in obj.contacts
         if isinstance(contact, OrganisationContact)
     )
+
+
+# Source: membership of a group (groups/), and contacts' participation (participation/).
+@rule("groups.mine", "participations.mine")
+def _signed_in_sees_own_groups_and_participations(user, obj) -> bool:
+    return True
+
+
+@rule("groups.view")
+def _current_group_member(user, obj) -> bool:
+    from consortium.groups.models import Group
+    from consortium.groups.queries import is_current_member
+
+    return isinstance(obj, Group) and is_current_member(user.id, obj)
+
+
+@rule("groups.write_minutes")
+def _current_group_chair_or_secretary(user, obj) -> bool:
+    from consortium.groups.models import Group
+    from consortium.groups.queries import is_current_member
+
+    return isinstance(obj, Group) and is_current_member(user.id, obj, roles=("chair", "secretary"))
+
+
+@rule("participations.view", "participations.request")
+def _contact_of_the_participating_organisation(user, obj) -> bool:
+    return _organisation_contact(user, obj)
+
+
+# Source: being a contact of a supplier.
+@rule("suppliers.mine")
+def _supplier_contact_list(user, obj) -> bool:
+    return True
+
+
+@rule("suppliers.view", "suppliers.edit_contact_data")
+def _supplier_contact(user, obj) -> bool:
+    from consortium.suppliers.models import Supplier
+
+    if not isinstance(obj, Supplier):
+        return False
+    return any(contact.user_id == user.id for contact in obj.contacts)
+
+
+# Source: every signed-in user sees the product catalogue (products/).
+@rule("products.view")
+def _signed_in_sees_products(user, obj) -> bool:
+    return True

@@ -272,7 +272,7 @@ def test_the_first_two_logins_stay_as_documented():
 
 def test_the_readme_lists_every_demo_login():
     readme = (ROOT / "README.md").read_text("utf-8")
-    for demo_login in demo.DEMO_LOGINS:
+    for demo_login in demo.all_logins():
         assert f"| {demo_login.role} | {demo_login.email} | {demo_login.password} |" in readme, (
             demo_login.email
         )
@@ -280,13 +280,13 @@ def test_the_readme_lists_every_demo_login():
 
 def test_demo_passwords_pass_the_password_rules(demo_app):
     with demo_app.app_context():
-        for demo_login in demo.DEMO_LOGINS:
+        for demo_login in demo.all_logins():
             assert demo_login.password.startswith("demo-")
             assert demo_login.password.endswith("-2026")
             assert password_problem(demo_login.password, demo_login.email) is None
 
 
-@pytest.mark.parametrize("demo_login", demo.DEMO_LOGINS, ids=lambda demo_login: demo_login.email)
+@pytest.mark.parametrize("demo_login", demo.all_logins(), ids=lambda demo_login: demo_login.email)
 def test_each_demo_login_signs_in(demo_app, demo_login):
     client = demo_app.test_client()
     assert login(client, demo_login.email, demo_login.password).status_code == 302

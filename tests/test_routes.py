@@ -1,4 +1,4 @@
-"""Every URL the app registers, visited as anonymous, a plain user and the secretariat."""
+"""Every URL the app registers, visited as anonymous, plain users, contacts of other records and the secretariat."""
 
 from __future__ import annotations
 
@@ -44,6 +44,72 @@ ROUTES = {
     "members.import_upload": ("GET", "/organisations/import", SECRETARIAT),
     "members.import_confirm": ("POST", "/organisations/import/{pending}", SECRETARIAT),
     "privacy.index": ("GET", "/privacy/", PUBLIC),
+    "public.products": ("GET", "/public/products", PUBLIC),
+    "public.product": ("GET", "/public/products/public-route-product", PUBLIC),
+    "public.members": ("GET", "/public/members", PUBLIC),
+    "public.suppliers": ("GET", "/public/suppliers", PUBLIC),
+    "public.publiccode_yml": (
+        "GET",
+        "/public/products/public-route-product/publiccode.yml",
+        PUBLIC,
+    ),
+    "suppliers.register": ("GET", "/suppliers/register", PUBLIC),
+    "suppliers.thanks": ("GET", "/suppliers/register/thanks", PUBLIC),
+    "suppliers.code_of_conduct": ("GET", "/suppliers/code-of-conduct", PUBLIC),
+    "suppliers.index": ("GET", "/suppliers/", SECRETARIAT),
+    "suppliers.expiring": ("GET", "/suppliers/agreements/expiring", SECRETARIAT),
+    "suppliers.mine": ("GET", "/suppliers/mine", SIGNED_IN),
+    "suppliers.detail": ("GET", "/suppliers/{supplier}", SECRETARIAT),
+    "suppliers.edit": ("GET", "/suppliers/{supplier}/edit", SECRETARIAT),
+    "suppliers.approve": ("POST", "/suppliers/{supplier}/approve", SECRETARIAT),
+    "suppliers.reject": ("POST", "/suppliers/{supplier}/reject", SECRETARIAT),
+    "suppliers.agreement": ("GET", "/suppliers/{supplier}/agreements/new", SECRETARIAT),
+    "groups.index": ("GET", "/groups/", SECRETARIAT),
+    "groups.mine": ("GET", "/groups/mine", SIGNED_IN),
+    "groups.create": ("GET", "/groups/new", SECRETARIAT),
+    "groups.detail": ("GET", "/groups/{group}", SECRETARIAT),
+    "groups.edit": ("GET", "/groups/{group}/edit", SECRETARIAT),
+    "groups.add_member": ("GET", "/groups/{group}/members/new", SECRETARIAT),
+    "groups.end_term": ("POST", "/groups/{group}/members/{group_member}/end", SECRETARIAT),
+    "participation.index": ("GET", "/participation/", SECRETARIAT),
+    "participation.create": ("GET", "/participation/organisations/{organisation}/new", SECRETARIAT),
+    "participation.edit": ("GET", "/participation/{participation}/edit", SECRETARIAT),
+    "participation.notice": ("GET", "/participation/{participation}/notice", SECRETARIAT),
+    "participation.mine": ("GET", "/participation/mine", SIGNED_IN),
+    "participation.join": ("GET", "/participation/organisations/{organisation}/join", SECRETARIAT),
+    "participation.leave": ("GET", "/participation/{participation}/leave", SECRETARIAT),
+    "participation.requests": ("GET", "/participation/requests", SECRETARIAT),
+    "participation.request_detail": (
+        "GET",
+        "/participation/requests/{participation_request}",
+        SECRETARIAT,
+    ),
+    "participation.approve": (
+        "POST",
+        "/participation/requests/{participation_request}/approve",
+        SECRETARIAT,
+    ),
+    "participation.decline": (
+        "POST",
+        "/participation/requests/{participation_request}/decline",
+        SECRETARIAT,
+    ),
+    "products.index": ("GET", "/products/", SIGNED_IN),
+    "products.create": ("GET", "/products/new", SECRETARIAT),
+    "products.import_publiccode": ("GET", "/products/import", SECRETARIAT),
+    "products.requirements": ("GET", "/products/requirements", SIGNED_IN),
+    "products.edit_requirement": ("GET", "/products/requirements/{requirement}", SECRETARIAT),
+    "products.detail": ("GET", "/products/public-route-product", SIGNED_IN),
+    "products.edit": ("GET", "/products/public-route-product/edit", SECRETARIAT),
+    "products.descriptions": ("GET", "/products/public-route-product/descriptions", SECRETARIAT),
+    "products.assessment": ("GET", "/products/public-route-product/assessment", SIGNED_IN),
+    "products.rate": (
+        "POST",
+        "/products/public-route-product/assessment/{requirement}",
+        SECRETARIAT,
+    ),
+    "products.level_decision": ("GET", "/products/public-route-product/level", SECRETARIAT),
+    "products.publiccode_yml": ("GET", "/products/public-route-product/publiccode.yml", SIGNED_IN),
     "privacy.export": ("GET", "/privacy/users/{other}/export", SECRETARIAT),
     "privacy.anonymise": ("GET", "/privacy/users/{other}/anonymise", SECRETARIAT),
 }
@@ -75,7 +141,102 @@ def objects(app):
     organisation = members.create_organisation(
         name="Aarhus Kommune", kind="municipality", country="DK"
     )
-    return {"other": other.id, "message": message.id, "organisation": organisation.id}
+    from consortium.products.models import Product
+
+    # A product the public pages show (added directly: the products package owns its services).
+    db.session.add(Product(slug="public-route-product", name="Public route product"))
+    db.session.flush()
+    from consortium.suppliers.models import Supplier
+
+    supplier = Supplier(
+        name="Route Supplier ApS",
+        country="DK",
+        registration_number="29189757",
+        contact_name="Route",
+        contact_email="route@supplier.example.dk",
+    )
+    db.session.add(supplier)
+    db.session.flush()
+    return {
+        "other": other.id,
+        "message": message.id,
+        "organisation": organisation.id,
+        "supplier": supplier.id,
+        "requirement": _first_requirement_id(),
+        **_group_and_participation_objects(organisation, other),
+    }
+
+
+def _first_requirement_id() -> int:
+    """A requirement of the maturity list (products/), seeded by the migrations."""
+    from consortium.products import queries, services
+
+    services.ensure_default_requirements()
+    return queries.requirements()[0].id
+
+
+def _group_and_participation_objects(organisation, other) -> dict:
+    """A group with a member, and a participation with a pending request (groups/, participation/)."""
+    from datetime import date
+
+    from consortium.extensions import db
+    from consortium.groups import services as groups
+    from consortium.members import services as members
+    from consortium.participation.models import Participation, ParticipationRequest
+    from consortium.products.models import Product
+
+    members.add_contact(organisation, other.id, "other")
+    group = groups.create_group("board", "Route board")
+    member = groups.add_member(group, other, organisation=organisation, starts_on=date(2025, 1, 1))
+    product = Product(slug="route-participation-product", name="Route participation product")
+    participation = Participation(
+        organisation=organisation, product=product, phase="agreement", starts_on=date(2025, 1, 1)
+    )
+    request = ParticipationRequest(
+        kind="join",
+        organisation=organisation,
+        product=product,
+        phase="agreement",
+        starts_on=date(2026, 1, 1),
+    )
+    db.session.add_all([product, participation, request])
+    db.session.flush()
+    return {
+        "group": group.id,
+        "group_member": member.id,
+        "participation": participation.id,
+        "participation_request": request.id,
+    }
+
+
+def _give_own_records(role: str, visitor) -> None:
+    """The visitor's own organisation, supplier or group: never the ones the URLs name."""
+    from datetime import date
+
+    from consortium.extensions import db
+    from consortium.groups import services as groups
+    from consortium.members import services as members
+    from consortium.suppliers.models import Supplier, SupplierContact
+
+    if role in ("contact", "group member"):
+        own = members.create_organisation(name="Odder Kommune", kind="municipality", country="DK")
+        members.add_contact(own, visitor.id, "primary")
+        if role == "group member":
+            group = groups.create_group("general_assembly", "Own assembly")
+            groups.add_member(group, visitor, organisation=own, starts_on=date(2025, 1, 1))
+    if role == "supplier contact":
+        supplier = Supplier(
+            name="Own Supplier ApS",
+            country="DK",
+            registration_number="55133018",
+            contact_name="Own",
+            contact_email="own@supplier.example.dk",
+            status="approved",
+        )
+        db.session.add(supplier)
+        db.session.flush()
+        db.session.add(SupplierContact(supplier_id=supplier.id, user_id=visitor.id))
+        db.session.flush()
 
 
 def _pending_import(user_id: int) -> int:
@@ -96,21 +257,19 @@ def _visit(client, method, url):
 
 
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-@pytest.mark.parametrize("role", ["anonymous", "user", "contact", "secretariat"])
+@pytest.mark.parametrize(
+    "role", ["anonymous", "user", "contact", "supplier contact", "group member", "secretariat"]
+)
 def test_access(app, client, objects, endpoint, role):
-    """A contact of another organisation has no more rights on this one than any user."""
+    """A contact of another organisation, a contact of another supplier and a member of
+    another group have no more rights on these records than any signed-in user."""
     method, url, who = ROUTES[endpoint]
     visitor = None
     if role != "anonymous":
-        visitor = make_user(f"{role}-visitor@example.org", secretariat=role == "secretariat")
-        if role == "contact":
-            from consortium.members import services as members
-
-            own = members.create_organisation(
-                name="Odder Kommune", kind="municipality", country="DK"
-            )
-            members.add_contact(own, visitor.id, "primary")
-        assert login(client, f"{role}-visitor@example.org").status_code == 302
+        email = f"{role.replace(' ', '-')}-visitor@example.org"
+        visitor = make_user(email, secretariat=role == "secretariat")
+        _give_own_records(role, visitor)
+        assert login(client, email).status_code == 302
     # Each uploads their own file; others' uploads are not theirs to confirm.
     url = url.format(
         pending=_pending_import(visitor.id if visitor else objects["other"]), **objects

@@ -1,3 +1,220 @@
-"""Pages of this domain: load, check access, call a service, render."""
+"""Pages of the groups: load, check access, call a service, render."""
 
 from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consortium import permissions
+from consortium.extensions import db
+from consortium.forms import form_view
+from consortium.groups import (
+    bp,
+    cli,  # noqa: F401 - attaches `flask groups` commands to the blueprint
+    queries,
+    services,
+)
+from consortium.groups.forms import EndTermForm, GroupForm, MemberForm, product_choices
+from consortium.groups.labels import ERROR_MESSAGES, KIND_LABELS, ROLE_LABELS, warning_text
+from consortium.groups.models import Group, GroupMember
+from consortium.members.models import Organisation
+from consortium.products.models import Product
+from consortium.suppliers.models import Supplier
+
+
+def _labels() -> dict:
+    return {"kind_labels": KIND_LABELS, "role_labels": ROLE_LABELS, "warning_text": warning_text}
+
+
+def _product(value) -> Product | None:
+    return db.session.get(Product, int(value)) if value else None
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Every group, with its composition warnings, for the secretariat."""
+    permissions.require("groups.manage")
+    kind = request.args.get("kind", "")
+    product_id = request.args.get("product", type=int)
+    groups = queries.groups(kind if kind in KIND_LABELS else "", product_id)
+    board = queries.board_user_ids()
+    rows = [
+        (group, queries.current_members(group), queries.warnings_for(group, board))
+        for group in groups
+    ]
+    return render_template(
+        "groups/index.html",
+        rows=rows,
+        kind=kind,
+        product_id=product_id,
+        products=product_choices(),
+        **_labels(),
+    )
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """The groups the signed-in user is a current member of, with their role."""
+    permissions.require("groups.mine")
+    return render_template(
+        "groups/mine.html", memberships=queries.memberships_of(current_user.id), **_labels()
+    )
+
+
+@bp.route("/<int:group_id>")
+@login_required
+def detail(group_id: int):
+    """A group: current members with role and organisation, past members, terms of reference."""
+    group = db.get_or_404(Group, group_id)
+    permissions.require("groups.view", group)
+    manage = permissions.can(current_user, "groups.manage", group)
+    return render_template(
+        "groups/detail.html",
+        group=group,
+        current=queries.current_members(group),
+        past=queries.past_members(group),
+        warnings=queries.warnings_for(group) if manage else [],
+        manage=manage,
+        end_form=EndTermForm(formdata=None, ends_on=date.today()),
+        **_labels(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@form_view
+def create():
+    """Set up a group."""
+    permissions.require("groups.manage")
+    form = GroupForm()
+    if form.validate_on_submit():
+        try:
+            group = services.create_group(
+                form.kind.data,
+                form.name.data.strip(),
+                _product(form.product.data),
+                (form.terms_of_reference.data or "").strip(),
+            )
+        except services.GroupError as exc:
+            form.product.errors.append(ERROR_MESSAGES[exc.code])
+        else:
+            flash(_("The group %(name)s has been set up.", name=group.name), "success")
+            return redirect(url_for("groups.detail", group_id=group.id))
+    return render_template("groups/form.html", form=form, group=None, title=_("New group"))
+
+
+@bp.route("/<int:group_id>/edit", methods=["GET", "POST"])
+@login_required
+@form_view
+def edit(group_id: int):
+    """Change a group's kind, name, product or terms of reference."""
+    group = db.get_or_404(Group, group_id)
+    permissions.require("groups.manage", group)
+    form = GroupForm(obj=group)
+    if request.method == "GET":
+        form.product.data = str(group.product_id or "")
+    if form.validate_on_submit():
+        try:
+            services.update_group(
+                group,
+                form.kind.data,
+                form.name.data.strip(),
+                _product(form.product.data),
+                (form.terms_of_reference.data or "").strip(),
+            )
+        except services.GroupError as exc:
+            form.product.errors.append(ERROR_MESSAGES[exc.code])
+        else:
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for("groups.detail", group_id=group.id))
+    return render_template("groups/form.html", form=form, group=group, title=_("Edit the group"))
+
+
+@bp.route("/<int:group_id>/members/new", methods=["GET", "POST"])
+@login_required
+@form_view
+def add_member(group_id: int):
+    """Add a person's term, representing an organisation (or, in a coordination group, a supplier)."""
+    group = db.get_or_404(Group, group_id)
+    permissions.require("groups.manage", group)
+    form = MemberForm()
+    if request.method == "GET":
+        form.starts_on.data = date.today()
+    if form.validate_on_submit():
+        organisation = (
+            db.session.get(Organisation, int(form.organisation.data))
+            if form.organisation.data
+            else None
+        )
+        supplier = db.session.get(Supplier, int(form.supplier.data)) if form.supplier.data else None
+        try:
+            member = services.add_member(
+                group,
+                form.user,
+                organisation=organisation,
+                supplier=supplier,
+                role=form.role.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+            )
+        except services.GroupError as exc:
+            target = {"dates": form.ends_on, "supplier_only_coordination": form.supplier}.get(
+                exc.code, form.organisation
+            )
+            target.errors.append(ERROR_MESSAGES[exc.code])
+        else:
+            flash(
+                _(
+                    "%(name)s is now in %(group)s.",
+                    name=member.user.display_name,
+                    group=group.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("groups.detail", group_id=group.id))
+    return render_template("groups/form.html", form=form, group=group, title=_("Add a member"))
+
+
+@bp.route("/<int:group_id>/members/<int:member_id>/end", methods=["POST"])
+@login_required
+def end_term(group_id: int, member_id: int):
+    """End a member's term; they stay in the group's history."""
+    group = db.get_or_404(Group, group_id)
+    member = db.session.get(GroupMember, member_id)
+    if member is None or member.group_id != group.id:
+        abort(404)
+    permissions.require("groups.manage", group)
+    form = EndTermForm()
+    if form.validate_on_submit():
+        try:
+            services.end_term(member, form.ends_on.data)
+        except services.GroupError as exc:
+            flash(str(ERROR_MESSAGES[exc.code]), "error")
+        else:
+            flash(
+                _("The term of %(name)s has been ended.", name=member.user.display_name),
+                "success",
+            )
+    else:
+        flash(_("Enter the last day of the term."), "error")
+    return redirect(url_for("groups.detail", group_id=group.id))
+
+
+@bp.app_context_processor
+def _dashboard_helpers() -> dict:
+    """The home page lists the signed-in user's groups."""
+
+    def current_group_memberships():
+        if not current_user.is_authenticated:
+            return []
+        return queries.memberships_of(current_user.id)
+
+    return {
+        "current_group_memberships": current_group_memberships,
+        "group_role_labels": ROLE_LABELS,
+    }

@@ -133,7 +133,9 @@ class _Plan:
 # --- reading the file -------------------------------------------------------------------
 
 
-def _read(data: bytes, report: ImportReport, countries: Iterable[str]) -> csvfiles.Table | None:
+def read_table(
+    data: bytes, report: ImportReport, countries: Iterable[str]
+) -> csvfiles.Table | None:
     try:
         return csvfiles.read(data, countries)
     except csvfiles.CsvError as exc:
@@ -154,7 +156,7 @@ def _read(data: bytes, report: ImportReport, countries: Iterable[str]) -> csvfil
         return None
 
 
-def _check_header(table: csvfiles.Table, report: ImportReport, allowed, required) -> None:
+def check_header(table: csvfiles.Table, report: ImportReport, allowed, required) -> None:
     seen = set()
     for column in table.header:
         if column in seen:
@@ -494,10 +496,10 @@ def import_organisations(data: bytes, filename: str, *, apply: bool) -> ImportRe
     """Check a file of organisations and, when ``apply`` and nothing is wrong, import it."""
     report = ImportReport(filename)
     hint = csvfiles.sniff_countries(data) | {get_settings().country}
-    table = _read(data, report, hint)
+    table = read_table(data, report, hint)
     if table is None:
         return report
-    _check_header(table, report, EXPORT_COLUMNS, REQUIRED_COLUMNS)
+    check_header(table, report, EXPORT_COLUMNS, REQUIRED_COLUMNS)
     if report.problems:
         return report
     register = _Register()
@@ -510,7 +512,7 @@ def import_organisations(data: bytes, filename: str, *, apply: bool) -> ImportRe
     if report.problems:
         return report
     source = _source_text(filename)
-    _run(
+    run_import(
         report, apply, lambda: [_apply_plan(plan, source, date.today()) for plan in plans], filename
     )
     return report
@@ -520,7 +522,7 @@ def _source_text(filename: str) -> str:
     return f"Import of {filename}"
 
 
-def _run(report: ImportReport, apply: bool, work, filename: str) -> None:
+def run_import(report: ImportReport, apply: bool, work, filename: str) -> None:
     """Make the changes in a savepoint: kept when applying, rolled back for a dry run."""
     savepoint = db.session.begin_nested()
     try:
@@ -553,7 +555,7 @@ def import_population(
     """Record a year's population for the organisations in an official file."""
     report = ImportReport(filename)
     country = (country or get_settings().country).upper()
-    table = _read(data, report, {country})
+    table = read_table(data, report, {country})
     if table is None:
         return report
     key_column = next(
@@ -564,7 +566,7 @@ def import_population(
         ),
         "municipality_code",
     )
-    _check_header(table, report, None, (key_column, "population"))
+    check_header(table, report, None, (key_column, "population"))
     if report.problems:
         return report
     register = _Register()
@@ -640,7 +642,7 @@ def import_population(
             results.append(RowResult(line, "update", organisation.name, ["population"]))
         return results
 
-    _run(report, apply, work, filename)
+    run_import(report, apply, work, filename)
     return report
 
 

@@ -2,4 +2,5 @@
 
 from flask import Blueprint
 
-bp = Blueprint("participation", __name__)
+# `flask participations import` lives on this blueprint.
+bp = Blueprint("participation", __name__, cli_group="participations")

@@ -1,3 +1,373 @@
-"""Pages of this domain: load, check access, call a service, render."""
+"""Pages of participation: load, check access, call a service, render."""
 
 from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consortium import permissions
+from consortium.extensions import db
+from consortium.forms import form_view
+from consortium.members.models import BillingIdentity, Organisation
+from consortium.participation import (
+    bp,
+    cli,  # noqa: F401 - attaches `flask participations` commands to the blueprint
+    queries,
+    services,
+)
+from consortium.participation.forms import (
+    DeclineForm,
+    JoinRequestForm,
+    LeaveRequestForm,
+    NoticeForm,
+    ParticipationForm,
+)
+from consortium.participation.labels import (
+    KIND_LABELS,
+    PHASE_LABELS,
+    STATUS_LABELS,
+    error_text,
+)
+from consortium.participation.models import Participation, ParticipationRequest
+from consortium.products.models import Product
+
+
+def _labels() -> dict:
+    return {
+        "phase_labels": PHASE_LABELS,
+        "request_kind_labels": KIND_LABELS,
+        "request_status_labels": STATUS_LABELS,
+    }
+
+
+def _identity(organisation: Organisation, value) -> BillingIdentity | None:
+    if not value:
+        return None
+    identity = db.session.get(BillingIdentity, int(value))
+    return identity if identity and identity.organisation_id == organisation.id else None
+
+
+def _error_field(form, code: str):
+    """The field a refusal is shown by."""
+    fields = {
+        "before_membership": "starts_on",
+        "dates": "ends_on",
+        "amount_required": "amount_per_year",
+        "billing_identity": "billing_identity",
+        "phase": "phase",
+        "already_participating": "starts_on",
+    }
+    return getattr(form, fields.get(code, "product"), None) or form.starts_on
+
+
+def _to_organisation(organisation: Organisation):
+    return redirect(url_for("members.detail", organisation_id=organisation.id) + "#participation")
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Every participation, by product and organisation, for the secretariat."""
+    permissions.require("participations.manage")
+    product_id = request.args.get("product", type=int)
+    organisation_id = request.args.get("organisation", type=int)
+    today = date.today()
+    return render_template(
+        "participation/index.html",
+        participations=queries.participations(product_id, organisation_id),
+        products=queries.all_products(),
+        product_id=product_id,
+        organisation=db.session.get(Organisation, organisation_id) if organisation_id else None,
+        today=today,
+        pending=len(queries.requests("pending")),
+        **_labels(),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/new", methods=["GET", "POST"])
+@login_required
+@form_view
+def create(organisation_id: int):
+    """Record a commitment or participation agreement of the organisation."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    permissions.require("participations.manage", organisation)
+    form = ParticipationForm(organisation)
+    if form.validate_on_submit():
+        product = db.session.get(Product, int(form.product.data))
+        try:
+            services.create_participation(
+                organisation,
+                product,
+                phase=form.phase.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                notice_months=form.notice_months.data,
+                ends_at_year_end=form.ends_at_year_end.data,
+                agreement_version=(form.agreement_version.data or "").strip(),
+                amount_per_year=form.amount_per_year.data,
+                billing_identity=_identity(organisation, form.billing_identity.data),
+            )
+        except services.ParticipationError as exc:
+            _error_field(form, exc.code).errors.append(error_text(exc))
+        else:
+            flash(_("The participation has been recorded."), "success")
+            return _to_organisation(organisation)
+    return render_template(
+        "participation/form.html",
+        form=form,
+        organisation=organisation,
+        title=_("New participation"),
+    )
+
+
+@bp.route("/<int:participation_id>/edit", methods=["GET", "POST"])
+@login_required
+@form_view
+def edit(participation_id: int):
+    """Change a participation's phase, dates, terms or billing identity."""
+    participation = db.get_or_404(Participation, participation_id)
+    organisation = participation.organisation
+    permissions.require("participations.manage", organisation)
+    form = ParticipationForm(organisation, obj=participation, with_product=False)
+    if request.method == "GET":
+        form.billing_identity.data = str(participation.billing_identity_id or "")
+    if form.validate_on_submit():
+        try:
+            services.update_participation(
+                participation,
+                phase=form.phase.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                notice_months=form.notice_months.data,
+                ends_at_year_end=form.ends_at_year_end.data,
+                agreement_version=(form.agreement_version.data or "").strip(),
+                amount_per_year=form.amount_per_year.data,
+                billing_identity=_identity(organisation, form.billing_identity.data),
+            )
+        except services.ParticipationError as exc:
+            _error_field(form, exc.code).errors.append(error_text(exc))
+        else:
+            flash(_("The changes have been saved."), "success")
+            return _to_organisation(organisation)
+    return render_template(
+        "participation/form.html",
+        form=form,
+        organisation=organisation,
+        participation=participation,
+        title=_("%(product)s: participation", product=participation.product.name),
+    )
+
+
+@bp.route("/<int:participation_id>/notice", methods=["GET", "POST"])
+@login_required
+@form_view
+def notice(participation_id: int):
+    """Record notice given by the organisation; the end date follows from the terms."""
+    participation = db.get_or_404(Participation, participation_id)
+    organisation = participation.organisation
+    permissions.require("participations.manage", organisation)
+    form = NoticeForm()
+    if request.method == "GET":
+        form.given_on.data = date.today()
+    if form.validate_on_submit():
+        try:
+            services.give_notice(participation, form.given_on.data)
+        except services.ParticipationError as exc:
+            form.given_on.errors.append(error_text(exc))
+        else:
+            flash(
+                _(
+                    "Notice recorded: the participation ends on %(day)s.",
+                    day=_format_day(participation.ends_on),
+                ),
+                "success",
+            )
+            return _to_organisation(organisation)
+    return render_template(
+        "participation/form.html",
+        form=form,
+        organisation=organisation,
+        participation=participation,
+        title=_("%(product)s: notice", product=participation.product.name),
+    )
+
+
+def _format_day(day: date) -> str:
+    from flask_babel import format_date
+
+    return format_date(day)
+
+
+# --- contacts' requests -------------------------------------------------------------------
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """The products of the user's organisations: current participations and requests."""
+    permissions.require("participations.mine")
+    today = date.today()
+    rows = [
+        (
+            organisation,
+            [
+                p
+                for p in queries.participations_of(organisation)
+                if p.ends_on is None or p.ends_on >= today
+            ],
+            queries.requests_of(organisation),
+        )
+        for organisation in queries.organisations_of_contact(current_user.id)
+        if permissions.can(current_user, "participations.view", organisation)
+    ]
+    return render_template("participation/mine.html", rows=rows, today=today, **_labels())
+
+
+@bp.route("/organisations/<int:organisation_id>/join", methods=["GET", "POST"])
+@login_required
+@form_view
+def join(organisation_id: int):
+    """A contact asks for their organisation to join a product."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    permissions.require("participations.request", organisation)
+    form = JoinRequestForm(organisation)
+    if request.method == "GET":
+        form.product.data = request.args.get("product", "")
+    if form.validate_on_submit():
+        product = db.session.get(Product, int(form.product.data))
+        try:
+            services.request_join(
+                organisation,
+                product,
+                current_user,
+                phase=form.phase.data,
+                starts_on=form.starts_on.data,
+                billing_identity=_identity(organisation, form.billing_identity.data),
+                amount_per_year=form.amount_per_year.data,
+                message=(form.message.data or "").strip(),
+            )
+        except services.ParticipationError as exc:
+            _error_field(form, exc.code).errors.append(error_text(exc))
+        else:
+            flash(
+                _(
+                    "Your request to join %(product)s has been sent to the secretariat.",
+                    product=product.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("participation.mine"))
+    return render_template(
+        "participation/form.html",
+        form=form,
+        organisation=organisation,
+        title=_("Ask to join a product"),
+        submit=_("Send the request"),
+    )
+
+
+@bp.route("/<int:participation_id>/leave", methods=["GET", "POST"])
+@login_required
+@form_view
+def leave(participation_id: int):
+    """A contact gives notice to leave a current participation of their organisation."""
+    participation = db.get_or_404(Participation, participation_id)
+    permissions.require("participations.request", participation.organisation)
+    form = LeaveRequestForm()
+    if form.validate_on_submit():
+        try:
+            services.request_leave(participation, current_user, (form.message.data or "").strip())
+        except services.ParticipationError as exc:
+            form.form_errors.append(error_text(exc))
+        else:
+            flash(
+                _(
+                    "Your notice to leave %(product)s has been sent to the secretariat.",
+                    product=participation.product.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("participation.mine"))
+    return render_template(
+        "participation/form.html",
+        form=form,
+        organisation=participation.organisation,
+        participation=participation,
+        title=_("Give notice to leave %(product)s", product=participation.product.name),
+        submit=_("Send the notice"),
+    )
+
+
+# --- the secretariat decides ------------------------------------------------------------
+
+
+@bp.route("/requests")
+@login_required
+def requests():
+    """Every request, pending first."""
+    permissions.require("participations.manage")
+    return render_template("participation/requests.html", rows=queries.requests(), **_labels())
+
+
+def _request_page(item: ParticipationRequest, decline_form: DeclineForm, status: int = 200):
+    return (
+        render_template(
+            "participation/request.html", item=item, decline_form=decline_form, **_labels()
+        ),
+        status,
+    )
+
+
+@bp.route("/requests/<int:request_id>")
+@login_required
+def request_detail(request_id: int):
+    """A request with the buttons to approve or decline it."""
+    item = db.get_or_404(ParticipationRequest, request_id)
+    permissions.require("participations.manage", item.organisation)
+    return _request_page(item, DeclineForm(formdata=None))
+
+
+@bp.route("/requests/<int:request_id>/approve", methods=["POST"])
+@login_required
+def approve(request_id: int):
+    """Approve: create the participation, or record the notice."""
+    item = db.get_or_404(ParticipationRequest, request_id)
+    permissions.require("participations.manage", item.organisation)
+    try:
+        services.approve(item, current_user)
+    except services.ParticipationError as exc:
+        flash(error_text(exc), "error")
+        return redirect(url_for("participation.request_detail", request_id=item.id))
+    flash(_("The request has been approved and the contact told."), "success")
+    return redirect(url_for("participation.requests"))
+
+
+@bp.route("/requests/<int:request_id>/decline", methods=["POST"])
+@login_required
+@form_view
+def decline(request_id: int):
+    """Decline, with the reason the contact reads."""
+    item = db.get_or_404(ParticipationRequest, request_id)
+    permissions.require("participations.manage", item.organisation)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            services.decline(item, current_user, form.reason.data)
+        except services.ParticipationError as exc:
+            form.reason.errors.append(error_text(exc))
+        else:
+            flash(_("The request has been declined and the contact told."), "success")
+            return redirect(url_for("participation.requests"))
+    return _request_page(item, form)
+
+
+@bp.app_context_processor
+def _organisation_page_helpers() -> dict:
+    """What the organisation page's participation section needs."""
+    return {
+        "organisation_participations": queries.participations_of,
+        "participation_phase_labels": PHASE_LABELS,
+    }

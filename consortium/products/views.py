@@ -1,3 +1,422 @@
-"""Pages of this domain: load, check access, call a service, render."""
+"""Pages of the product catalogue: load, check access, call a service, render."""
 
 from __future__ import annotations
+
+from datetime import date
+from pathlib import PurePath
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from consortium import permissions
+from consortium.audit.context import audit_source
+from consortium.auth.models import User
+from consortium.extensions import db
+from consortium.forms import form_view
+from consortium.products import bp, licences, publiccode, queries, services, slugs
+from consortium.products.forms import (
+    DescriptionsForm,
+    ImportForm,
+    LevelDecisionForm,
+    ProductForm,
+    RatingForm,
+    RequirementForm,
+    split_list,
+)
+from consortium.products.labels import labels
+from consortium.products.models import LEVELS, PRODUCT_STATUSES, MaturityRequirement, Product
+from consortium.settings.services import get_settings
+
+
+def _product_or_404(slug: str) -> Product:
+    product = queries.by_slug(slug)
+    if product is None:
+        abort(404)
+    return product
+
+
+def _language() -> str:
+    return str(get_locale() or "en").split("_")[0]
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The catalogue: search by name, filter by status and decided level."""
+    permissions.require("products.view")
+    product_filter = queries.ProductFilter(
+        search=request.args.get("q", "").strip(),
+        status=request.args.get("status", "")
+        if request.args.get("status") in PRODUCT_STATUSES
+        else "",
+        level=request.args.get("level", ""),
+    )
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = queries.search(product_filter, page)
+    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    language = _language()
+    rows = [(product, queries.description_for(product, language)) for product in pagination.items]
+    return render_template(
+        "products/index.html",
+        rows=rows,
+        pagination=pagination,
+        filter=product_filter,
+        args=args,
+        **labels(),
+    )
+
+
+@bp.route("/<slug>")
+@login_required
+def detail(slug: str):
+    """A product: its description, who takes part, its level and what is missing for the next."""
+    product = _product_or_404(slug)
+    permissions.require("products.view", product)
+    today = date.today()
+    recorders = {
+        user.id: user
+        for user in db.session.scalars(
+            select(User).where(
+                User.id.in_([d.recorded_by_user_id for d in product.level_decisions])
+            )
+        )
+    }
+    return render_template(
+        "products/detail.html",
+        product=product,
+        description=queries.description_for(product, _language()),
+        licence_name=licences.name_of(product.licence),
+        participations=queries.current_participations(product, today),
+        supplier_agreements=queries.supplier_agreements(product, today),
+        groups=queries.groups_of(product),
+        assessment=queries.assess(product, today),
+        recorders=recorders,
+        language=_language(),
+        point_person_user=db.session.get(User, product.point_person_user_id)
+        if product.point_person_user_id
+        else None,
+        **labels(),
+    )
+
+
+def _product_values(form: ProductForm) -> dict:
+    return {
+        "name": form.name.data.strip(),
+        "slug": form.slug.data,
+        "status": form.status.data,
+        "licence": form.licence.data,
+        "repository_url": (form.repository_url.data or "").strip(),
+        "issue_tracker_url": (form.issue_tracker_url.data or "").strip(),
+        "website_url": (form.website_url.data or "").strip(),
+        "point_person_name": (form.point_person_name.data or "").strip(),
+        "point_person_user_id": int(form.point_person_user_id.data)
+        if form.point_person_user_id.data
+        else None,
+        "software_type": form.software_type.data,
+        "platforms": split_list(form.platforms.data),
+        "categories": split_list(form.categories.data),
+    }
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@form_view
+def create():
+    """Add a product to the catalogue."""
+    permissions.require("products.manage")
+    form = ProductForm()
+    if request.method == "GET":
+        form.licence.data = licences.DEFAULT_LICENCE
+        form.status.data = "idea"
+        form.software_type.data = "standalone/web"
+    if form.validate_on_submit():
+        product = services.create_product(**_product_values(form))
+        flash(_("%(name)s has been added to the catalogue.", name=product.name), "success")
+        return redirect(url_for("products.detail", slug=product.slug))
+    return render_template("products/edit.html", form=form, product=None)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@login_required
+@form_view
+def edit(slug: str):
+    """Change a product's details."""
+    product = _product_or_404(slug)
+    permissions.require("products.manage", product)
+    form = ProductForm(obj=product, product=product)
+    if request.method == "GET":
+        form.point_person_user_id.data = str(product.point_person_user_id or "")
+        form.platforms.data = ", ".join(product.platforms or [])
+        form.categories.data = ", ".join(product.categories or [])
+    if form.validate_on_submit():
+        services.update_product(product, **_product_values(form))
+        flash(_("The changes have been saved."), "success")
+        return redirect(url_for("products.detail", slug=product.slug))
+    return render_template("products/edit.html", form=form, product=product)
+
+
+@bp.route("/<slug>/descriptions", methods=["GET", "POST"])
+@login_required
+@form_view
+def descriptions(slug: str):
+    """Edit the short and long description and the features in each language."""
+    product = _product_or_404(slug)
+    permissions.require("products.manage", product)
+    form = DescriptionsForm()
+    if request.method == "GET":
+        for description in product.descriptions:
+            if description.language in services.DESCRIPTION_LANGUAGES:
+                sub = form[description.language]
+                sub.short_description.data = description.short_description
+                sub.long_description.data = description.long_description
+                sub.features.data = description.features
+    if form.validate_on_submit():
+        for language in services.DESCRIPTION_LANGUAGES:
+            sub = form[language]
+            services.save_description(
+                product,
+                language,
+                sub.short_description.data or "",
+                sub.long_description.data or "",
+                sub.features.data or "",
+            )
+        flash(_("The descriptions have been saved."), "success")
+        return redirect(url_for("products.detail", slug=product.slug))
+    return render_template(
+        "products/descriptions.html",
+        form=form,
+        product=product,
+        languages=services.DESCRIPTION_LANGUAGES,
+    )
+
+
+def _rating_form(row, formdata=None) -> RatingForm:
+    form = RatingForm(formdata=formdata, prefix=f"r{row.requirement.id}")
+    if formdata is None and row.rating is not None:
+        form.rating.data = row.rating.rating
+        form.evidence.data = row.rating.evidence
+        form.explanation_accepted.data = row.rating.explanation_accepted
+    return form
+
+
+@bp.route("/<slug>/assessment")
+@login_required
+def assessment(slug: str):
+    """The requirements by level and theme, each with the product's rating and evidence."""
+    product = _product_or_404(slug)
+    permissions.require("products.view", product)
+    result = queries.assess(product)
+    forms = (
+        {row.requirement.id: _rating_form(row) for row in result.rows if row.data_answer is None}
+        if permissions.can(current_user, "products.manage", product)
+        else {}
+    )
+    return render_template(
+        "products/assessment.html",
+        product=product,
+        assessment=result,
+        forms=forms,
+        levels=LEVELS,
+        language=_language(),
+        **labels(),
+    )
+
+
+@bp.route("/<slug>/assessment/<int:requirement_id>", methods=["POST"])
+@login_required
+@form_view
+def rate(slug: str, requirement_id: int):
+    """Rate one requirement green, yellow or red, with the evidence."""
+    product = _product_or_404(slug)
+    requirement = db.get_or_404(MaturityRequirement, requirement_id)
+    permissions.require("products.manage", product)
+    result = queries.assess(product)
+    row = next((r for r in result.rows if r.requirement.id == requirement.id), None)
+    if row is None:
+        abort(404)
+    form = _rating_form(row, formdata=request.form)
+    if form.validate_on_submit():
+        services.rate(
+            product,
+            requirement,
+            form.rating.data,
+            form.evidence.data or "",
+            form.explanation_accepted.data,
+        )
+        flash(_("The rating of %(code)s has been saved.", code=requirement.code), "success")
+        return redirect(
+            url_for(
+                "products.assessment", slug=product.slug, _anchor=f"requirement-{requirement.id}"
+            )
+        )
+    forms = {r.requirement.id: _rating_form(r) for r in result.rows if r.data_answer is None}
+    forms[requirement.id] = form
+    return render_template(
+        "products/assessment.html",
+        product=product,
+        assessment=result,
+        forms=forms,
+        levels=LEVELS,
+        language=_language(),
+        **labels(),
+    )
+
+
+@bp.route("/<slug>/level", methods=["GET", "POST"])
+@login_required
+@form_view
+def level_decision(slug: str):
+    """Record that the secretariat or the board decided the product's level."""
+    product = _product_or_404(slug)
+    permissions.require("products.manage", product)
+    form = LevelDecisionForm()
+    assessment = queries.assess(product)
+    if request.method == "GET":
+        form.decided_on.data = date.today()
+        form.level.data = assessment.reached or ""
+        form.decided_by_body.data = (
+            "secretariat" if assessment.reached in (None, "sandbox", "N1") else "board"
+        )
+    if form.validate_on_submit():
+        services.record_level_decision(
+            product,
+            form.level.data or None,
+            form.decided_by_body.data,
+            form.decided_on.data,
+            form.note.data or "",
+            recorded_by=current_user,
+        )
+        flash(_("The level decision has been recorded."), "success")
+        return redirect(url_for("products.detail", slug=product.slug))
+    return render_template(
+        "products/level.html", form=form, product=product, assessment=assessment, **labels()
+    )
+
+
+@bp.route("/<slug>/publiccode.yml")
+@login_required
+def publiccode_yml(slug: str):
+    """The product's publiccode.yml (version 0.4)."""
+    product = _product_or_404(slug)
+    permissions.require("products.view", product)
+    facts = publiccode.ExportFacts(
+        owner=get_settings().name,
+        organisations=queries.participating_organisation_names(product),
+        contractors=[
+            (agreement.supplier.name, agreement.valid_until)
+            for agreement in queries.supplier_agreements(product)
+        ],
+    )
+    text = publiccode.dump(publiccode.build(product, facts))
+    return Response(
+        text,
+        mimetype="application/yaml",
+        headers={"Content-Disposition": "inline; filename=publiccode.yml"},
+    )
+
+
+@bp.route("/requirements")
+@login_required
+def requirements():
+    """The requirement list every product is rated against."""
+    permissions.require("products.view")
+    return render_template(
+        "products/requirements.html",
+        requirements=queries.requirements(active_only=False),
+        **labels(),
+    )
+
+
+@bp.route("/requirements/<int:requirement_id>", methods=["GET", "POST"])
+@login_required
+@form_view
+def edit_requirement(requirement_id: int):
+    """Change a requirement's text, level, or whether it counts."""
+    requirement = db.get_or_404(MaturityRequirement, requirement_id)
+    permissions.require("products.manage", requirement)
+    form = RequirementForm(obj=requirement)
+    if form.validate_on_submit():
+        services.update_requirement(
+            requirement, text=form.text.data, level=form.level.data, active=form.active.data
+        )
+        flash(_("The requirement %(code)s has been saved.", code=requirement.code), "success")
+        return redirect(url_for("products.requirements"))
+    return render_template(
+        "products/requirement_edit.html", form=form, requirement=requirement, **labels()
+    )
+
+
+IMPORT_MESSAGES = {
+    "too_large": lambda e: _("The file is too large for a publiccode.yml."),
+    "encoding": lambda e: _("The file is not UTF-8 text."),
+    "yaml": lambda e: _(
+        "The file is not valid YAML (line %(line)s): %(problem)s",
+        line=e.line or "?",
+        problem=e.detail,
+    ),
+    "tag": lambda e: _(
+        "The file uses a YAML tag that is not allowed (line %(line)s), such as !!python/object. Remove it and upload the file again.",
+        line=e.line or "?",
+    ),
+    "not_mapping": lambda e: _("The file does not describe a product: it has no keys."),
+    "missing_keys": lambda e: _("The file lacks required keys: %(keys)s.", keys=e.detail),
+}
+PROBLEM_MESSAGES = {
+    "unknown": lambda key: _("%(key)s has a value this app does not know.", key=key),
+    "licence": lambda key: _("%(key)s is not an identifier from the SPDX licence list.", key=key),
+    "url": lambda key: _(
+        "%(key)s is not a web address starting with https:// or http://.", key=key
+    ),
+    "too_long": lambda key: _("%(key)s is longer than 150 characters.", key=key),
+}
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+@form_view
+def import_publiccode():
+    """Upload a publiccode.yml to add a product or update the one with the same short name."""
+    permissions.require("products.manage")
+    form = ImportForm()
+    errors: list[str] = []
+    imported = None
+    product = None
+    created = False
+    if form.validate_on_submit():
+        upload = form.file.data
+        filename = PurePath(upload.filename or "publiccode.yml").name[:255]
+        try:
+            data = publiccode.parse(upload.read())
+        except publiccode.PubliccodeError as exc:
+            errors.append(IMPORT_MESSAGES[exc.code](exc))
+        else:
+            imported = publiccode.read_product(data)
+            errors.extend(PROBLEM_MESSAGES[code](key) for key, code in imported.problems)
+            if not slugs.is_valid(imported.slug):
+                errors.append(
+                    _(
+                        "No usable short name can be made from the file's url or name (%(slug)s).",
+                        slug=imported.slug or "–",
+                    )
+                )
+            if not errors:
+                with audit_source(filename):
+                    product, created = services.import_product(imported)
+                if created:
+                    flash(_("%(name)s has been added from the file.", name=product.name), "success")
+                else:
+                    flash(
+                        _("%(name)s has been updated from the file.", name=product.name), "success"
+                    )
+    return render_template(
+        "products/import.html",
+        form=form,
+        errors=errors,
+        imported=imported if product else None,
+        product=product,
+        created=created,
+        **labels(),
+    )

@@ -46,6 +46,8 @@ agreement_product = Table(
 class Supplier(db.Model):
     __tablename__ = "supplier"
     __audited__ = True
+    # The contact person's name and email are noted in the audit trail without their values.
+    __audit_personal__ = {"contact_name", "contact_email"}
     __table_args__ = (
         UniqueConstraint(
             "country", "registration_number", name="uq_supplier_country_registration_number"

@@ -1,3 +1,271 @@
-"""Pages of this domain: load, check access, call a service, render."""
+"""Pages of the supplier register: load, check access, call a service, render."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consortium import permissions
+from consortium.audit.queries import entries_for
+from consortium.extensions import db
+from consortium.forms import form_view
+from consortium.suppliers import bp, queries, services
+from consortium.suppliers.forms import (
+    AgreementForm,
+    DecisionForm,
+    RegistrationForm,
+    RejectionForm,
+    SupplierContactDataForm,
+    SupplierForm,
+)
+from consortium.suppliers.labels import (
+    CODE_OF_CONDUCT,
+    CODE_OF_CONDUCT_TITLE,
+    SERVICE_TYPE_LABELS,
+    STATUS_LABELS,
+)
+from consortium.suppliers.models import VETTING_STATUSES, Supplier, SupplierAgreement
+
+
+@bp.app_context_processor
+def _supplier_globals() -> dict:
+    return {"is_supplier_contact": lambda: bool(queries.suppliers_of_contact(current_user))}
+
+
+def _labels() -> dict:
+    return {"service_type_labels": SERVICE_TYPE_LABELS, "status_labels": STATUS_LABELS}
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@form_view
+def register():
+    """A company asks to become a supplier (no account needed)."""
+    form = RegistrationForm()
+    if request.method == "GET":
+        form.country.data = "DK"
+        language = str(get_locale() or "")
+        if language in dict(form.language.choices):
+            form.language.data = language
+    if form.validate_on_submit():
+        if form.website.data:
+            # Only robots fill in the hidden field: answer as usual, keep nothing.
+            return redirect(url_for("suppliers.thanks"))
+        try:
+            services.register_supplier(
+                name=form.name.data,
+                country=form.country.data,
+                registration_number=form.registration_number.data,
+                address=form.address.data or "",
+                contact_name=form.contact_name.data,
+                contact_email=form.contact_email.data,
+                service_types=form.service_types.data,
+                product_ids=form.products.data or [],
+                statement=form.statement.data or "",
+                language=form.language.data,
+            )
+        except services.SupplierError:
+            form.registration_number.errors.append(
+                _(
+                    "This company is registered already. If you have questions, write to the secretariat."
+                )
+            )
+        else:
+            return redirect(url_for("suppliers.thanks"))
+    return render_template("suppliers/register.html", form=form)
+
+
+@bp.route("/register/thanks")
+def thanks():
+    """The page after registering."""
+    return render_template("suppliers/thanks.html")
+
+
+@bp.route("/code-of-conduct")
+def code_of_conduct():
+    """The code of conduct every supplier accepts."""
+    return render_template(
+        "suppliers/code_of_conduct.html", title=CODE_OF_CONDUCT_TITLE, rules=CODE_OF_CONDUCT
+    )
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The suppliers, by vetting status, for the secretariat."""
+    permissions.require("suppliers.manage")
+    status = request.args.get("status", "pending")
+    if status not in (*VETTING_STATUSES, "all"):
+        status = "pending"
+    return render_template(
+        "suppliers/index.html",
+        suppliers=queries.suppliers(None if status == "all" else status),
+        status=status,
+        statuses=VETTING_STATUSES,
+        expiring=len(queries.expiring_agreements()),
+        **_labels(),
+    )
+
+
+@bp.route("/agreements/expiring")
+@login_required
+def expiring():
+    """Supplier agreements whose last day is within the next 90 days."""
+    permissions.require("suppliers.manage")
+    today = date.today()
+    return render_template(
+        "suppliers/expiring.html",
+        agreements=queries.expiring_agreements(today),
+        until=today + timedelta(days=queries.EXPIRY_WARNING_DAYS),
+        days=queries.EXPIRY_WARNING_DAYS,
+    )
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """My company: straight to it for its contact, or the list when there are several."""
+    permissions.require("suppliers.mine")
+    own = queries.suppliers_of_contact(current_user)
+    if len(own) == 1:
+        return redirect(url_for("suppliers.detail", supplier_id=own[0].id))
+    return render_template("suppliers/mine.html", suppliers=own, **_labels())
+
+
+def _detail_page(supplier: Supplier, rejection_form=None, status: int = 200):
+    manage = permissions.can(current_user, "suppliers.manage", supplier)
+    page = render_template(
+        "suppliers/detail.html",
+        supplier=supplier,
+        manage=manage,
+        decision_form=DecisionForm(formdata=None),
+        rejection_form=rejection_form or RejectionForm(formdata=None),
+        today=date.today(),
+        is_valid=queries.is_valid,
+        history=(
+            entries_for("supplier", str(supplier.id))
+            if permissions.can(current_user, "audit.read")
+            else []
+        ),
+        **_labels(),
+    )
+    return page, status
+
+
+@bp.route("/<int:supplier_id>")
+@login_required
+def detail(supplier_id: int):
+    """A supplier with its registration, contacts, agreements and the vetting decision."""
+    supplier = db.get_or_404(Supplier, supplier_id)
+    permissions.require("suppliers.view", supplier)
+    return _detail_page(supplier)
+
+
+@bp.route("/<int:supplier_id>/edit", methods=["GET", "POST"])
+@login_required
+@form_view
+def edit(supplier_id: int):
+    """The supplier's contact changes the contact data and statement; the secretariat the name too."""
+    supplier = db.get_or_404(Supplier, supplier_id)
+    permissions.require("suppliers.edit_contact_data", supplier)
+    full = permissions.can(current_user, "suppliers.manage", supplier)
+    form = (SupplierForm if full else SupplierContactDataForm)(obj=supplier)
+    if form.validate_on_submit():
+        values = {
+            "address": form.address.data or "",
+            "contact_name": form.contact_name.data,
+            "contact_email": form.contact_email.data,
+            "service_types": form.service_types.data,
+            "statement": form.statement.data or "",
+            "language": form.language.data or None,
+        }
+        if full:
+            values["name"] = form.name.data
+        services.update_supplier(supplier, **values)
+        flash(_("The changes have been saved."), "success")
+        return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return render_template("suppliers/edit.html", form=form, supplier=supplier)
+
+
+@bp.route("/<int:supplier_id>/approve", methods=["POST"])
+@login_required
+@form_view
+def approve(supplier_id: int):
+    """Approve the supplier; its contact gets an account and an invitation."""
+    supplier = db.get_or_404(Supplier, supplier_id)
+    permissions.require("suppliers.manage", supplier)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _detail_page(supplier, status=400)
+    try:
+        user = services.approve(supplier, current_user)
+    except services.SupplierError:
+        flash(_("%(name)s has been approved already.", name=supplier.name), "error")
+    else:
+        flash(
+            _(
+                "%(name)s has been approved; %(email)s is now its contact.",
+                name=supplier.name,
+                email=user.email,
+            ),
+            "success",
+        )
+    return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+
+
+@bp.route("/<int:supplier_id>/reject", methods=["POST"])
+@login_required
+@form_view
+def reject(supplier_id: int):
+    """Reject the supplier, with the reason its contact is sent."""
+    supplier = db.get_or_404(Supplier, supplier_id)
+    permissions.require("suppliers.manage", supplier)
+    form = RejectionForm()
+    if not form.validate_on_submit():
+        return _detail_page(supplier, rejection_form=form)
+    try:
+        services.reject(supplier, form.reason.data)
+    except services.SupplierError:
+        flash(_("Only a pending registration can be rejected."), "error")
+    else:
+        flash(_("%(name)s has been rejected.", name=supplier.name), "success")
+    return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+
+
+@bp.route("/<int:supplier_id>/agreements/new", methods=["GET", "POST"])
+@bp.route("/<int:supplier_id>/agreements/<int:agreement_id>", methods=["GET", "POST"])
+@login_required
+@form_view
+def agreement(supplier_id: int, agreement_id: int | None = None):
+    """Add or change a supplier agreement."""
+    supplier = db.get_or_404(Supplier, supplier_id)
+    found = None
+    if agreement_id is not None:
+        found = db.session.get(SupplierAgreement, agreement_id)
+        if found is None or found.supplier_id != supplier.id:
+            abort(404)
+    permissions.require("suppliers.manage", supplier)
+    covered = [product.id for product in found.products] if found else []
+    form = AgreementForm(obj=found, covered=covered)
+    if request.method == "GET":
+        form.products.data = covered
+    if form.validate_on_submit():
+        services.save_agreement(
+            supplier,
+            found,
+            version=form.version.data,
+            signed_on=form.signed_on.data,
+            valid_until=form.valid_until.data,
+            product_ids=form.products.data or [],
+            code_of_conduct=form.code_of_conduct.data,
+            floss_clause=form.floss_clause.data,
+            copyright_transfer=form.copyright_transfer.data,
+        )
+        flash(_("The supplier agreement has been saved."), "success")
+        return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return render_template(
+        "suppliers/agreement.html", form=form, supplier=supplier, agreement=found
+    )

@@ -1,0 +1,79 @@
+"""Forms of the groups."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext_l
+from sqlalchemy import select
+from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
+from wtforms.validators import Optional, ValidationError
+
+from consortium.extensions import db
+from consortium.forms import Form, at_most, email_address, required
+from consortium.groups.labels import KIND_LABELS, ROLE_LABELS
+from consortium.members.models import Organisation
+from consortium.products.models import Product
+from consortium.suppliers.models import Supplier
+
+
+def product_choices() -> list[tuple[str, str]]:
+    products = db.session.scalars(select(Product).order_by(Product.name)).all()
+    return [(str(product.id), product.name) for product in products]
+
+
+class GroupForm(Form):
+    kind = SelectField(_l("Kind"), validators=[required()])
+    name = StringField(_l("Name"), validators=[required(), at_most(200)])
+    product = SelectField(
+        _l("Product"),
+        description=_l("For a steering committee, coordination group or topic group."),
+        validators=[Optional()],
+    )
+    terms_of_reference = TextAreaField(
+        _l("Terms of reference"), validators=[Optional(), at_most(20000)]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = list(KIND_LABELS.items())
+        self.product.choices = [("", _l("No product"))] + product_choices()
+
+
+class MemberForm(Form):
+    email = EmailField(
+        _l("Email of the person"),
+        description=_l("The person needs an account and must be a contact of whom they represent."),
+        validators=[required(), email_address(), at_most(254)],
+    )
+    organisation = SelectField(_l("Representing the organisation"), validators=[Optional()])
+    supplier = SelectField(
+        _l("Or representing the supplier"),
+        description=_l("Only in a coordination group."),
+        validators=[Optional()],
+    )
+    role = SelectField(_l("Role"), validators=[required()])
+    starts_on = DateField(pgettext_l("start of a date range", "From"), validators=[required()])
+    ends_on = DateField(pgettext_l("end of a date range", "To"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = list(ROLE_LABELS.items())
+        organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
+        self.organisation.choices = [("", "–")] + [
+            (str(organisation.id), organisation.name) for organisation in organisations
+        ]
+        suppliers = db.session.scalars(select(Supplier).order_by(Supplier.name))
+        self.supplier.choices = [("", "–")] + [
+            (str(supplier.id), supplier.name) for supplier in suppliers
+        ]
+
+    def validate_email(self, field):
+        from consortium.auth.services import find_user_by_email
+
+        self.user = find_user_by_email(field.data or "")
+        if self.user is None:
+            raise ValidationError(_l("There is no user with this email address."))
+
+
+class EndTermForm(Form):
+    ends_on = DateField(_l("Last day of the term"), validators=[required()])

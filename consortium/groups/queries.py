@@ -1,0 +1,92 @@
+"""Reading groups: lists, current members, someone's groups, composition warnings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from consortium.extensions import db
+from consortium.groups import rules
+from consortium.groups.models import Group, GroupMember
+
+
+def _current(day: date):
+    return (GroupMember.starts_on <= day) & (
+        GroupMember.ends_on.is_(None) | (GroupMember.ends_on >= day)
+    )
+
+
+def groups(kind: str = "", product_id: int | None = None) -> list[Group]:
+    """All groups, filtered by kind and product, with their members loaded."""
+    query = select(Group).options(
+        selectinload(Group.product),
+        selectinload(Group.members).selectinload(GroupMember.user),
+        selectinload(Group.members).selectinload(GroupMember.organisation),
+        selectinload(Group.members).selectinload(GroupMember.supplier),
+    )
+    if kind:
+        query = query.where(Group.kind == kind)
+    if product_id:
+        query = query.where(Group.product_id == product_id)
+    return list(db.session.scalars(query.order_by(Group.kind, Group.name, Group.id)))
+
+
+def current_members(group: Group, on: date | None = None) -> list[GroupMember]:
+    day = on or date.today()
+    return [member for member in group.members if member.current_on(day)]
+
+
+def past_members(group: Group, on: date | None = None) -> list[GroupMember]:
+    day = on or date.today()
+    return [member for member in group.members if not member.current_on(day)]
+
+
+def board_user_ids(on: date | None = None) -> frozenset[int]:
+    """The people on the board now."""
+    day = on or date.today()
+    return frozenset(
+        db.session.scalars(
+            select(GroupMember.user_id).join(Group).where(Group.kind == "board", _current(day))
+        )
+    )
+
+
+def warnings_for(
+    group: Group, board: frozenset[int] | None = None, on: date | None = None
+) -> list[rules.Warning]:
+    """The group's composition warnings, today."""
+    facts = rules.GroupFacts(
+        kind=group.kind,
+        product_level=group.product.level if group.product else None,
+        members=tuple(
+            rules.MemberFacts(member.user_id, member.role) for member in current_members(group, on)
+        ),
+        board_user_ids=board if board is not None else board_user_ids(on),
+    )
+    return rules.composition_warnings(facts)
+
+
+def memberships_of(user_id: int, on: date | None = None) -> list[GroupMember]:
+    """The user's current terms, with their groups."""
+    day = on or date.today()
+    return list(
+        db.session.scalars(
+            select(GroupMember)
+            .join(Group)
+            .options(selectinload(GroupMember.group).selectinload(Group.product))
+            .where(GroupMember.user_id == user_id, _current(day))
+            .order_by(Group.name)
+        )
+    )
+
+
+def is_current_member(user_id: int, group: Group, roles=None, on: date | None = None) -> bool:
+    day = on or date.today()
+    query = select(GroupMember.id).where(
+        GroupMember.group_id == group.id, GroupMember.user_id == user_id, _current(day)
+    )
+    if roles:
+        query = query.where(GroupMember.role.in_(roles))
+    return db.session.scalar(query.limit(1)) is not None

@@ -1,0 +1,123 @@
+"""Writing groups and their members' terms: services flush, the request commits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from consortium.auth.models import User
+from consortium.extensions import db
+from consortium.groups.models import (
+    GROUP_KINDS,
+    MEMBER_ROLES,
+    PRODUCT_GROUP_KINDS,
+    Group,
+    GroupMember,
+)
+from consortium.members.models import Organisation
+from consortium.products.models import Product
+from consortium.suppliers.models import Supplier
+
+
+class GroupError(ValueError):
+    """A change refused; ``code`` names the reason for the page to translate."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def check_product(kind: str, product: Product | None) -> None:
+    if kind not in GROUP_KINDS:
+        raise GroupError("kind")
+    if kind in PRODUCT_GROUP_KINDS and product is None:
+        raise GroupError("product_required")
+    if kind not in PRODUCT_GROUP_KINDS and product is not None:
+        raise GroupError("product_not_allowed")
+
+
+def create_group(
+    kind: str, name: str, product: Product | None = None, terms_of_reference: str = ""
+) -> Group:
+    """Set up a group; a product's groups name their product."""
+    check_product(kind, product)
+    group = Group(kind=kind, name=name, product=product, terms_of_reference=terms_of_reference)
+    db.session.add(group)
+    db.session.flush()
+    return group
+
+
+def update_group(
+    group: Group, kind: str, name: str, product: Product | None, terms_of_reference: str
+) -> Group:
+    """Change a group's kind, name, product or terms of reference."""
+    check_product(kind, product)
+    group.kind, group.name, group.product = kind, name, product
+    group.terms_of_reference = terms_of_reference
+    db.session.flush()
+    return group
+
+
+def check_member(
+    group: Group,
+    user: User,
+    organisation: Organisation | None,
+    supplier: Supplier | None,
+    role: str,
+    starts_on: date,
+    ends_on: date | None,
+) -> None:
+    """Raise GroupError when the term cannot be recorded as given."""
+    if role not in MEMBER_ROLES:
+        raise GroupError("role")
+    if organisation is not None and supplier is not None:
+        raise GroupError("both_representatives")
+    if organisation is None and supplier is None:
+        raise GroupError("representative_required")
+    if supplier is not None:
+        if group.kind != "coordination_group":
+            raise GroupError("supplier_only_coordination")
+        if not any(contact.user_id == user.id for contact in supplier.contacts):
+            raise GroupError("not_a_supplier_contact")
+    if organisation is not None and not any(
+        contact.user_id == user.id for contact in organisation.contacts
+    ):
+        raise GroupError("not_a_contact")
+    if ends_on is not None and ends_on < starts_on:
+        raise GroupError("dates")
+
+
+def add_member(
+    group: Group,
+    user: User,
+    *,
+    organisation: Organisation | None = None,
+    supplier: Supplier | None = None,
+    role: str = "member",
+    starts_on: date,
+    ends_on: date | None = None,
+) -> GroupMember:
+    """Record a person's term in the group, representing an organisation or a supplier."""
+    check_member(group, user, organisation, supplier, role, starts_on, ends_on)
+    member = GroupMember(
+        group=group,
+        user=user,
+        organisation=organisation,
+        supplier=supplier,
+        role=role,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def end_term(member: GroupMember, ends_on: date) -> GroupMember:
+    """End a term on a day; the member stays in the group's history."""
+    if member.ends_on is not None and member.ends_on < date.today():
+        raise GroupError("already_ended")
+    if ends_on < member.starts_on:
+        raise GroupError("dates")
+    member.ends_on = ends_on
+    db.session.flush()
+    return member

@@ -1,0 +1,124 @@
+"""Forms of participation."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext_l
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from consortium.forms import Form, at_most, required
+from consortium.members.models import Organisation
+from consortium.participation.labels import PHASE_LABELS
+from consortium.participation.queries import all_products
+
+
+class AmountField(StringField):
+    """An amount typed as the reader writes numbers: 12,50 in Danish, 12.50 in English."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip().replace("\u00a0", "").replace(" ", "")
+        if not text:
+            return
+        try:
+            value = parse_decimal(text, locale=str(get_locale() or "en"), strict=True)
+        except NumberFormatError:
+            try:
+                value = Decimal(text)
+            except InvalidOperation as exc:
+                raise ValueError(_l("Enter an amount such as 12500.00.")) from exc
+        if value < 0:
+            raise ValueError(_l("Enter an amount of 0 or more."))
+        self.data = value.quantize(Decimal("0.01"))
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)
+
+
+def billing_choices(organisation: Organisation) -> list[tuple[str, str]]:
+    return [("", "–")] + [
+        (str(identity.id), identity.name + (f" ({identity.gln})" if identity.gln else ""))
+        for identity in organisation.billing_identities
+    ]
+
+
+def product_choices() -> list[tuple[str, str]]:
+    # Retired products stay in the list, so a request for one is refused with a clear reason.
+    return [(str(product.id), product.name) for product in all_products()]
+
+
+class ParticipationForm(Form):
+    """The secretariat records or changes a participation."""
+
+    product = SelectField(_l("Product"), validators=[required()])
+    phase = SelectField(_l("Phase"), validators=[required()])
+    starts_on = DateField(pgettext_l("start of a date range", "From"), validators=[required()])
+    ends_on = DateField(pgettext_l("end of a date range", "To"), validators=[Optional()])
+    notice_months = IntegerField(
+        _l("Notice period in months"), default=6, validators=[required(), NumberRange(0, 120)]
+    )
+    ends_at_year_end = BooleanField(_l("Notice takes effect at the end of the year"), default=True)
+    agreement_version = StringField(_l("Agreement version"), validators=[Optional(), at_most(40)])
+    amount_per_year = AmountField(
+        _l("Amount pledged per year"), description=_l("For a commitment.")
+    )
+    billing_identity = SelectField(_l("Billing identity"), validators=[Optional()])
+
+    def __init__(self, organisation: Organisation, *args, with_product=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phase.choices = list(PHASE_LABELS.items())
+        self.billing_identity.choices = billing_choices(organisation)
+        if with_product:
+            self.product.choices = product_choices()
+        else:
+            del self.product
+
+    def validate_amount_per_year(self, field):
+        if self.phase.data == "commitment" and field.data is None:
+            raise ValidationError(_l("Enter the amount pledged per year for a commitment."))
+
+
+class NoticeForm(Form):
+    given_on = DateField(_l("Notice given on"), validators=[required()])
+
+
+class JoinRequestForm(Form):
+    """A contact asks for their organisation to join a product."""
+
+    product = SelectField(_l("Product"), validators=[required()])
+    phase = SelectField(_l("Phase"), validators=[required()])
+    starts_on = DateField(_l("Start date"), validators=[required()])
+    billing_identity = SelectField(_l("Billing identity"), validators=[Optional()])
+    amount_per_year = AmountField(
+        _l("Amount pledged per year"), description=_l("For a commitment.")
+    )
+    message = TextAreaField(
+        _l("Message to the secretariat"), validators=[Optional(), at_most(5000)]
+    )
+
+    def __init__(self, organisation: Organisation, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product.choices = product_choices()
+        self.phase.choices = list(PHASE_LABELS.items())
+        self.billing_identity.choices = billing_choices(organisation)
+
+    validate_amount_per_year = ParticipationForm.validate_amount_per_year
+
+
+class LeaveRequestForm(Form):
+    message = TextAreaField(
+        _l("Message to the secretariat"), validators=[Optional(), at_most(5000)]
+    )
+
+
+class DeclineForm(Form):
+    reason = TextAreaField(
+        _l("Reason for declining"),
+        description=_l("The contact reads this."),
+        validators=[required(), at_most(5000)],
+    )

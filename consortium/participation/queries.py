@@ -1,0 +1,109 @@
+"""Reading participations and requests, for this package's pages and for the product pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from consortium.extensions import db
+from consortium.members.models import Organisation, OrganisationContact
+from consortium.participation.models import Participation, ParticipationRequest
+from consortium.products.models import Product
+
+
+def _current(day: date):
+    return (Participation.starts_on <= day) & (
+        Participation.ends_on.is_(None) | (Participation.ends_on >= day)
+    )
+
+
+def current_participations(product: Product, on: date | None = None) -> list[Participation]:
+    """The organisations taking part in the product on a day (today by default)."""
+    day = on or date.today()
+    return list(
+        db.session.scalars(
+            select(Participation)
+            .join(Organisation)
+            .options(
+                selectinload(Participation.organisation),
+                selectinload(Participation.billing_identity),
+            )
+            .where(Participation.product_id == product.id, _current(day))
+            .order_by(Organisation.name, Participation.starts_on)
+        )
+    )
+
+
+def participations_of(organisation: Organisation) -> list[Participation]:
+    """Every participation of the organisation, current and past, newest first."""
+    return list(
+        db.session.scalars(
+            select(Participation)
+            .join(Product)
+            .options(selectinload(Participation.product))
+            .where(Participation.organisation_id == organisation.id)
+            .order_by(Participation.starts_on.desc(), Product.name)
+        )
+    )
+
+
+def participations(product_id: int | None = None, organisation_id: int | None = None):
+    """All participations, filtered by product and organisation, for the secretariat's list."""
+    query = (
+        select(Participation)
+        .join(Product)
+        .join(Organisation)
+        .options(
+            selectinload(Participation.product),
+            selectinload(Participation.organisation),
+            selectinload(Participation.billing_identity),
+        )
+    )
+    if product_id:
+        query = query.where(Participation.product_id == product_id)
+    if organisation_id:
+        query = query.where(Participation.organisation_id == organisation_id)
+    return list(
+        db.session.scalars(query.order_by(Product.name, Organisation.name, Participation.starts_on))
+    )
+
+
+def requests(status: str = "") -> list[ParticipationRequest]:
+    """Requests, pending first, newest first."""
+    query = select(ParticipationRequest).options(
+        selectinload(ParticipationRequest.organisation),
+        selectinload(ParticipationRequest.product),
+    )
+    if status:
+        query = query.where(ParticipationRequest.status == status)
+    rows = db.session.scalars(query.order_by(ParticipationRequest.requested_at.desc())).all()
+    return sorted(rows, key=lambda row: row.status != "pending")
+
+
+def organisations_of_contact(user_id: int) -> list[Organisation]:
+    """The organisations the user is a contact of."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(OrganisationContact)
+            .where(OrganisationContact.user_id == user_id)
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def requests_of(organisation: Organisation) -> list[ParticipationRequest]:
+    return list(
+        db.session.scalars(
+            select(ParticipationRequest)
+            .options(selectinload(ParticipationRequest.product))
+            .where(ParticipationRequest.organisation_id == organisation.id)
+            .order_by(ParticipationRequest.requested_at.desc())
+        )
+    )
+
+
+def all_products() -> list[Product]:
+    return list(db.session.scalars(select(Product).order_by(Product.name)))

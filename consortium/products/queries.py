@@ -1,0 +1,161 @@
+"""Reading products: the list, the assessment against the requirements, who takes part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from consortium.extensions import db
+from consortium.groups.models import Group
+from consortium.participation.models import Participation
+from consortium.products import checks, levels
+from consortium.products.models import (
+    LEVELS,
+    MaturityRequirement,
+    Product,
+    ProductDescription,
+    RequirementRating,
+)
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class ProductFilter:
+    search: str = ""
+    status: str = ""
+    # A decided level, or "none" for products without a decision.
+    level: str = ""
+
+    def statement(self) -> Select:
+        query = select(Product)
+        if self.search:
+            pattern = f"%{self.search.lower()}%"
+            query = query.where(
+                or_(func.lower(Product.name).like(pattern), Product.slug.like(pattern))
+            )
+        if self.status:
+            query = query.where(Product.status == self.status)
+        if self.level == "none":
+            query = query.where(Product.level.is_(None))
+        elif self.level in LEVELS:
+            query = query.where(Product.level == self.level)
+        return query.order_by(func.lower(Product.name), Product.id)
+
+
+def search(product_filter: ProductFilter, page: int):
+    return db.paginate(product_filter.statement(), page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def by_slug(slug: str) -> Product | None:
+    return db.session.scalar(select(Product).where(Product.slug == slug))
+
+
+def requirements(active_only: bool = True) -> list[MaturityRequirement]:
+    query = select(MaturityRequirement)
+    if active_only:
+        query = query.where(MaturityRequirement.active.is_(True))
+    level_rank = {level: rank for rank, level in enumerate(LEVELS)}
+    found = list(db.session.scalars(query))
+    return sorted(found, key=lambda r: (level_rank.get(r.level, 99), r.position, r.code))
+
+
+def description_for(product: Product, language: str) -> ProductDescription | None:
+    """The description in the reader's language, else English, else any that has text."""
+    filled = [d for d in product.descriptions if d.short_description or d.long_description]
+    for wanted in (language, "en"):
+        for description in filled:
+            if description.language == wanted:
+                return description
+    return filled[0] if filled else None
+
+
+@dataclass
+class AssessedRequirement:
+    requirement: MaturityRequirement
+    rating: RequirementRating | None
+    # True/False when the records answer the requirement, None when it is rated by hand.
+    data_answer: bool | None
+
+    @property
+    def effective(self) -> str | None:
+        if self.data_answer is not None:
+            return "green" if self.data_answer else "red"
+        return self.rating.rating if self.rating else None
+
+    @property
+    def state(self) -> levels.RequirementState:
+        return levels.RequirementState(
+            code=self.requirement.code,
+            level=self.requirement.level,
+            rating=self.effective,
+            explanation_accepted=bool(
+                self.data_answer is None and self.rating and self.rating.explanation_accepted
+            ),
+            recommended=self.requirement.recommended,
+        )
+
+
+@dataclass
+class Assessment:
+    rows: list[AssessedRequirement]
+    reached: str | None
+    next_level: str | None
+    missing: list[AssessedRequirement]
+
+
+def assess(product: Product, today: date | None = None) -> Assessment:
+    """Each active requirement with the product's rating and the records' answer, and the level."""
+    today = today or date.today()
+    ratings = {
+        rating.requirement_id: rating
+        for rating in db.session.scalars(
+            select(RequirementRating).where(RequirementRating.product_id == product.id)
+        )
+    }
+    rows = [
+        AssessedRequirement(
+            requirement,
+            ratings.get(requirement.id),
+            checks.answer(requirement.data_check, product, today),
+        )
+        for requirement in requirements()
+    ]
+    states = [row.state for row in rows]
+    target, missing = levels.missing_for_next(states)
+    missing_codes = {state.code for state in missing}
+    return Assessment(
+        rows=rows,
+        reached=levels.level_reached(states),
+        next_level=target,
+        missing=[row for row in rows if row.requirement.code in missing_codes],
+    )
+
+
+def current_participations(product: Product, today: date | None = None) -> list[Participation]:
+    """Organisations taking part now: participations without an end date or ending later."""
+    query = checks.current_participations(product, today or date.today()).options(
+        selectinload(Participation.organisation)
+    )
+    return sorted(db.session.scalars(query), key=lambda p: p.organisation.name.lower())
+
+
+def participating_organisation_names(product: Product, today: date | None = None) -> list[str]:
+    names = {p.organisation.name for p in current_participations(product, today)}
+    return sorted(names, key=str.lower)
+
+
+def supplier_agreements(product: Product, today: date | None = None):
+    """Supplier agreements covering the product and valid today, with their suppliers."""
+    return checks.valid_supplier_agreements(product, today or date.today())
+
+
+def groups_of(product: Product) -> list[Group]:
+    return list(
+        db.session.scalars(
+            select(Group).where(Group.product_id == product.id).order_by(Group.kind, Group.name)
+        )
+    )

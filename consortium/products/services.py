@@ -1,0 +1,140 @@
+"""Writing products, ratings and level decisions: services flush, the request commits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from consortium.extensions import db
+from consortium.products import requirements as defaults
+from consortium.products.models import (
+    LevelDecision,
+    MaturityRequirement,
+    Product,
+    ProductDescription,
+    RequirementRating,
+)
+
+DESCRIPTION_LANGUAGES = ("en", "da", "de", "cs")
+
+
+def ensure_default_requirements() -> int:
+    """Add the default requirement list to an empty table; returns how many were added."""
+    if db.session.scalar(select(func.count(MaturityRequirement.id))):
+        return 0
+    rows = defaults.default_rows()
+    db.session.add_all(MaturityRequirement(**row) for row in rows)
+    db.session.flush()
+    return len(rows)
+
+
+def create_product(**fields) -> Product:
+    """Add a product to the catalogue."""
+    product = Product(**fields)
+    db.session.add(product)
+    db.session.flush()
+    return product
+
+
+def update_product(product: Product, **fields) -> Product:
+    """Change a product's details; the audit trail records old and new values."""
+    for key, value in fields.items():
+        setattr(product, key, value)
+    db.session.flush()
+    return product
+
+
+def save_description(
+    product: Product, language: str, short_description: str, long_description: str, features: str
+) -> ProductDescription | None:
+    """Set the description in one language; an empty one is removed."""
+    if language not in DESCRIPTION_LANGUAGES:
+        raise ValueError(language)
+    existing = next((d for d in product.descriptions if d.language == language), None)
+    features = "\n".join(line.strip() for line in features.splitlines() if line.strip())
+    if not (short_description.strip() or long_description.strip() or features):
+        if existing is not None:
+            product.descriptions.remove(existing)
+            db.session.flush()
+        return None
+    if existing is None:
+        existing = ProductDescription(language=language)
+        product.descriptions.append(existing)
+    existing.short_description = short_description.strip()
+    existing.long_description = long_description.strip()
+    existing.features = features
+    db.session.flush()
+    return existing
+
+
+def rate(
+    product: Product,
+    requirement: MaturityRequirement,
+    rating: str,
+    evidence: str,
+    explanation_accepted: bool = False,
+) -> RequirementRating:
+    """Record the product's rating of a requirement, replacing the previous one."""
+    existing = db.session.scalar(
+        select(RequirementRating).where(
+            RequirementRating.product_id == product.id,
+            RequirementRating.requirement_id == requirement.id,
+        )
+    )
+    if existing is None:
+        existing = RequirementRating(product=product, requirement=requirement)
+        db.session.add(existing)
+    existing.rating = rating
+    existing.evidence = evidence.strip()
+    # Only a yellow rating is explained; an accepted explanation means nothing on green or red.
+    existing.explanation_accepted = rating == "yellow" and explanation_accepted
+    db.session.flush()
+    return existing
+
+
+def record_level_decision(
+    product: Product,
+    level: str | None,
+    decided_by_body: str,
+    decided_on: date,
+    note: str = "",
+    recorded_by=None,
+) -> LevelDecision:
+    """Record that the secretariat or the board decided the product's level, and set it."""
+    decision = LevelDecision(
+        product=product,
+        level=level,
+        decided_by_body=decided_by_body,
+        decided_on=decided_on,
+        note=note.strip(),
+        recorded_by_user_id=getattr(recorded_by, "id", None),
+    )
+    db.session.add(decision)
+    product.level = level
+    db.session.flush()
+    return decision
+
+
+def update_requirement(
+    requirement: MaturityRequirement, *, text: str, level: str, active: bool
+) -> MaturityRequirement:
+    """Change a requirement of the list: its English text, its level, whether it counts."""
+    requirement.text = text.strip()
+    requirement.level = level
+    requirement.active = active
+    db.session.flush()
+    return requirement
+
+
+def import_product(imported) -> tuple[Product, bool]:
+    """Add the product a publiccode.yml describes, or update the one with the same slug."""
+    product = db.session.scalar(select(Product).where(Product.slug == imported.slug))
+    created = product is None
+    if created:
+        product = create_product(slug=imported.slug, **imported.fields)
+    else:
+        update_product(product, **imported.fields)
+    for language, description in imported.descriptions.items():
+        save_description(product, language, **description)
+    return product, created

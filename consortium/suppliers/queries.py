@@ -1,0 +1,130 @@
+"""Reading the supplier register, also for other domains' pages.
+
+Other engineers: ``valid_agreements(product, on=...)`` and ``suppliers_with_valid_agreement(
+product, on=...)`` answer "which suppliers may work on this product today?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from consortium.extensions import db
+from consortium.products.models import Product
+from consortium.suppliers.models import Supplier, SupplierAgreement, SupplierContact
+
+EXPIRY_WARNING_DAYS = 90
+
+
+def product_choices(include_ids: Iterable[int] = ()) -> list[tuple[int, str]]:
+    """Products one may choose: those not retired, and any already chosen."""
+    include_ids = list(include_ids)
+    condition = Product.status != "retired"
+    if include_ids:
+        condition = or_(condition, Product.id.in_(include_ids))
+    products = db.session.scalars(select(Product).where(condition).order_by(Product.name))
+    return [(product.id, product.name) for product in products]
+
+
+def products_by_ids(ids: Iterable[int]) -> list[Product]:
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Product).where(Product.id.in_(ids))))
+
+
+def find_registered(country: str, registration_number: str) -> Supplier | None:
+    """The supplier with that country and registration number, if one has registered."""
+    return db.session.scalar(
+        select(Supplier).where(
+            Supplier.country == country.upper(),
+            Supplier.registration_number == registration_number,
+        )
+    )
+
+
+def suppliers(status: str | None = None) -> list[Supplier]:
+    """Suppliers by name, optionally only those of one vetting status."""
+    statement = select(Supplier).order_by(Supplier.name).options(selectinload(Supplier.agreements))
+    if status:
+        statement = statement.where(Supplier.status == status)
+    return list(db.session.scalars(statement))
+
+
+def suppliers_of_contact(user) -> list[Supplier]:
+    """The suppliers the user is a contact of."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(
+        db.session.scalars(
+            select(Supplier)
+            .join(SupplierContact, SupplierContact.supplier_id == Supplier.id)
+            .where(SupplierContact.user_id == user.id)
+            .order_by(Supplier.name)
+        )
+    )
+
+
+def _valid_on(on: date):
+    return (
+        SupplierAgreement.signed_on <= on,
+        or_(SupplierAgreement.valid_until.is_(None), SupplierAgreement.valid_until >= on),
+    )
+
+
+def is_valid(agreement: SupplierAgreement, on: date | None = None) -> bool:
+    """Whether the agreement is in force on the day (today when not given)."""
+    on = on or date.today()
+    return agreement.signed_on <= on and (
+        agreement.valid_until is None or agreement.valid_until >= on
+    )
+
+
+def valid_agreements(product: Product, on: date | None = None) -> list[SupplierAgreement]:
+    """The agreements of approved suppliers that cover the product on the day (default today)."""
+    on = on or date.today()
+    return list(
+        db.session.scalars(
+            select(SupplierAgreement)
+            .join(Supplier, SupplierAgreement.supplier_id == Supplier.id)
+            .where(
+                Supplier.status == "approved",
+                SupplierAgreement.products.any(Product.id == product.id),
+                *_valid_on(on),
+            )
+            .order_by(Supplier.name, SupplierAgreement.signed_on)
+            .options(selectinload(SupplierAgreement.supplier))
+        )
+    )
+
+
+def suppliers_with_valid_agreement(product: Product, on: date | None = None) -> list[Supplier]:
+    """The approved suppliers with an agreement covering the product on the day, by name."""
+    seen: dict[int, Supplier] = {}
+    for agreement in valid_agreements(product, on):
+        seen.setdefault(agreement.supplier_id, agreement.supplier)
+    return list(seen.values())
+
+
+def expiring_agreements(
+    today: date | None = None, days: int = EXPIRY_WARNING_DAYS
+) -> list[SupplierAgreement]:
+    """Agreements whose last valid day is between today and `days` days from today."""
+    today = today or date.today()
+    return list(
+        db.session.scalars(
+            select(SupplierAgreement)
+            .where(
+                SupplierAgreement.valid_until >= today,
+                SupplierAgreement.valid_until <= today + timedelta(days=days),
+            )
+            .order_by(SupplierAgreement.valid_until)
+            .options(
+                selectinload(SupplierAgreement.supplier),
+                selectinload(SupplierAgreement.products),
+            )
+        )
+    )

@@ -1,0 +1,163 @@
+"""The secretariat records participations; the organisation page and the product page read them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from consortium.extensions import db
+from consortium.participation import queries, services
+from consortium.participation.models import Participation
+
+
+def _new(client, organisation, **data):
+    values = {
+        "product": "",
+        "phase": "agreement",
+        "starts_on": "2025-01-01",
+        "notice_months": "6",
+        "ends_at_year_end": "y",
+    } | data
+    return client.post(f"/participation/organisations/{organisation.id}/new", data=values)
+
+
+def test_secretariat_records_a_commitment_shown_on_the_organisation_page(
+    secretariat_client, aarhus, product
+):
+    identity = aarhus.billing_identities[0]
+    response = _new(
+        secretariat_client,
+        aarhus,
+        product=str(product.id),
+        phase="commitment",
+        amount_per_year="12500.50",
+        agreement_version="2024-1",
+        billing_identity=str(identity.id),
+    )
+    assert response.status_code == 302
+    participation = db.session.scalar(select(Participation))
+    assert participation.amount_per_year == Decimal("12500.50")
+    assert participation.billing_identity_id == identity.id
+    assert (participation.phase, participation.notice_months) == ("commitment", 6)
+    page = secretariat_client.get(f"/organisations/{aarhus.id}").get_data(as_text=True)
+    assert "Participation in products" in page and "OS2forms" in page and "Commitment" in page
+    assert f"/audit/participation/{participation.id}" in page
+    history = secretariat_client.get(f"/audit/participation/{participation.id}")
+    assert history.status_code == 200
+
+
+def test_a_commitment_needs_an_amount_and_periods_may_not_overlap(
+    secretariat_client, aarhus, product
+):
+    page = _new(secretariat_client, aarhus, product=str(product.id), phase="commitment")
+    assert "Enter the amount pledged per year for a commitment." in page.get_data(as_text=True)
+    assert _new(secretariat_client, aarhus, product=str(product.id)).status_code == 302
+    page = _new(secretariat_client, aarhus, product=str(product.id), starts_on="2026-01-01")
+    assert "already takes part in this product" in page.get_data(as_text=True)
+    assert len(db.session.scalars(select(Participation)).all()) == 1
+
+
+def test_a_danish_amount_is_read_as_danish(client, secretariat, aarhus, product):
+    from tests.conftest import login
+
+    secretariat.language = "da"
+    db.session.commit()
+    login(client, secretariat.email)
+    response = _new(
+        client, aarhus, product=str(product.id), phase="commitment", amount_per_year="12.500,50"
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(Participation)).amount_per_year == Decimal("12500.50")
+
+
+def test_edit_and_record_notice(secretariat_client, aarhus, product):
+    participation = services.create_participation(
+        aarhus, product, phase="agreement", starts_on=date(2025, 1, 1), notice_months=3
+    )
+    db.session.commit()
+    response = secretariat_client.post(
+        f"/participation/{participation.id}/edit",
+        data={
+            "phase": "agreement",
+            "starts_on": "2025-02-01",
+            "notice_months": "6",
+            "agreement_version": "v2",
+        },
+    )
+    assert response.status_code == 302
+    participation = db.session.get(Participation, participation.id)
+    assert participation.starts_on == date(2025, 2, 1)
+    assert participation.agreement_version == "v2"
+    assert participation.ends_at_year_end is False  # the box was not ticked
+    response = secretariat_client.post(
+        f"/participation/{participation.id}/notice", data={"given_on": "2026-03-15"}
+    )
+    assert response.status_code == 302
+    participation = db.session.get(Participation, participation.id)
+    assert participation.notice_given_on == date(2026, 3, 15)
+    assert participation.ends_on == date(2026, 9, 15)
+    page = secretariat_client.post(
+        f"/participation/{participation.id}/notice", data={"given_on": "2026-04-01"}
+    ).get_data(as_text=True)
+    assert "already ended or had notice" in page
+
+
+def test_notice_at_year_end_through_the_service(app, aarhus, product):
+    participation = services.create_participation(
+        aarhus, product, phase="agreement", starts_on=date(2025, 1, 1)
+    )
+    services.give_notice(participation, date(2026, 3, 15))
+    assert participation.ends_on == date(2026, 12, 31)
+
+
+def test_queries_for_the_product_and_the_organisation(app, aarhus, odder, product):
+    old = services.create_participation(
+        aarhus,
+        product,
+        phase="commitment",
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2021, 12, 31),
+        amount_per_year=Decimal(1000),
+    )
+    now = services.create_participation(
+        aarhus, product, phase="agreement", starts_on=date(2022, 1, 1)
+    )
+    later = services.create_participation(
+        odder, product, phase="agreement", starts_on=date(2099, 1, 1)
+    )
+    assert queries.current_participations(product) == [now]
+    assert queries.current_participations(product, on=date(2021, 6, 1)) == [old]
+    assert queries.current_participations(product, on=date(2099, 1, 1)) == [now, later]
+    assert queries.participations_of(aarhus) == [now, old]
+
+
+def test_the_list_filters_by_product(secretariat_client, aarhus, product, retired):
+    services.create_participation(aarhus, product, phase="agreement", starts_on=date(2025, 1, 1))
+    services.create_participation(aarhus, retired, phase="agreement", starts_on=date(2015, 1, 1))
+    db.session.commit()
+    page = secretariat_client.get(f"/participation/?product={product.id}").get_data(as_text=True)
+    assert "OS2forms" in page and "Old Thing</td>" not in page
+    page = secretariat_client.get("/participation/").get_data(as_text=True)
+    assert "Old Thing</td>" in page
+
+
+def test_a_contact_sees_their_participations_but_cannot_change_them(
+    contact_client, aarhus, odder, product
+):
+    participation = services.create_participation(
+        aarhus, product, phase="agreement", starts_on=date(2025, 1, 1)
+    )
+    other = services.create_participation(
+        odder, product, phase="agreement", starts_on=date(2025, 1, 1)
+    )
+    db.session.commit()
+    page = contact_client.get(f"/organisations/{aarhus.id}").get_data(as_text=True)
+    assert "OS2forms" in page and "Ask to join a product" in page
+    assert "Record notice" not in page and "/audit/participation" not in page
+    assert contact_client.get(f"/participation/{participation.id}/edit").status_code == 403
+    assert contact_client.get(f"/participation/{participation.id}/notice").status_code == 403
+    assert contact_client.get("/participation/").status_code == 403
+    assert contact_client.get(f"/participation/organisations/{aarhus.id}/new").status_code == 403
+    assert contact_client.get(f"/participation/{other.id}/leave").status_code == 403

@@ -1,0 +1,27 @@
+"""The demo's products: every status, and every level reached once the other demos are in."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from consortium import demo
+from consortium.extensions import db
+from consortium.products import queries
+from consortium.products.models import Product
+
+
+def test_the_demo_products_reach_every_level(app):
+    # The demo loads the products, then the suppliers, groups and participations the
+    # data-checked requirements read.
+    demo.load()
+    products = db.session.scalars(select(Product)).all()
+    assert len(products) >= 10
+    assert set(Counter(p.status for p in products)) == {"idea", "project", "product", "retired"}
+    assert all({d.language for d in p.descriptions} >= {"en", "da"} for p in products)
+    reached = {p.slug: queries.assess(p).reached for p in products}
+    assert set(reached.values()) == {None, "sandbox", "N1", "N2", "N3"}, reached
+    assert reached["os2forms"] == "N3"
+    assert reached["os2kitos"] == "N1"  # decided N2, but a yellow rating is not accepted
+    assert sum(len(p.level_decisions) for p in products) >= 10

@@ -1,0 +1,293 @@
+"""The catalogue's pages: products, descriptions, ratings, level decisions and rights."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import delete, select
+
+from consortium.extensions import db
+from consortium.products import queries, services
+from consortium.products.models import MaturityRequirement, Product
+from tests.products import factories as make
+
+VALID = {
+    "name": "OS2 Rollekatalog",
+    "slug": "",
+    "status": "project",
+    "licence": "MPL-2.0",
+    "repository_url": "https://github.com/OS2rollekatalog/os2rollekatalog",
+    "issue_tracker_url": "",
+    "website_url": "https://www.os2.eu/os2rollekatalog",
+    "point_person_name": "Mette Kristensen",
+    "point_person_user_id": "",
+    "software_type": "standalone/web",
+    "platforms": "web, linux",
+    "categories": "identity-management",
+}
+
+
+def _product(slug):
+    return db.session.scalar(select(Product).where(Product.slug == slug))
+
+
+def _requirement(code) -> MaturityRequirement:
+    return db.session.scalar(select(MaturityRequirement).where(MaturityRequirement.code == code))
+
+
+def test_the_secretariat_adds_a_product_with_a_slug_made_from_the_name(secretariat_client):
+    response = secretariat_client.post("/products/new", data=VALID)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/products/os2-rollekatalog"
+    product = _product("os2-rollekatalog")
+    assert product.platforms == ["web", "linux"]
+    assert product.categories == ["identity-management"]
+    page = secretariat_client.get("/products/os2-rollekatalog").get_data(as_text=True)
+    assert "OS2 Rollekatalog" in page and "Mozilla Public License 2.0" in page
+
+
+def test_the_new_form_suggests_mpl(secretariat_client):
+    page = secretariat_client.get("/products/new").get_data(as_text=True)
+    assert 'value="MPL-2.0"' in page
+
+
+@pytest.mark.parametrize(
+    ("slug", "message"),
+    [
+        ("OS2_Forms", "Use lowercase letters, digits and single hyphens"),
+        ("import", "Use lowercase letters, digits and single hyphens"),
+        ("taken", "Another product already has this short name."),
+    ],
+)
+def test_slug_rules(secretariat_client, slug, message):
+    make.product("Taken", slug="taken")
+    page = secretariat_client.post("/products/new", data=VALID | {"slug": slug})
+    assert page.status_code == 200
+    assert message in page.get_data(as_text=True)
+    assert _product("os2-rollekatalog") is None
+
+
+def test_a_product_keeps_its_own_slug_when_edited(secretariat_client):
+    make.product("OS2 Rollekatalog", slug="os2-rollekatalog")
+    data = VALID | {"slug": "os2-rollekatalog", "name": "OS2rollekatalog"}
+    response = secretariat_client.post("/products/os2-rollekatalog/edit", data=data)
+    assert response.status_code == 302
+    assert _product("os2-rollekatalog").name == "OS2rollekatalog"
+
+
+def test_a_licence_outside_the_spdx_list_is_refused(secretariat_client):
+    page = secretariat_client.post("/products/new", data=VALID | {"licence": "Foo-1.0"})
+    assert (
+        "Foo-1.0 is not an identifier from the SPDX licence list, such as MPL-2.0 or EUPL-1.2."
+        in page.get_data(as_text=True)
+    )
+    assert _product("os2-rollekatalog") is None
+    response = secretariat_client.post("/products/new", data=VALID | {"licence": "eupl-1.2"})
+    assert response.status_code == 302
+    assert _product("os2-rollekatalog").licence == "EUPL-1.2"
+
+
+@pytest.mark.parametrize("field", ["repository_url", "issue_tracker_url", "website_url"])
+def test_addresses_must_be_web_addresses(secretariat_client, field):
+    page = secretariat_client.post("/products/new", data=VALID | {field: "javascript:alert(1)"})
+    assert "Enter a web address starting with https:// or http://." in page.get_data(as_text=True)
+    assert _product("os2-rollekatalog") is None
+
+
+def test_search_and_filters(secretariat_client):
+    make.product("OS2forms", status="product", level="N2")
+    make.product("OS2mo", status="project")
+    make.product("OS2iot", status="idea")
+    page = secretariat_client.get("/products/?q=forms").get_data(as_text=True)
+    assert "OS2forms" in page and "OS2mo" not in page
+    page = secretariat_client.get("/products/?status=project").get_data(as_text=True)
+    assert "OS2mo" in page and "OS2forms" not in page
+    page = secretariat_client.get("/products/?level=N2").get_data(as_text=True)
+    assert "OS2forms" in page and "OS2mo" not in page
+    page = secretariat_client.get("/products/?level=none").get_data(as_text=True)
+    assert "OS2mo" in page and "OS2iot" in page and "OS2forms" not in page
+
+
+def test_descriptions_per_language_with_fallback(app, secretariat_client):
+    product = make.product("OS2forms")
+    response = secretariat_client.post(
+        "/products/os2forms/descriptions",
+        data={
+            "en-short_description": "Digital forms for citizens",
+            "en-long_description": "Build forms without code.",
+            "en-features": "Drag and drop\n\n  NemID/MitID login  \n",
+            "da-short_description": "Digitale blanketter til borgerne",
+            "da-long_description": "",
+            "da-features": "",
+        },
+    )
+    assert response.status_code == 302
+    english = queries.description_for(product, "en")
+    assert english.features == "Drag and drop\nNemID/MitID login"
+    assert queries.description_for(product, "da").short_description.startswith("Digitale")
+    assert queries.description_for(product, "cs").language == "en"
+    page = secretariat_client.get("/products/os2forms").get_data(as_text=True)
+    assert "Digital forms for citizens" in page and "Digitale" not in page
+    # Only Danish left: every reader sees the Danish one.
+    services.save_description(product, "en", "", "", "")
+    assert queries.description_for(product, "cs").language == "da"
+
+
+def test_a_short_description_is_at_most_150_characters(secretariat_client):
+    make.product("OS2forms")
+    page = secretariat_client.post(
+        "/products/os2forms/descriptions", data={"en-short_description": "x" * 151}
+    )
+    assert "Use at most 150 characters." in page.get_data(as_text=True)
+
+
+def test_rating_a_requirement_moves_the_level(secretariat_client):
+    product = make.product(
+        "OS2forms", repository_url="https://github.com/OS2Forms/os2forms", licence="MPL-2.0"
+    )
+    page = secretariat_client.get("/products/os2forms/assessment").get_data(as_text=True)
+    assert "Answered by the data: yes" in page  # F1 and F2
+    assert "Missing for Sandbox" in page
+    for code in ("R1", "F3", "F4"):
+        requirement = _requirement(code)
+        response = secretariat_client.post(
+            f"/products/os2forms/assessment/{requirement.id}",
+            data={f"r{requirement.id}-rating": "green", f"r{requirement.id}-evidence": "Done"},
+        )
+        assert response.status_code == 302
+    f5 = _requirement("F5")
+    secretariat_client.post(
+        f"/products/os2forms/assessment/{f5.id}",
+        data={f"r{f5.id}-rating": "yellow", f"r{f5.id}-evidence": "README is short"},
+    )
+    assert queries.assess(product).reached is None
+    secretariat_client.post(
+        f"/products/os2forms/assessment/{f5.id}",
+        data={
+            f"r{f5.id}-rating": "yellow",
+            f"r{f5.id}-evidence": "README is short",
+            f"r{f5.id}-explanation_accepted": "y",
+        },
+    )
+    assessment = queries.assess(product)
+    assert assessment.reached == "sandbox"
+    assert assessment.next_level == "N1"
+    assert "F6" in [row.requirement.code for row in assessment.missing]
+    page = secretariat_client.get("/products/os2forms").get_data(as_text=True)
+    assert 'id="level-reached">Sandbox' in page
+    assert "Missing for N1" in page
+
+
+def test_an_invalid_rating_is_shown_again(secretariat_client):
+    make.product("OS2forms")
+    requirement = _requirement("R1")
+    page = secretariat_client.post(
+        f"/products/os2forms/assessment/{requirement.id}",
+        data={f"r{requirement.id}-rating": "purple"},
+    )
+    assert page.status_code == 200
+    assert "Not a valid choice." in page.get_data(as_text=True)
+
+
+def test_level_decisions_are_kept_as_history(secretariat_client, secretariat):
+    product = make.product("OS2forms")
+    response = secretariat_client.post(
+        "/products/os2forms/level",
+        data={
+            "level": "N1",
+            "decided_by_body": "secretariat",
+            "decided_on": "2026-02-01",
+            "note": "Admitted",
+        },
+    )
+    assert response.status_code == 302
+    secretariat_client.post(
+        "/products/os2forms/level",
+        data={
+            "level": "N2",
+            "decided_by_body": "board",
+            "decided_on": "2026-09-15",
+            "note": "Board meeting 3",
+        },
+    )
+    product = _product("os2forms")
+    assert product.level == "N2"
+    history = [(d.level, d.decided_by_body, d.decided_on) for d in product.level_decisions]
+    assert history == [
+        ("N1", "secretariat", date(2026, 2, 1)),
+        ("N2", "board", date(2026, 9, 15)),
+    ]
+    assert product.level_decisions[0].recorded_by_user_id == secretariat.id
+    page = secretariat_client.get("/products/os2forms").get_data(as_text=True)
+    assert "Board meeting 3" in page and "Admitted" in page and "Sam Secretariat" in page
+    assert page.index("Board meeting 3") < page.index("Admitted")  # newest first
+
+
+def test_the_secretariat_edits_the_requirement_list(secretariat_client):
+    requirement = _requirement("G14")
+    response = secretariat_client.post(
+        f"/products/requirements/{requirement.id}",
+        data={"text": "there is a user club", "level": "N2"},
+    )
+    assert response.status_code == 302
+    assert requirement.text == "there is a user club"
+    assert requirement.level == "N2" and requirement.active is False
+    assert "G14" not in [r.code for r in queries.requirements()]
+    page = secretariat_client.get("/products/requirements").get_data(as_text=True)
+    assert "there is a user club" in page
+
+
+def test_ensure_default_requirements_fills_only_an_empty_list(app):
+    assert services.ensure_default_requirements() == 0
+    assert len(queries.requirements()) == 43
+
+
+def test_a_signed_in_user_sees_but_cannot_change(user_client):
+    product = make.product("OS2forms")
+    requirement = _requirement("R1")
+    assert user_client.get("/products/").status_code == 200
+    page = user_client.get("/products/os2forms").get_data(as_text=True)
+    assert "OS2forms" in page and "Record a level decision" not in page
+    assessment = user_client.get("/products/os2forms/assessment").get_data(as_text=True)
+    assert "Save the rating" not in assessment
+    assert user_client.get("/products/os2forms/publiccode.yml").status_code == 200
+    for url, data in [
+        ("/products/new", VALID),
+        ("/products/os2forms/edit", VALID),
+        ("/products/os2forms/descriptions", {"en-short_description": "x"}),
+        (f"/products/os2forms/assessment/{requirement.id}", {f"r{requirement.id}-rating": "green"}),
+        (
+            "/products/os2forms/level",
+            {"level": "N3", "decided_by_body": "board", "decided_on": "2026-01-01"},
+        ),
+        (f"/products/requirements/{requirement.id}", {"text": "x", "level": "N1"}),
+        ("/products/import", {}),
+    ]:
+        assert user_client.post(url, data=data).status_code == 403, url
+    product = _product("os2forms")
+    assert product.level is None and product.ratings == []
+
+
+def test_an_unknown_product_is_404(secretariat_client):
+    assert secretariat_client.get("/products/nothing-here").status_code == 404
+
+
+def test_only_the_board_approves_n2_and_n3(secretariat_client):
+    make.product("OS2forms")
+    page = secretariat_client.post(
+        "/products/os2forms/level",
+        data={"level": "N2", "decided_by_body": "secretariat", "decided_on": "2026-02-01"},
+    )
+    assert "Only the board approves the levels N2 and N3." in page.get_data(as_text=True)
+    assert _product("os2forms").level_decisions == []
+
+
+def test_ensure_default_requirements_fills_an_empty_list(app):
+    db.session.execute(delete(MaturityRequirement))
+    assert queries.requirements() == []
+    assert services.ensure_default_requirements() == 43
+    requirements = {r.code: r for r in queries.requirements()}
+    assert requirements["G3"].data_check == "point_person"
+    assert requirements["G9"].recommended and requirements["G9"].level == "N2"
+    assert requirements["G12"].theme == "governance" and requirements["G12"].level == "N3"
