@@ -183,6 +183,9 @@ class LevelDecisionForm(Form):
 
 class RequirementForm(Form):
     text = TextAreaField(_l("Requirement (English)"), validators=[required(), at_most(2000)])
+    text_da = TextAreaField(_l("Requirement (Danish)"), validators=[Optional(), at_most(2000)])
+    text_de = TextAreaField(_l("Requirement (German)"), validators=[Optional(), at_most(2000)])
+    text_cs = TextAreaField(_l("Requirement (Czech)"), validators=[Optional(), at_most(2000)])
     level = SelectField(_l("Level"), validators=[required()])
     active = BooleanField(_l("Counts towards the level"))
 

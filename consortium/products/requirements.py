@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from consortium.products.requirement_texts import REQUIREMENT_TRANSLATIONS
+
 # Themes as the template abbreviates them.
 THEME_CODES = {"R": "relevance", "F": "formal", "S": "strategic", "G": "governance"}
 
@@ -79,7 +81,7 @@ def default_rows() -> list[dict]:
             "level": level,
             "theme": THEME_CODES[code[0]],
             "text": text,
-            "translations": {},
+            "translations": dict(REQUIREMENT_TRANSLATIONS.get(code, {})),
             "data_check": check,
             "recommended": recommended,
             "active": True,

@@ -117,10 +117,17 @@ def record_level_decision(
 
 
 def update_requirement(
-    requirement: MaturityRequirement, *, text: str, level: str, active: bool
+    requirement: MaturityRequirement,
+    *,
+    text: str,
+    level: str,
+    active: bool,
+    translations: dict[str, str] | None = None,
 ) -> MaturityRequirement:
-    """Change a requirement of the list: its English text, its level, whether it counts."""
+    """Change a requirement of the list: its texts, its level, whether it counts."""
     requirement.text = text.strip()
+    if translations is not None:
+        requirement.translations = translations
     requirement.level = level
     requirement.active = active
     db.session.flush()

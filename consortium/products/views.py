@@ -338,9 +338,23 @@ def edit_requirement(requirement_id: int):
     requirement = db.get_or_404(MaturityRequirement, requirement_id)
     permissions.require("products.manage", requirement)
     form = RequirementForm(obj=requirement)
+    languages = ("da", "de", "cs")
+    if request.method == "GET":
+        for language in languages:
+            form[f"text_{language}"].data = (requirement.translations or {}).get(language, "")
     if form.validate_on_submit():
+        # A text left empty in a language falls back to the English one.
+        translations = {
+            language: form[f"text_{language}"].data.strip()
+            for language in languages
+            if (form[f"text_{language}"].data or "").strip()
+        }
         services.update_requirement(
-            requirement, text=form.text.data, level=form.level.data, active=form.active.data
+            requirement,
+            text=form.text.data,
+            translations=translations,
+            level=form.level.data,
+            active=form.active.data,
         )
         flash(_("The requirement %(code)s has been saved.", code=requirement.code), "success")
         return redirect(url_for("products.requirements"))

@@ -291,3 +291,29 @@ def test_ensure_default_requirements_fills_an_empty_list(app):
     assert requirements["G3"].data_check == "point_person"
     assert requirements["G9"].recommended and requirements["G9"].level == "N2"
     assert requirements["G12"].theme == "governance" and requirements["G12"].level == "N3"
+
+
+def test_requirements_are_shown_in_the_readers_language(secretariat_client):
+    client = secretariat_client
+    requirement = _requirement("R1")
+    assert requirement.translations["da"].startswith("produktet")
+    client.post("/language", data={"language": "da"})
+    response = client.post(
+        f"/products/requirements/{requirement.id}",
+        data={
+            "text": "the product brings value",
+            "text_da": "produktet skaber værdi",
+            "text_de": "",
+            "text_cs": "produkt přináší hodnotu",
+            "level": "sandbox",
+            "active": "y",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert _requirement("R1").translations == {
+        "da": "produktet skaber værdi",
+        "cs": "produkt přináší hodnotu",
+    }
+    page = client.get("/products/requirements").get_data(as_text=True)
+    assert "produktet skaber værdi" in page
