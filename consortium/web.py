@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from consortium import permissions, security
 from consortium.auth.models import User
@@ -16,6 +17,8 @@ from consortium.extensions import db, login_manager
 
 
 def init_app(app) -> None:
+    # Before any blueprint adds its rules, which look their converters up by name.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
@@ -36,6 +39,34 @@ def init_app(app) -> None:
             "association": get_settings(),
             "language_form": lambda: LanguageForm(formdata=None),
         }
+
+
+MAX_PAGE = 100_000
+
+
+# The largest id a URL or a filter may name: every id column holds at least this much.
+MAX_ID = 2**31 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:…>`` in URLs, refusing (404) numbers no id can have instead of overflowing the
+    database driver with them."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def id_arg(name: str) -> int | None:
+    """An id given in the query string, or None when missing, not a number or out of range."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 1 <= value <= MAX_ID else None
+
+
+def page_number(name: str = "page") -> int:
+    """The page a paged list asks for: 1 when missing or not a number, clamped to 1..MAX_PAGE,
+    so that a huge number cannot overflow the database's OFFSET."""
+    page = request.args.get(name, 1, type=int)
+    return min(max(page, 1), MAX_PAGE)
 
 
 def load_user(user_id: str) -> User | None:

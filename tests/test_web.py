@@ -158,3 +158,18 @@ def test_csrf_failure_keeps_the_access_answer(csrf_app, user):
     signed_in = csrf_app.test_client()
     sign_in_with_token(signed_in, user.email)
     assert signed_in.post("/settings/", data={"name": "Taken over"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/organisations/99999999999999999999",
+        "/organisations/2147483648/edit",
+        "/groups/?product=99999999999999999999",
+        "/participation/?product=99999999999999999999&organisation=99999999999999999999",
+        "/organisations/?page=99999999999999999999",
+        "/audit/?page=99999999999999999999",
+    ],
+)
+def test_numbers_no_record_can_have_are_not_found_not_errors(secretariat_client, url):
+    assert secretariat_client.get(url).status_code in (200, 404)

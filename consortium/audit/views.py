@@ -8,6 +8,7 @@ from flask_login import login_required
 from consortium import permissions
 from consortium.audit import bp, queries
 from consortium.audit.forms import AuditFilterForm
+from consortium.web import page_number
 
 
 @bp.route("/")
@@ -26,8 +27,7 @@ def index():
             date_from=form.date_from.data,
             date_to=form.date_to.data,
         )
-    page = request.args.get("page", 1, type=int)
-    pagination = queries.search(audit_filter, page=max(page, 1))
+    pagination = queries.search(audit_filter, page=page_number())
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("audit/index.html", form=form, pagination=pagination, args=args)
 

@@ -30,6 +30,7 @@ ERROR_MESSAGES = {
     "both_representatives": _l("Choose an organisation or a supplier, not both."),
     "dates": _l("The end of the term is before its start."),
     "already_ended": _l("This term has already ended."),
+    "overlapping_term": _l("The person already has a term in this group in that period."),
 }
 
 

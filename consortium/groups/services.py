@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from consortium.auth.models import User
 from consortium.extensions import db
+from consortium.groups import rules
 from consortium.groups.models import (
     GROUP_KINDS,
     MEMBER_ROLES,
@@ -84,6 +87,25 @@ def check_member(
         raise GroupError("not_a_contact")
     if ends_on is not None and ends_on < starts_on:
         raise GroupError("dates")
+    check_overlap(group, user, starts_on, ends_on)
+
+
+def check_overlap(
+    group: Group,
+    user: User,
+    starts_on: date,
+    ends_on: date | None,
+    ignore: GroupMember | None = None,
+) -> None:
+    """Refuse a second term of the person in the group for any of the same days."""
+    terms = db.session.scalars(
+        select(GroupMember).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id)
+    )
+    for other in terms:
+        if other is not ignore and rules.terms_overlap(
+            starts_on, ends_on, other.starts_on, other.ends_on
+        ):
+            raise GroupError("overlapping_term")
 
 
 def add_member(
@@ -118,6 +140,7 @@ def end_term(member: GroupMember, ends_on: date) -> GroupMember:
         raise GroupError("already_ended")
     if ends_on < member.starts_on:
         raise GroupError("dates")
+    check_overlap(member.group, member.user, member.starts_on, ends_on, ignore=member)
     member.ends_on = ends_on
     db.session.flush()
     return member

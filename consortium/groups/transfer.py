@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from consortium.auth.services import find_user_by_email
 from consortium.extensions import db
-from consortium.groups import services
+from consortium.groups import rules, services
 from consortium.groups.labels import ERROR_MESSAGES
 from consortium.groups.models import MEMBER_ROLES, Group
 from consortium.members import identifiers
@@ -28,18 +29,22 @@ from consortium.suppliers.models import Supplier
 COLUMNS = ("group_id", "group", "email", "organisation", "supplier", "role", "from", "to")
 
 
+# Only ASCII digits, and not too many: int() refuses "²", which str.isdigit() accepts.
+NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def parse_date(text: str) -> date | None:
     """A date as ISO (2026-01-31) or as Danish, German and Czech spreadsheets write it (31.01.2026, 31-01-2026)."""
     text = text.strip()
     for separator in ("-", ".", "/"):
-        parts = text.split(separator)
-        if len(parts) != 3 or not all(part.strip().isdigit() for part in parts):
+        parts = [part.strip() for part in text.split(separator)]
+        if len(parts) != 3 or not all(NUMBER.fullmatch(part) for part in parts):
             continue
         numbers = [int(part) for part in parts]
         year, month, day = numbers if len(parts[0]) == 4 else reversed(numbers)
         try:
             return date(year, month, day)
-        except ValueError:
+        except (OverflowError, ValueError):
             return None
     return None
 
@@ -59,7 +64,7 @@ class _Plan:
 def _find_group(cells, groups_by_id, groups_by_name):
     if cells.get("group_id"):
         value = cells["group_id"]
-        return "group_id", groups_by_id.get(int(value)) if value.isdigit() else None
+        return "group_id", groups_by_id.get(int(value)) if NUMBER.fullmatch(value) else None
     name = cells.get("group", "")
     matches = groups_by_name.get(name.casefold(), [])
     return "group", matches[0] if len(matches) == 1 else None
@@ -109,6 +114,7 @@ def import_members(data: bytes, filename: str, *, apply: bool) -> ImportReport:
     for group in groups:
         by_name.setdefault(group.name.casefold(), []).append(group)
     plans = []
+    planned: dict[tuple[int, int], list[tuple[int, date, date | None]]] = {}
     for line, raw in table.rows:
         cells = {key: value for key, value in raw.items() if value}
         problems_before = len(report.problems)
@@ -147,11 +153,33 @@ def import_members(data: bytes, filename: str, *, apply: bool) -> ImportReport:
         try:
             services.check_member(group, user, organisation, supplier, role, starts_on, ends_on)
         except services.GroupError as exc:
-            where = {"dates": "to", "supplier_only_coordination": "supplier"}.get(
-                exc.code, "supplier" if exc.code == "not_a_supplier_contact" else "organisation"
-            )
+            where = {
+                "dates": "to",
+                "supplier_only_coordination": "supplier",
+                "overlapping_term": "from",
+            }.get(exc.code, "supplier" if exc.code == "not_a_supplier_contact" else "organisation")
             report.add(line, where, ERROR_MESSAGES[exc.code])
             continue
+        key = (group.id, user.id)
+        clash = next(
+            (
+                other_line
+                for other_line, other_start, other_end in planned.get(key, [])
+                if rules.terms_overlap(starts_on, ends_on, other_start, other_end)
+            ),
+            None,
+        )
+        if clash is not None:
+            report.add(
+                line,
+                "from",
+                _l(
+                    "Line %(other)s gives the person a term in this group in the same period.",
+                    other=clash,
+                ),
+            )
+            continue
+        planned.setdefault(key, []).append((line, starts_on, ends_on))
         plans.append(_Plan(line, group, user, organisation, supplier, role, starts_on, ends_on))
     if report.problems:
         return report

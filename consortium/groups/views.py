@@ -23,6 +23,7 @@ from consortium.groups.models import Group, GroupMember
 from consortium.members.models import Organisation
 from consortium.products.models import Product
 from consortium.suppliers.models import Supplier
+from consortium.web import id_arg
 
 
 def _labels() -> dict:
@@ -39,7 +40,7 @@ def index():
     """Every group, with its composition warnings, for the secretariat."""
     permissions.require("groups.manage")
     kind = request.args.get("kind", "")
-    product_id = request.args.get("product", type=int)
+    product_id = id_arg("product")
     groups = queries.groups(kind if kind in KIND_LABELS else "", product_id)
     board = queries.board_user_ids()
     rows = [
@@ -163,9 +164,11 @@ def add_member(group_id: int):
                 ends_on=form.ends_on.data,
             )
         except services.GroupError as exc:
-            target = {"dates": form.ends_on, "supplier_only_coordination": form.supplier}.get(
-                exc.code, form.organisation
-            )
+            target = {
+                "dates": form.ends_on,
+                "supplier_only_coordination": form.supplier,
+                "overlapping_term": form.starts_on,
+            }.get(exc.code, form.organisation)
             target.errors.append(ERROR_MESSAGES[exc.code])
         else:
             flash(

@@ -16,13 +16,15 @@ def send_mail(
     """Render a message in the recipient's language and send or keep it.
 
     Both templates are rendered with the recipient's locale, so an invitation written by a
-    Danish secretary to a German colleague arrives in German.
+    Danish secretary to a German colleague arrives in German. Every run of whitespace in the
+    subject, line breaks included, becomes one space.
     """
     with force_locale(language):
-        subject = render_template(subject_template, **context).strip()
+        # One line: a line break from a name (or the template) would break the mail header.
+        subject = " ".join(render_template(subject_template, **context).split())
         body = render_template(body_template, **context)
     if current_app.config["MAIL_OUTBOX"]:
-        db.session.add(OutboxMessage(recipient=recipient, subject=subject, body=body))
+        db.session.add(OutboxMessage(recipient=recipient, subject=subject[:255], body=body))
         db.session.flush()
         return
     EmailMessage(subject=subject, body=body, to=[recipient]).send()

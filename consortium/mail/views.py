@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from consortium import permissions
 from consortium.extensions import db
 from consortium.mail import bp
 from consortium.mail.models import OutboxMessage
+from consortium.web import page_number
 
 
 @bp.route("/")
@@ -17,10 +18,9 @@ from consortium.mail.models import OutboxMessage
 def index():
     """The messages kept instead of sent, newest first."""
     permissions.require("outbox.read")
-    page = request.args.get("page", 1, type=int)
     pagination = db.paginate(
         select(OutboxMessage).order_by(OutboxMessage.id.desc()),
-        page=max(page, 1),
+        page=page_number(),
         per_page=50,
         error_out=False,
     )

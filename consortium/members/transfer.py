@@ -72,7 +72,8 @@ BILLING_COLUMNS = {
     "invoice_email": "invoice_email",
 }
 BILLING_LENGTHS = {"invoice_reference": 100, "invoice_email": 254}
-POPULATION_NUMBER = re.compile(r"^\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+$|^\d+$")
+# ASCII digits only, and not so many that int() refuses them: 1234, 1.234 or 1 234 as Excel shows.
+POPULATION_NUMBER = re.compile(r"^[0-9]{1,3}(?:[ .,\u00a0\u202f][0-9]{3}){1,4}$|^[0-9]{1,12}$")
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def _integer(text: str) -> int | None:
     """A whole number as Excel may show it: 1234, 1.234, 1 234; None when it is not one."""
     if not POPULATION_NUMBER.fullmatch(text):
         return None
-    return int(re.sub(r"\D", "", text))
+    return int(re.sub(r"[^0-9]", "", text))
 
 
 def _email(text: str) -> bool:
@@ -300,7 +301,7 @@ def _check_simple_cells(report: ImportReport, line: int, cells: dict[str, str]) 
         else:
             report.add(line, "tier", _l("Use one of: %(choices)s.", choices=", ".join(TIERS)))
     if "id" in cells:
-        values["id"] = _integer(cells["id"]) if cells["id"].isdigit() else None
+        values["id"] = int(cells["id"]) if re.fullmatch(r"[0-9]{1,18}", cells["id"]) else None
         if values["id"] is None:
             report.add(line, "id", _l("Enter the id as a whole number, as in the export."))
     return values

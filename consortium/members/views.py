@@ -30,6 +30,7 @@ from consortium.members.forms import (
 )
 from consortium.members.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS, TIER_LABELS
 from consortium.members.models import BillingIdentity, Organisation, PendingImport
+from consortium.web import page_number
 
 MEMBERSHIP_MESSAGES = {
     "membership_transition": lambda: _(
@@ -69,7 +70,7 @@ def index():
     permissions.require("organisations.list")
     organisation_filter = _filter_from_request()
     only_own = None if permissions.can(current_user, "organisations.manage") else current_user.id
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     pagination = queries.search(organisation_filter, page, only_own)
     organisations = pagination.items
     sets = services.band_sets()

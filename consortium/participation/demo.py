@@ -76,7 +76,7 @@ def load_demo(today: date | None = None) -> None:
             joined[product.id].add(organisation.id)
             # One organisation per product has given notice, which shows an end date.
             if offset == PER_PRODUCT - 1:
-                services.give_notice(participation, date(today.year, 2, 1))
+                services.give_notice(participation, max(date(today.year, 2, 1), starts_on), today)
     by_name = {organisation.name: (organisation, since) for organisation, since in organisations}
     for index, name in enumerate(FEATURED):
         if name not in by_name:

@@ -13,7 +13,8 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from consortium.forms import Form, at_most, required
 from consortium.members.models import Organisation
-from consortium.participation.labels import PHASE_LABELS
+from consortium.participation import rules
+from consortium.participation.labels import PHASE_LABELS, amount_text
 from consortium.participation.queries import all_products
 
 
@@ -30,11 +31,12 @@ class AmountField(StringField):
         except NumberFormatError:
             try:
                 value = Decimal(text)
-            except InvalidOperation as exc:
-                raise ValueError(_l("Enter an amount such as 12500.00.")) from exc
-        if value < 0:
-            raise ValueError(_l("Enter an amount of 0 or more."))
-        self.data = value.quantize(Decimal("0.01"))
+            except (InvalidOperation, ValueError):
+                value = Decimal("NaN")
+        problem = rules.amount_problem(value)
+        if problem is not None:
+            raise ValueError(amount_text(problem))
+        self.data = rules.to_cents(value)
 
     def _value(self):
         return "" if self.data is None else str(self.data)

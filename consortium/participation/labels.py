@@ -38,7 +38,24 @@ ERROR_MESSAGES = {
     "not_pending": _l("This request has already been decided."),
     "reason_required": _l("Give the reason for declining."),
     "phase": _l("Choose a commitment or a participation agreement."),
+    "notice_date": _l("Enter a day at most 10 years before or after today."),
 }
+AMOUNT_MESSAGES = {
+    "invalid": _l("Enter an amount such as 12500.00."),
+    "negative": _l("Enter an amount of 0 or more."),
+}
+
+
+def amount_text(problem: str) -> str:
+    """Why a typed amount was refused, in the reader's language."""
+    from flask_babel import format_decimal
+    from flask_babel import gettext as _
+
+    from consortium.participation.rules import MAX_AMOUNT
+
+    if problem == "too_large":
+        return _("Enter an amount of at most %(max)s.", max=format_decimal(MAX_AMOUNT))
+    return str(AMOUNT_MESSAGES[problem])
 
 
 def error_text(error) -> str:
@@ -51,4 +68,11 @@ def error_text(error) -> str:
             "The start date is before the organisation's membership started (%(day)s).",
             day=format_date(error.params["day"]),
         )
+    if error.code == "notice_before_start":
+        return _(
+            "Notice can be given from the day the participation starts (%(day)s).",
+            day=format_date(error.params["day"]),
+        )
+    if error.code == "amount":
+        return amount_text(error.params["problem"])
     return str(ERROR_MESSAGES[error.code])

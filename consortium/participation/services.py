@@ -95,6 +95,10 @@ def _check_fields(organisation, phase, billing_identity, amount_per_year) -> Non
         raise ParticipationError("billing_identity")
     if phase == "commitment" and amount_per_year is None:
         raise ParticipationError("amount_required")
+    if amount_per_year is not None:
+        problem = rules.amount_problem(amount_per_year)
+        if problem is not None:
+            raise ParticipationError("amount", problem=problem)
 
 
 def create_participation(
@@ -164,19 +168,31 @@ def update_participation(participation: Participation, **fields) -> Participatio
     return participation
 
 
-def give_notice(participation: Participation, given_on: date) -> Participation:
-    """Record notice given on a day; the participation ends when the notice takes effect."""
+def give_notice(
+    participation: Participation, given_on: date, today: date | None = None
+) -> Participation:
+    """Record notice given on a day; the participation ends when the notice takes effect.
+
+    The day must lie between the participation's start and NOTICE_YEARS from today.
+    """
+    if not rules.notice_day_in_range(given_on, today or date.today()):
+        raise ParticipationError("notice_date")
     if participation.notice_given_on is not None or (
         participation.ends_on is not None and participation.ends_on < given_on
     ):
         raise ParticipationError("not_current")
-    end = rules.notice_takes_effect(
-        given_on, participation.notice_months, participation.ends_at_year_end
-    )
+    if given_on < participation.starts_on:
+        raise ParticipationError("notice_before_start", day=participation.starts_on)
+    try:
+        end = rules.notice_takes_effect(
+            given_on, participation.notice_months, participation.ends_at_year_end
+        )
+    except (OverflowError, ValueError) as exc:
+        raise ParticipationError("notice_date") from exc
+    if participation.ends_on is not None:
+        end = min(end, participation.ends_on)
     participation.notice_given_on = given_on
-    participation.ends_on = (
-        end if participation.ends_on is None else min(end, participation.ends_on)
-    )
+    participation.ends_on = max(end, participation.starts_on)
     db.session.flush()
     return participation
 
@@ -261,7 +277,11 @@ def approve(request: ParticipationRequest, decided_by: User) -> Participation:
         )
         request.participation = participation
     else:
-        participation = give_notice(request.participation, request.requested_at.date())
+        # Notice asked for before the participation starts counts from its first day.
+        participation = give_notice(
+            request.participation,
+            max(request.requested_at.date(), request.participation.starts_on),
+        )
     _decide(request, decided_by, "approved", "")
     return participation
 

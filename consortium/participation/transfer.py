@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -22,7 +23,7 @@ from consortium.members.transfer import (
     run_import,
 )
 from consortium.participation import rules, services
-from consortium.participation.labels import error_text
+from consortium.participation.labels import amount_text, error_text
 from consortium.participation.models import PHASES
 from consortium.products.models import Product
 from consortium.settings.services import get_settings
@@ -41,6 +42,8 @@ COLUMNS = (
 )
 REQUIRED = ("organisation", "product", "phase", "from")
 DATE_MESSAGE = _l("Enter a date such as 2026-01-31.")
+# Only ASCII digits, and not too many: int() refuses "²", which str.isdigit() accepts.
+NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass
@@ -51,16 +54,20 @@ class _Plan:
     fields: dict
 
 
-def _amount(text: str) -> Decimal | None:
-    """An amount as a spreadsheet may write it: 12500, 12500.00, 12.500,00, 12 500,00."""
+def _amount(text: str) -> tuple[Decimal | None, str | None]:
+    """An amount as a spreadsheet may write it: 12500, 12500.00, 12.500,00, 12 500,00.
+
+    The amount rounded to cents, or None and why it is no amount (see rules.amount_problem).
+    """
     cleaned = text.replace(" ", "").replace("\u00a0", "")
     if "," in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".")
     try:
         value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value.quantize(Decimal("0.01")) if value.is_finite() and value >= 0 else None
+    except (InvalidOperation, ValueError):
+        return None, "invalid"
+    problem = rules.amount_problem(value)
+    return (None, problem) if problem else (rules.to_cents(value), None)
 
 
 class _Register:
@@ -84,7 +91,7 @@ class _Register:
             number = None
         found = self.by_registration.get((country, number)) if number else None
         found = found or self.by_code.get((country, value))
-        if found is None and value.isdigit():
+        if found is None and NUMBER.fullmatch(value):
             found = self.by_id.get(int(value))
         return found
 
@@ -132,7 +139,7 @@ def import_participations(data: bytes, filename: str, *, apply: bool) -> ImportR
         notice_months = services.DEFAULT_NOTICE_MONTHS
         if cells.get("notice_months"):
             text = cells["notice_months"]
-            if not text.isdigit() or int(text) > 120:
+            if not NUMBER.fullmatch(text) or int(text) > 120:
                 report.add(line, "notice_months", _l("Enter a whole number of months, 0 to 120."))
             else:
                 notice_months = int(text)
@@ -141,9 +148,9 @@ def import_participations(data: bytes, filename: str, *, apply: bool) -> ImportR
             report.add(line, "agreement_version", _l("Use at most %(max)d characters.", max=40))
         amount = None
         if cells.get("amount_per_year"):
-            amount = _amount(cells["amount_per_year"])
-            if amount is None:
-                report.add(line, "amount_per_year", _l("Enter an amount such as 12500.00."))
+            amount, problem = _amount(cells["amount_per_year"])
+            if problem is not None:
+                report.add(line, "amount_per_year", amount_text(problem))
         elif phase == "commitment":
             report.add(
                 line,

@@ -33,6 +33,7 @@ from consortium.participation.labels import (
 )
 from consortium.participation.models import Participation, ParticipationRequest
 from consortium.products.models import Product
+from consortium.web import id_arg
 
 
 def _labels() -> dict:
@@ -56,6 +57,7 @@ def _error_field(form, code: str):
         "before_membership": "starts_on",
         "dates": "ends_on",
         "amount_required": "amount_per_year",
+        "amount": "amount_per_year",
         "billing_identity": "billing_identity",
         "phase": "phase",
         "already_participating": "starts_on",
@@ -72,8 +74,8 @@ def _to_organisation(organisation: Organisation):
 def index():
     """Every participation, by product and organisation, for the secretariat."""
     permissions.require("participations.manage")
-    product_id = request.args.get("product", type=int)
-    organisation_id = request.args.get("organisation", type=int)
+    product_id = id_arg("product")
+    organisation_id = id_arg("organisation")
     today = date.today()
     return render_template(
         "participation/index.html",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
@@ -12,8 +12,12 @@ from consortium.auth import services as auth_services
 from consortium.auth.models import LoginAttempt, User, UserToken
 from consortium.db import utcnow
 from consortium.extensions import db
+from consortium.groups.models import GroupMember
 from consortium.mail.models import OutboxMessage
 from consortium.members.models import OrganisationContact
+from consortium.participation.models import ParticipationRequest
+from consortium.products.models import Product
+from consortium.suppliers.models import Supplier, SupplierContact
 
 PLACEHOLDER_DOMAIN = "anonymised.invalid"
 
@@ -27,12 +31,87 @@ def placeholder_email(user: User) -> str:
     return f"former-user-{user.id}@{PLACEHOLDER_DOMAIN}"
 
 
-def _iso(value: datetime | None) -> str | None:
+def _iso(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
 def _same_address(column, email: str):
     return func.lower(column) == email.lower()
+
+
+def _registry_data(user: User) -> dict[str, Any]:
+    """The person in the registry: group terms, supplier contacts, products, requests."""
+    terms = db.session.scalars(
+        select(GroupMember).where(GroupMember.user_id == user.id).order_by(GroupMember.id)
+    )
+    supplier_links = db.session.scalars(
+        select(SupplierContact)
+        .where(SupplierContact.user_id == user.id)
+        .order_by(SupplierContact.id)
+    )
+    named_in = db.session.scalars(
+        select(Supplier)
+        .where(_same_address(Supplier.contact_email, user.email))
+        .order_by(Supplier.id)
+    )
+    products = db.session.scalars(
+        select(Product).where(Product.point_person_user_id == user.id).order_by(Product.id)
+    )
+    requests = db.session.scalars(
+        select(ParticipationRequest)
+        .where(
+            or_(
+                ParticipationRequest.requested_by_user_id == user.id,
+                ParticipationRequest.decided_by_user_id == user.id,
+            )
+        )
+        .order_by(ParticipationRequest.id)
+    )
+    return {
+        "group_terms": [
+            {
+                "group": term.group.name,
+                "role": term.role,
+                "starts_on": _iso(term.starts_on),
+                "ends_on": _iso(term.ends_on),
+                "organisation": term.organisation.name if term.organisation else None,
+                "supplier": term.supplier.name if term.supplier else None,
+            }
+            for term in terms
+        ],
+        "supplier_contacts": [{"supplier": link.supplier.name} for link in supplier_links],
+        "supplier_contact_person": [
+            {
+                "supplier": supplier.name,
+                "contact_name": supplier.contact_name,
+                "contact_email": supplier.contact_email,
+            }
+            for supplier in named_in
+        ],
+        "point_person_of_products": [
+            {
+                "product": product.name,
+                "slug": product.slug,
+                "point_person_name": product.point_person_name,
+            }
+            for product in products
+        ],
+        "participation_requests": [
+            {
+                "kind": request.kind,
+                "organisation": request.organisation.name,
+                "product": request.product.name,
+                "status": request.status,
+                "message": request.message,
+                "requested_by_this_person": request.requested_by_user_id == user.id,
+                "requested_at": _iso(request.requested_at),
+                "decided_by_this_person": request.decided_by_user_id == user.id,
+                "decided_at": _iso(request.decided_at),
+                "decision_reason": request.decision_reason,
+            }
+            for request in requests
+        ],
+    }
 
 
 def personal_data(user: User) -> dict[str, Any]:
@@ -79,11 +158,13 @@ def personal_data(user: User) -> dict[str, Any]:
             "created_at": _iso(user.created_at),
             "last_login_at": _iso(user.last_login_at),
             "anonymised_at": _iso(user.anonymised_at),
+            "publish_email": user.publish_email,
         },
         "organisation_contacts": [
             {"organisation": contact.organisation.name, "role": contact.role}
             for contact in contacts
         ],
+        **_registry_data(user),
         "sign_in_attempts": [
             {
                 "attempted_at": _iso(attempt.attempted_at),
@@ -118,12 +199,24 @@ def personal_data(user: User) -> dict[str, Any]:
     }
 
 
+def _hide_in_trail(record, *fields: str) -> None:
+    """Have the trail note these fields of this record as changed without their values.
+
+    Product does not list its point person's name among its personal fields, and anonymising
+    must not write the name it removes into the append-only trail.
+    """
+    record.__audit_personal__ = set(getattr(record, "__audit_personal__", set())) | set(fields)
+
+
 def anonymise(user: User, by: User) -> None:
     """Remove the person's name and contact data; keep the row that records point to.
 
     The account is deactivated (its sessions and emailed links end), its links, sign-in
-    attempts, contact links and the mail kept for it are deleted. The audit entry of the change
-    notes which fields changed, never their values.
+    attempts, organisation and supplier contact links and the mail kept for it are deleted.
+    Products they are the point person of lose the name and the link to the account; suppliers
+    naming them as contact person keep the record with the name removed and the placeholder
+    address. Group terms, participation requests and level decisions stay, pointing to the
+    placeholder. The audit entry of the change notes which fields changed, never their values.
     """
     if user.id == by.id:
         raise PrivacyError("self")
@@ -134,6 +227,21 @@ def anonymise(user: User, by: User) -> None:
         select(OrganisationContact).where(OrganisationContact.user_id == user.id)
     ):
         db.session.delete(contact)
+    for link in db.session.scalars(
+        select(SupplierContact).where(SupplierContact.user_id == user.id)
+    ):
+        db.session.delete(link)
+    for product in db.session.scalars(
+        select(Product).where(Product.point_person_user_id == user.id)
+    ):
+        _hide_in_trail(product, "point_person_name")
+        product.point_person_name = ""
+        product.point_person_user_id = None
+    for supplier in db.session.scalars(
+        select(Supplier).where(_same_address(Supplier.contact_email, old_email))
+    ):
+        supplier.contact_name = ""
+        supplier.contact_email = placeholder_email(user)
     db.session.execute(delete(UserToken).where(UserToken.user_id == user.id))
     db.session.execute(delete(LoginAttempt).where(_same_address(LoginAttempt.email, old_email)))
     db.session.execute(
@@ -145,6 +253,7 @@ def anonymise(user: User, by: User) -> None:
     user.password_hash = None
     user.language = None
     user.last_login_at = None
+    user.publish_email = False
     user.anonymised_at = utcnow()
     # Deactivating flushes the changes above with it, so the trail has one entry for them all.
     auth_services.set_active(user, False)

@@ -10,41 +10,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from consortium.extensions import db
 from consortium.groups.models import Group
+from consortium.participation import queries as participation_queries
 from consortium.participation.models import Participation
 from consortium.products import licences
 from consortium.products.models import LevelDecision, Product
-from consortium.suppliers.models import SupplierAgreement, agreement_product
+from consortium.suppliers import queries as supplier_queries
+from consortium.suppliers.models import SupplierAgreement
 
 Check = Callable[[Product, date], bool | None]
 
 
-def current_participations(product: Product, today: date):
-    """Participations of the product that have not ended: no end date, or one not yet past."""
-    return (
-        select(Participation)
-        .where(Participation.product_id == product.id)
-        .where(or_(Participation.ends_on.is_(None), Participation.ends_on >= today))
-    )
+def current_participations(product: Product, today: date) -> list[Participation]:
+    """Participations of the product running today: started on or before it, not yet ended."""
+    return participation_queries.current_participations(product, on=today)
 
 
 def valid_supplier_agreements(product: Product, today: date) -> list[SupplierAgreement]:
-    """Supplier agreements that cover the product and are in force today."""
-    return list(
-        db.session.scalars(
-            select(SupplierAgreement)
-            .join(agreement_product, agreement_product.c.agreement_id == SupplierAgreement.id)
-            .where(agreement_product.c.product_id == product.id)
-            .where(SupplierAgreement.signed_on <= today)
-            .where(
-                or_(SupplierAgreement.valid_until.is_(None), SupplierAgreement.valid_until >= today)
-            )
-            .order_by(SupplierAgreement.signed_on)
-        )
-    )
+    """Agreements of approved suppliers that cover the product and are in force today."""
+    return supplier_queries.valid_agreements(product, on=today)
 
 
 def _current_member_ids(groups, today: date) -> set[int]:
@@ -76,10 +63,8 @@ def point_person(product: Product, today: date) -> bool:
 
 
 def two_organisations(product: Product, today: date) -> bool:
-    organisations = current_participations(product, today).with_only_columns(
-        func.count(Participation.organisation_id.distinct())
-    )
-    return (db.session.scalar(organisations) or 0) >= 2
+    organisations = {p.organisation_id for p in current_participations(product, today)}
+    return len(organisations) >= 2
 
 
 def steering_committee(product: Product, today: date) -> bool:
@@ -91,8 +76,7 @@ def coordination_group(product: Product, today: date) -> bool:
 
 
 def participation_agreements(product: Product, today: date) -> bool:
-    query = current_participations(product, today).where(Participation.phase == "agreement")
-    return db.session.scalar(query.with_only_columns(Participation.id).limit(1)) is not None
+    return any(p.phase == "agreement" for p in current_participations(product, today))
 
 
 def supplier_agreement(product: Product, today: date) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from wtforms import (
     BooleanField,
     DateField,
@@ -97,14 +97,23 @@ class ProductForm(Form):
         self.product = product
         self.status.choices = list(STATUS_LABELS.items())
         self.software_type.choices = list(SOFTWARE_TYPE_LABELS.items())
-        users = db.session.scalars(
-            select(User)
-            .where(User.active.is_(True), User.anonymised_at.is_(None))
-            .order_by(User.name, User.email)
-        )
+        # Active people, and the current point person even when deactivated since, so that the
+        # product can still be edited without choosing someone else.
+        selectable = User.active.is_(True) & User.anonymised_at.is_(None)
+        if product is not None and product.point_person_user_id is not None:
+            selectable = or_(selectable, User.id == product.point_person_user_id)
+        users = db.session.scalars(select(User).where(selectable).order_by(User.name, User.email))
         self.point_person_user_id.choices = [("", _l("No account"))] + [
-            (str(user.id), f"{user.display_name} <{user.email}>") for user in users
+            (str(user.id), self._person_label(user)) for user in users
         ]
+
+    @staticmethod
+    def _person_label(user: User) -> str:
+        label = f"{user.display_name} <{user.email}>"
+        if not user.active or user.anonymised_at is not None:
+            # A plain str: a lazy string would be marked safe and so not escaped in the page.
+            return str(_l("%(person)s (deactivated)", person=label))
+        return label
 
     def validate_slug(self, field):
         if not field.data:

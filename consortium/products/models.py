@@ -33,6 +33,8 @@ DECIDING_BODIES = ("secretariat", "board")
 class Product(db.Model):
     __tablename__ = "product"
     __audited__ = True
+    # The point person is a person: the trail notes a change of name, never the name.
+    __audit_personal__ = {"point_person_name"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)

@@ -1,7 +1,9 @@
 """publiccode.yml (version 0.4): writing a product's file and reading one back.
 
-Reading uses yaml.safe_load only, so a file that asks for Python objects (!!python/object and
-the like) is refused rather than run.
+Reading uses a SafeLoader only, so a file that asks for Python objects (!!python/object and
+the like) is refused rather than run. The loader also refuses anchors and aliases (a few lines of
+aliases can expand to gigabytes) and deep nesting; every value is checked for its type and bounded
+in length before it is used.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ SOFTWARE_TYPES = (
 REQUIRED_KEYS = ("publiccodeYmlVersion", "name", "url")
 LANGUAGES = ("en", "da", "de", "cs")
 MAX_BYTES = 512 * 1024
+MAX_DEPTH = 20  # nested lists and mappings; publiccode.yml itself needs four
+MAX_ITEMS = 100  # in a list such as platforms, categories or features
+MAX_ITEM_LENGTH = 200  # characters of one item of such a list
+MAX_SHORT_DESCRIPTION = 150  # the standard's limit
+MAX_LONG_DESCRIPTION = 20000  # as on the descriptions form
 
 
 @dataclass
@@ -121,8 +128,30 @@ class PubliccodeError(Exception):
         self.detail = detail
 
 
+class _Loader(yaml.SafeLoader):
+    """yaml.SafeLoader that refuses anchors and aliases, and nesting deeper than MAX_DEPTH."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise PubliccodeError("alias", line)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise PubliccodeError("too_deep", line)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def parse(content: bytes) -> dict:
-    """The file's mapping, or PubliccodeError: too large, not UTF-8, not YAML, tags, keys."""
+    """The file's mapping, or PubliccodeError: too large, not UTF-8, not YAML, tags, aliases,
+    nesting, keys."""
     if len(content) > MAX_BYTES:
         raise PubliccodeError("too_large")
     try:
@@ -130,11 +159,16 @@ def parse(content: bytes) -> dict:
     except UnicodeDecodeError as exc:
         raise PubliccodeError("encoding") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+    except RecursionError as exc:
+        raise PubliccodeError("too_deep") from exc
     except yaml.constructor.ConstructorError as exc:
-        # safe_load knows no constructor for Python (or any other) tags: refuse them.
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise PubliccodeError("tag", line, exc.problem or "") from exc
+        if "could not determine a constructor" in (exc.problem or ""):
+            # The safe loader knows no constructor for Python (or any other) tags: refuse them.
+            raise PubliccodeError("tag", line, exc.problem or "") from exc
+        # Such as a list used as a key.
+        raise PubliccodeError("yaml", line, exc.problem or "") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -150,11 +184,15 @@ def parse(content: bytes) -> dict:
 def slug_for(data: dict) -> str:
     """Decided: the last part of the repository URL's path (the repository's name, which is
     stable where display names change), slugified; the slugified name when that gives nothing."""
-    path = urlsplit(str(data.get("url", ""))).path.rstrip("/")
+    url, name = data.get("url"), data.get("name")
+    try:
+        path = urlsplit(url[:500] if isinstance(url, str) else "").path.rstrip("/")
+    except ValueError:
+        path = ""
     last = path.rsplit("/", 1)[-1]
     if last.endswith(".git"):
         last = last[:-4]
-    return slugs.slugify(last) or slugs.slugify(str(data.get("name", "")))
+    return slugs.slugify(last) or slugs.slugify(name[:200] if isinstance(name, str) else "")
 
 
 def is_web_address(value: str) -> bool:
@@ -166,15 +204,36 @@ def is_web_address(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value
 
 
-def _text(value, limit: int | None = None) -> str:
-    text = "" if value is None else str(value).strip()
+def _text(value, key: str, problems: list[tuple[str, str]], limit: int | None = None) -> str:
+    """A text value; anything else (a number, a list, a mapping) is a problem and gives ""."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        problems.append((key, "not_text"))
+        return ""
+    text = value.strip()
     return text[:limit] if limit else text
 
 
-def _strings(value) -> list[str]:
-    if not isinstance(value, list):
+def _strings(value, key: str, problems: list[tuple[str, str]]) -> list[str]:
+    """A list of short texts, at most MAX_ITEMS of them."""
+    if value is None:
         return []
-    return [str(item).strip() for item in value if str(item).strip()]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        problems.append((key, "not_texts"))
+        return []
+    if len(value) > MAX_ITEMS:
+        problems.append((key, "too_many"))
+        return []
+    items = [item.strip() for item in value if item.strip()]
+    if any(len(item) > MAX_ITEM_LENGTH for item in items):
+        problems.append((key, "item_too_long"))
+        return []
+    return items
+
+
+def _mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass
@@ -191,56 +250,66 @@ def read_product(data: dict) -> Imported:
     """Turn a parsed file into product fields; problems name a key and what is wrong with it."""
     problems: list[tuple[str, str]] = []
     fields: dict = {
-        "name": _text(data.get("name"), 200),
-        "repository_url": _text(data.get("url"), 500),
+        "name": _text(data.get("name"), "name", problems, 200),
+        "repository_url": _text(data.get("url"), "url", problems, 500),
     }
     if not is_web_address(fields["repository_url"]):
         problems.append(("url", "url"))
     if data.get("landingURL"):
-        fields["website_url"] = _text(data.get("landingURL"), 500)
+        fields["website_url"] = _text(data.get("landingURL"), "landingURL", problems, 500)
         if not is_web_address(fields["website_url"]):
             problems.append(("landingURL", "url"))
     if "platforms" in data:
-        fields["platforms"] = _strings(data.get("platforms"))
+        fields["platforms"] = _strings(data.get("platforms"), "platforms", problems)
     if "categories" in data:
-        fields["categories"] = _strings(data.get("categories"))
-    software_type = data.get("softwareType")
+        fields["categories"] = _strings(data.get("categories"), "categories", problems)
+    software_type = _text(data.get("softwareType"), "softwareType", problems)
     if software_type:
         if software_type in SOFTWARE_TYPES:
             fields["software_type"] = software_type
         else:
             problems.append(("softwareType", "unknown"))
-    status = data.get("developmentStatus")
+    status = _text(data.get("developmentStatus"), "developmentStatus", problems)
     if status:
         if status in DEVELOPMENT_TO_STATUS:
             fields["status"] = DEVELOPMENT_TO_STATUS[status]
         else:
             problems.append(("developmentStatus", "unknown"))
-    legal = data.get("legal") if isinstance(data.get("legal"), dict) else {}
-    if legal.get("license"):
-        licence = licences.canonical(str(legal["license"]))
+    legal = _mapping(data.get("legal"))
+    licence_id = _text(legal.get("license"), "legal.license", problems, 100)
+    if licence_id:
+        licence = licences.canonical(licence_id)
         if licence:
             fields["licence"] = licence
         else:
             problems.append(("legal.license", "licence"))
-    maintenance = data.get("maintenance") if isinstance(data.get("maintenance"), dict) else {}
+    maintenance = _mapping(data.get("maintenance"))
     contacts = maintenance.get("contacts") if isinstance(maintenance.get("contacts"), list) else []
     if contacts and isinstance(contacts[0], dict) and contacts[0].get("name"):
-        fields["point_person_name"] = _text(contacts[0]["name"], 200)
+        name = _text(contacts[0]["name"], "maintenance.contacts.name", problems, 200)
+        if name:
+            fields["point_person_name"] = name
     descriptions: dict[str, dict[str, str]] = {}
-    description = data.get("description") if isinstance(data.get("description"), dict) else {}
-    for key, value in description.items():
-        language = str(key).split("-")[0].lower()
-        if language not in LANGUAGES or not isinstance(value, dict):
+    for key, value in _mapping(data.get("description")).items():
+        if not isinstance(key, str) or not isinstance(value, dict):
             continue
-        short = _text(value.get("shortDescription"))
-        if len(short) > 150:
-            problems.append((f"description.{key}.shortDescription", "too_long"))
-            short = short[:150]
+        language = key.split("-")[0].lower()
+        if language not in LANGUAGES:
+            continue
+        prefix = f"description.{key[:20]}"
+        short = _text(value.get("shortDescription"), f"{prefix}.shortDescription", problems)
+        if len(short) > MAX_SHORT_DESCRIPTION:
+            problems.append((f"{prefix}.shortDescription", "too_long"))
+            short = short[:MAX_SHORT_DESCRIPTION]
+        long = _text(value.get("longDescription"), f"{prefix}.longDescription", problems)
+        if len(long) > MAX_LONG_DESCRIPTION:
+            problems.append((f"{prefix}.longDescription", "long_description_too_long"))
+            long = long[:MAX_LONG_DESCRIPTION]
+        features = _strings(value.get("features"), f"{prefix}.features", problems)
         descriptions[language] = {
             "short_description": short,
-            "long_description": _text(value.get("longDescription")),
-            "features": "\n".join(_strings(value.get("features"))),
+            "long_description": long,
+            "features": "\n".join(features),
         }
     return Imported(
         slug=slug_for(data), fields=fields, descriptions=descriptions, problems=problems

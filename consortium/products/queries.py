@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
 
 from consortium.extensions import db
 from consortium.groups.models import Group
@@ -136,11 +135,9 @@ def assess(product: Product, today: date | None = None) -> Assessment:
 
 
 def current_participations(product: Product, today: date | None = None) -> list[Participation]:
-    """Organisations taking part now: participations without an end date or ending later."""
-    query = checks.current_participations(product, today or date.today()).options(
-        selectinload(Participation.organisation)
-    )
-    return sorted(db.session.scalars(query), key=lambda p: p.organisation.name.lower())
+    """Organisations taking part now: participations started by today and not yet ended."""
+    participations = checks.current_participations(product, today or date.today())
+    return sorted(participations, key=lambda p: p.organisation.name.lower())
 
 
 def participating_organisation_names(product: Product, today: date | None = None) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from consortium.extensions import db
 from consortium.products import requirements as defaults
@@ -19,6 +20,11 @@ from consortium.products.models import (
 DESCRIPTION_LANGUAGES = ("en", "da", "de", "cs")
 
 
+class SlugTaken(ValueError):
+    """Another product has the short name: the form's check passed, but another request saved
+    the same short name at the same moment (the unique constraint caught it)."""
+
+
 def ensure_default_requirements() -> int:
     """Add the default requirement list to an empty table; returns how many were added."""
     if db.session.scalar(select(func.count(MaturityRequirement.id))):
@@ -30,18 +36,28 @@ def ensure_default_requirements() -> int:
 
 
 def create_product(**fields) -> Product:
-    """Add a product to the catalogue."""
-    product = Product(**fields)
-    db.session.add(product)
-    db.session.flush()
+    """Add a product to the catalogue; SlugTaken when another product has its short name."""
+    try:
+        with db.session.begin_nested():
+            product = Product(**fields)
+            db.session.add(product)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise SlugTaken(fields.get("slug", "")) from exc
     return product
 
 
 def update_product(product: Product, **fields) -> Product:
-    """Change a product's details; the audit trail records old and new values."""
-    for key, value in fields.items():
-        setattr(product, key, value)
-    db.session.flush()
+    """Change a product's details; the audit trail records old and new values.
+
+    SlugTaken when another product has the new short name; nothing is changed then."""
+    try:
+        with db.session.begin_nested():
+            for key, value in fields.items():
+                setattr(product, key, value)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise SlugTaken(fields.get("slug", "")) from exc
     return product
 
 
@@ -76,21 +92,38 @@ def rate(
     explanation_accepted: bool = False,
 ) -> RequirementRating:
     """Record the product's rating of a requirement, replacing the previous one."""
-    existing = db.session.scalar(
+    values = {
+        "rating": rating,
+        "evidence": evidence.strip(),
+        # Only a yellow rating is explained; an accepted explanation means nothing on green or red.
+        "explanation_accepted": rating == "yellow" and explanation_accepted,
+    }
+    existing = _rating_of(product, requirement)
+    if existing is None:
+        try:
+            with db.session.begin_nested():
+                added = RequirementRating(product=product, requirement=requirement, **values)
+                db.session.add(added)
+                db.session.flush()
+            return added
+        except IntegrityError:
+            # Another request rated it at the same moment: replace that rating instead.
+            existing = _rating_of(product, requirement)
+            if existing is None:
+                raise
+    for key, value in values.items():
+        setattr(existing, key, value)
+    db.session.flush()
+    return existing
+
+
+def _rating_of(product: Product, requirement: MaturityRequirement) -> RequirementRating | None:
+    return db.session.scalar(
         select(RequirementRating).where(
             RequirementRating.product_id == product.id,
             RequirementRating.requirement_id == requirement.id,
         )
     )
-    if existing is None:
-        existing = RequirementRating(product=product, requirement=requirement)
-        db.session.add(existing)
-    existing.rating = rating
-    existing.evidence = evidence.strip()
-    # Only a yellow rating is explained; an accepted explanation means nothing on green or red.
-    existing.explanation_accepted = rating == "yellow" and explanation_accepted
-    db.session.flush()
-    return existing
 
 
 def record_level_decision(

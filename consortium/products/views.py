@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import PurePath
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from consortium.products.forms import (
 from consortium.products.labels import labels
 from consortium.products.models import LEVELS, PRODUCT_STATUSES, MaturityRequirement, Product
 from consortium.settings.services import get_settings
+from consortium.web import page_number
 
 
 def _product_or_404(slug: str) -> Product:
@@ -54,8 +55,7 @@ def index():
         else "",
         level=request.args.get("level", ""),
     )
-    page = max(request.args.get("page", 1, type=int), 1)
-    pagination = queries.search(product_filter, page)
+    pagination = queries.search(product_filter, page_number())
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     language = _language()
     rows = [(product, queries.description_for(product, language)) for product in pagination.items]
@@ -133,9 +133,13 @@ def create():
         form.status.data = "idea"
         form.software_type.data = "standalone/web"
     if form.validate_on_submit():
-        product = services.create_product(**_product_values(form))
-        flash(_("%(name)s has been added to the catalogue.", name=product.name), "success")
-        return redirect(url_for("products.detail", slug=product.slug))
+        try:
+            product = services.create_product(**_product_values(form))
+        except services.SlugTaken:
+            form.slug.errors.append(_("Another product already has this short name."))
+        else:
+            flash(_("%(name)s has been added to the catalogue.", name=product.name), "success")
+            return redirect(url_for("products.detail", slug=product.slug))
     return render_template("products/edit.html", form=form, product=None)
 
 
@@ -152,9 +156,13 @@ def edit(slug: str):
         form.platforms.data = ", ".join(product.platforms or [])
         form.categories.data = ", ".join(product.categories or [])
     if form.validate_on_submit():
-        services.update_product(product, **_product_values(form))
-        flash(_("The changes have been saved."), "success")
-        return redirect(url_for("products.detail", slug=product.slug))
+        try:
+            services.update_product(product, **_product_values(form))
+        except services.SlugTaken:
+            form.slug.errors.append(_("Another product already has this short name."))
+        else:
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for("products.detail", slug=product.slug))
     return render_template("products/edit.html", form=form, product=product)
 
 
@@ -375,6 +383,14 @@ IMPORT_MESSAGES = {
         "The file uses a YAML tag that is not allowed (line %(line)s), such as !!python/object. Remove it and upload the file again.",
         line=e.line or "?",
     ),
+    "alias": lambda e: _(
+        "The file uses a YAML anchor or alias (line %(line)s), such as &name or *name. Write the values out in full and upload the file again.",
+        line=e.line or "?",
+    ),
+    "too_deep": lambda e: _(
+        "The file nests lists or mappings more than %(depth)s levels deep.",
+        depth=publiccode.MAX_DEPTH,
+    ),
     "not_mapping": lambda e: _("The file does not describe a product: it has no keys."),
     "missing_keys": lambda e: _("The file lacks required keys: %(keys)s.", keys=e.detail),
 }
@@ -385,6 +401,21 @@ PROBLEM_MESSAGES = {
         "%(key)s is not a web address starting with https:// or http://.", key=key
     ),
     "too_long": lambda key: _("%(key)s is longer than 150 characters.", key=key),
+    "long_description_too_long": lambda key: _(
+        "%(key)s is longer than %(count)s characters.",
+        key=key,
+        count=format_number(publiccode.MAX_LONG_DESCRIPTION),
+    ),
+    "not_text": lambda key: _("%(key)s must be text.", key=key),
+    "not_texts": lambda key: _("%(key)s must be a list of texts.", key=key),
+    "too_many": lambda key: _(
+        "%(key)s has more than %(count)s items.", key=key, count=publiccode.MAX_ITEMS
+    ),
+    "item_too_long": lambda key: _(
+        "An item of %(key)s is longer than %(count)s characters.",
+        key=key,
+        count=publiccode.MAX_ITEM_LENGTH,
+    ),
 }
 
 
@@ -417,8 +448,17 @@ def import_publiccode():
                     )
                 )
             if not errors:
-                with audit_source(filename):
-                    product, created = services.import_product(imported)
+                try:
+                    with audit_source(filename):
+                        product, created = services.import_product(imported)
+                except services.SlugTaken:
+                    errors.append(
+                        _(
+                            "Another product with the short name %(slug)s was added at the same moment. Upload the file again to update it.",
+                            slug=imported.slug,
+                        )
+                    )
+            if product is not None:
                 if created:
                     flash(_("%(name)s has been added from the file.", name=product.name), "success")
                 else:

@@ -17,6 +17,7 @@ from consortium.public.labels import (
     SERVICE_TYPE_LABELS,
 )
 from consortium.settings.services import get_settings
+from consortium.web import page_number
 
 
 def _labels() -> dict:
@@ -38,8 +39,7 @@ def products():
         level=request.args.get("level", ""),
         licence=request.args.get("licence", ""),
     )
-    page = max(request.args.get("page", 1, type=int), 1)
-    pagination = queries.catalogue(catalogue_filter, page)
+    pagination = queries.catalogue(catalogue_filter, page_number())
     language = current_language()
     rows = [(product, queries.description_for(product, language)) for product in pagination.items]
     args = {key: value for key, value in request.args.items() if key != "page" and value}

@@ -103,13 +103,7 @@ class RegistrationForm(SupplierContactDataForm):
             field.data = numbers.compact(self.country.data, field.data)
         except numbers.InvalidIdentifier as exc:
             raise ValidationError(NUMBER_MESSAGES[exc.reason]) from exc
-        if queries.find_registered(self.country.data, field.data) is not None:
-            raise ValidationError(
-                _l(
-                    "This company is registered already. If you have questions, write to "
-                    "the secretariat."
-                )
-            )
+        # Whether the company is registered already is the service's to say (see views.py).
 
 
 class DecisionForm(Form):

@@ -23,6 +23,9 @@ NUMBER_MESSAGES = {
     numbers.CHECKSUM: _l("This number is not valid: its check digit does not match."),
     numbers.COUNTRY: _l("This VAT number starts with the prefix of another country."),
 }
+DUPLICATE_MESSAGE = _l(
+    "This company is registered already. If you have questions, write to the secretariat."
+)
 
 CODE_OF_CONDUCT_TITLE = _l("Code of conduct for suppliers")
 # Each rule is a paragraph of the code of conduct page.

@@ -36,14 +36,21 @@ def products_by_ids(ids: Iterable[int]) -> list[Product]:
     return list(db.session.scalars(select(Product).where(Product.id.in_(ids))))
 
 
-def find_registered(country: str, registration_number: str) -> Supplier | None:
-    """The supplier with that country and registration number, if one has registered."""
-    return db.session.scalar(
-        select(Supplier).where(
-            Supplier.country == country.upper(),
-            Supplier.registration_number == registration_number,
-        )
+def find_registered(
+    country: str, registration_number: str, *, for_update: bool = False
+) -> Supplier | None:
+    """The supplier with that country and registration number, whatever its status.
+
+    With ``for_update`` the row is locked (where the database can) and read afresh, so two
+    registrations of the same company at once do not both reopen it.
+    """
+    statement = select(Supplier).where(
+        Supplier.country == country.upper(),
+        Supplier.registration_number == registration_number,
     )
+    if for_update:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(statement)
 
 
 def suppliers(status: str | None = None) -> list[Supplier]:

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from consortium.auth import services as auth_services
 from consortium.auth.models import User
@@ -54,27 +55,42 @@ def register_supplier(
     statement: str,
     language: str | None,
 ) -> Supplier:
-    """Record a company's registration as pending, and tell the contact and the secretariat."""
+    """Record a company's registration as pending, and tell the contact and the secretariat.
+
+    A company that was rejected may apply again: its record is reopened as a new pending
+    application with the data now given (the audit trail keeps the earlier values). A company
+    that is pending or approved is refused as ``duplicate``, also when another registration of
+    it is saved at the same moment.
+    """
     country = country.upper()
-    if queries.find_registered(country, registration_number) is not None:
+    values = {
+        "name": name.strip(),
+        "vat_number": registration_number if country != "DK" else "",
+        "address": address.strip(),
+        "contact_name": contact_name.strip(),
+        "contact_email": auth_services.normalise_email(contact_email),
+        "service_types": _service_types(service_types),
+        "statement": statement.strip(),
+        "language": language or None,
+        "code_of_conduct_accepted_at": utcnow(),
+        "status": "pending",
+        "products_wanted": queries.products_by_ids(product_ids),
+    }
+    existing = queries.find_registered(country, registration_number, for_update=True)
+    if existing is not None and existing.status != "rejected":
         raise SupplierError("duplicate")
-    supplier = Supplier(
-        name=name.strip(),
-        country=country,
-        registration_number=registration_number,
-        vat_number=registration_number if country != "DK" else "",
-        address=address.strip(),
-        contact_name=contact_name.strip(),
-        contact_email=auth_services.normalise_email(contact_email),
-        service_types=_service_types(service_types),
-        statement=statement.strip(),
-        language=language or None,
-        code_of_conduct_accepted_at=utcnow(),
-        status="pending",
-        products_wanted=queries.products_by_ids(product_ids),
-    )
-    db.session.add(supplier)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            if existing is None:
+                supplier = Supplier(
+                    country=country, registration_number=registration_number, **values
+                )
+                db.session.add(supplier)
+            else:
+                supplier = _reopen(existing, values)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise SupplierError("duplicate") from exc
     settings = get_settings()
     send_mail(
         supplier.contact_email,
@@ -93,6 +109,22 @@ def register_supplier(
             supplier=supplier,
             link=_link("suppliers.detail", supplier_id=supplier.id),
         )
+    return supplier
+
+
+def _reopen(supplier: Supplier, values: dict) -> Supplier:
+    """A rejected supplier applies again: a new pending application replaces the old data."""
+    # Whoever spoke for the rejected application does not speak for the new one.
+    for contact in list(supplier.contacts):
+        db.session.delete(contact)
+    # Without flushing halfway (loading the old collections would), so the audit trail has
+    # the change in one entry.
+    with db.session.no_autoflush:
+        for key, value in values.items():
+            setattr(supplier, key, value)
+        supplier.decided_at = None
+        supplier.decision_reason = ""
+        supplier.created_at = utcnow()
     return supplier
 
 
@@ -205,7 +237,9 @@ def save_agreement(
     floss_clause: bool,
     copyright_transfer: bool,
 ) -> SupplierAgreement:
-    """Add a supplier agreement, or change one."""
+    """Add a supplier agreement, or change one: only an approved supplier has agreements."""
+    if supplier.status != "approved":
+        raise SupplierError("not_approved")
     if valid_until is not None and valid_until < signed_on:
         raise SupplierError("dates")
     if agreement is None:

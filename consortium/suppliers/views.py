@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +14,8 @@ from consortium import permissions
 from consortium.audit.queries import entries_for
 from consortium.extensions import db
 from consortium.forms import form_view
-from consortium.suppliers import bp, queries, services
+from consortium.security import client_address
+from consortium.suppliers import bp, queries, services, throttle
 from consortium.suppliers.forms import (
     AgreementForm,
     DecisionForm,
@@ -25,6 +27,7 @@ from consortium.suppliers.forms import (
 from consortium.suppliers.labels import (
     CODE_OF_CONDUCT,
     CODE_OF_CONDUCT_TITLE,
+    DUPLICATE_MESSAGE,
     SERVICE_TYPE_LABELS,
     STATUS_LABELS,
 )
@@ -51,6 +54,21 @@ def register():
         if language in dict(form.language.choices):
             form.language.data = language
     if form.validate_on_submit():
+        address = client_address()
+        wait = throttle.retry_after(address)
+        if wait:
+            minutes = math.ceil(wait / 60)
+            form.form_errors.append(
+                ngettext(
+                    "Too many registrations have been sent from your network. "
+                    "Please try again in %(num)d minute.",
+                    "Too many registrations have been sent from your network. "
+                    "Please try again in %(num)d minutes.",
+                    minutes,
+                )
+            )
+            return render_template("suppliers/register.html", form=form), 429
+        throttle.record(address)
         if form.website.data:
             # Only robots fill in the hidden field: answer as usual, keep nothing.
             return redirect(url_for("suppliers.thanks"))
@@ -68,11 +86,8 @@ def register():
                 language=form.language.data,
             )
         except services.SupplierError:
-            form.registration_number.errors.append(
-                _(
-                    "This company is registered already. If you have questions, write to the secretariat."
-                )
-            )
+            # Pending or approved already: say so, without anything about that registration.
+            form.registration_number.errors.append(DUPLICATE_MESSAGE)
         else:
             return redirect(url_for("suppliers.thanks"))
     return render_template("suppliers/register.html", form=form)
@@ -248,6 +263,9 @@ def agreement(supplier_id: int, agreement_id: int | None = None):
         if found is None or found.supplier_id != supplier.id:
             abort(404)
     permissions.require("suppliers.manage", supplier)
+    if supplier.status != "approved":
+        flash(_("Only an approved supplier can have supplier agreements."), "error")
+        return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
     covered = [product.id for product in found.products] if found else []
     form = AgreementForm(obj=found, covered=covered)
     if request.method == "GET":

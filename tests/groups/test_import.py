@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -107,3 +109,64 @@ def test_dates_as_spreadsheets_write_them(text, expected):
 @pytest.mark.parametrize("text", ["", "2026-02-30", "tomorrow", "2026/01"])
 def test_not_dates(text):
     assert transfer.parse_date(text) is None
+
+
+def test_a_person_gets_no_second_term_in_a_group_for_the_same_days(
+    runner, tmp_path, aarhus, committee, people
+):
+    services.add_member(committee, people[0], organisation=aarhus, starts_on=date(2025, 1, 1))
+    db.session.commit()
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "group_id,email,organisation,role,from,to\n"
+        f"{committee.id},lone@aarhus.example.dk,55133018,member,2026-01-01,\n"
+        f"{committee.id},bo@aarhus.example.dk,55133018,member,2025-01-01,2025-12-31\n"
+        f"{committee.id},bo@aarhus.example.dk,55133018,chair,2025-06-01,\n"
+        f"{committee.id},bo@aarhus.example.dk,55133018,chair,2026-01-01,\n"
+    )
+    result = runner.invoke(args=["groups", "import-members", str(path)])
+    assert result.exit_code == 1, result.output
+    output = result.output
+    assert (
+        "line 2, column from: The person already has a term in this group in that period." in output
+    )
+    assert (
+        "line 4, column from: Line 3 gives the person a term in this group in the same period."
+        in output
+    )
+    assert "line 3," not in output and "line 5," not in output
+    assert _members() == 1
+
+
+@pytest.mark.parametrize("value", ["²", "1" * 5000])
+def test_a_group_id_that_is_no_plain_number_is_no_group(runner, tmp_path, committee, people, value):
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        "group_id,email,organisation,role,from,to\n"
+        f"{value},lone@aarhus.example.dk,55133018,member,2025-01-01,\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["groups", "import-members", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "line 2, column group_id: There is no such group." in result.output
+
+
+@pytest.mark.parametrize("text", ["²²²²-01-01", "01.01.²²²²", f"{'9' * 30}-01-01", "31.02.2025"])
+def test_odd_dates_are_line_errors(runner, tmp_path, committee, people, text):
+    path = tmp_path / "dates.csv"
+    path.write_text(
+        "group_id,email,organisation,role,from,to\n"
+        f"{committee.id},lone@aarhus.example.dk,55133018,member,{text},\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["groups", "import-members", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "line 2, column from: Enter a date such as 2026-01-31." in result.output
+
+
+def test_parse_date_reads_only_plain_digits():
+    assert transfer.parse_date("2025-01-31") == date(2025, 1, 31)
+    assert transfer.parse_date("31.01.2025") == date(2025, 1, 31)
+    assert transfer.parse_date("²⁰²⁵-01-31") is None
+    assert transfer.parse_date("99999999999999999999-01-01") is None
+    assert transfer.parse_date("123456789-01-01") is None

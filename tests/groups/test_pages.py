@@ -199,3 +199,56 @@ def test_my_groups_when_in_none(user_client):
     assert "You are not a member of any group." in user_client.get("/groups/mine").get_data(
         as_text=True
     )
+
+
+def test_a_person_cannot_have_two_terms_in_a_group_at_once(secretariat_client, committee, aarhus):
+    person = contact(aarhus, "lone@aarhus.example.dk", "Lone Lund")
+    add(committee, person, aarhus, role="chair", starts_on=date(2025, 1, 1))
+    data = {
+        "email": "lone@aarhus.example.dk",
+        "organisation": str(aarhus.id),
+        "role": "member",
+        "starts_on": "2026-01-01",
+    }
+    response = secretariat_client.post(f"/groups/{committee.id}/members/new", data=data)
+    assert response.status_code == 200
+    assert "The person already has a term in this group in that period." in response.get_data(
+        as_text=True
+    )
+    assert len(db.session.scalars(select(GroupMember)).all()) == 1
+
+
+def test_a_new_term_may_follow_an_ended_one(secretariat_client, committee, aarhus):
+    person = contact(aarhus, "lone@aarhus.example.dk", "Lone Lund")
+    add(committee, person, aarhus, starts_on=date(2024, 1, 1), ends_on=date(2024, 12, 31))
+    response = secretariat_client.post(
+        f"/groups/{committee.id}/members/new",
+        data={
+            "email": "lone@aarhus.example.dk",
+            "organisation": str(aarhus.id),
+            "role": "chair",
+            "starts_on": "2025-01-01",
+        },
+    )
+    assert response.status_code == 302
+    assert len(db.session.scalars(select(GroupMember)).all()) == 2
+
+
+def test_the_service_refuses_overlapping_terms_and_extending_into_the_next(app, committee, aarhus):
+    import pytest
+
+    person = contact(aarhus, "lone@aarhus.example.dk", "Lone Lund")
+    later = date.today() + timedelta(days=30)
+    first = add(committee, person, aarhus, starts_on=date(2025, 1, 1), ends_on=later)
+    second = add(committee, person, aarhus, starts_on=later + timedelta(days=1))
+    with pytest.raises(services.GroupError) as caught:
+        add(committee, person, aarhus, starts_on=later)
+    assert caught.value.code == "overlapping_term"
+    db.session.rollback()
+    with pytest.raises(services.GroupError) as caught:
+        services.end_term(first, later + timedelta(days=10))
+    assert caught.value.code == "overlapping_term"
+    # Another group is another matter.
+    board = services.create_group("board", "The board")
+    services.add_member(board, person, organisation=aarhus, starts_on=date(2025, 1, 1))
+    assert second.ends_on is None

@@ -390,3 +390,17 @@ def test_the_command_line_population_import_and_export(runner, tmp_path, aarhus,
     out = tmp_path / "export.csv"
     assert runner.invoke(args=["orgs", "export", "-o", str(out)]).exit_code == 0
     assert "370000,2026" in out.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "1" * 5000, "12a"])
+def test_an_id_that_is_no_plain_number_is_a_line_error(aarhus, value):
+    report = _import(f"id,name,kind,country\n{value},Renamed,,\n")
+    assert [(problem.line, problem.column) for problem in report.problems] == [(2, "id")]
+    assert "Enter the id as a whole number, as in the export." in str(report.problems[0])
+    assert db.session.get(Organisation, aarhus.id).name == "Aarhus Kommune"
+
+
+@pytest.mark.parametrize("population", ["9" * 5000, "١٢٣", "²"])
+def test_numbers_that_are_not_plain_digits_are_line_errors(app, population):
+    report = _import(HEADER + f"Far Kommune,municipality,DK,,,{population},2025,,,\n")
+    assert [(problem.line, problem.column) for problem in report.problems] == [(2, "population")]

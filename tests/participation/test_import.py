@@ -95,3 +95,46 @@ def test_unknown_and_missing_columns_are_named(app):
     problems = [str(problem) for problem in report.problems]
     assert "line 1, column colour: Unknown column. The columns are: " in problems[0]
     assert "line 1, column product: This column is missing." in problems
+
+
+def test_amounts_and_numbers_that_are_no_amounts_or_numbers_are_named(
+    runner, tmp_path, aarhus, product
+):
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        HEADER
+        + "55133018,os2forms,commitment,2020-01-01,2020-12-31,,,NaN,\n"
+        + "55133018,os2forms,commitment,2021-01-01,2021-12-31,,,Infinity,\n"
+        + "55133018,os2forms,commitment,2022-01-01,2022-12-31,,,1e100,\n"
+        + f"55133018,os2forms,commitment,2023-01-01,2023-12-31,,,{'9' * 30},\n"
+        + "55133018,os2forms,commitment,2024-01-01,2024-12-31,,,-5,\n"
+        + "55133018,os2forms,agreement,2025-01-01,2025-12-31,²,,,\n"
+        + "²,os2forms,agreement,2026-01-01,,,,,\n"
+        + "55133018,os2forms,agreement,²²²²-01-01,,,,,\n"
+        + f"55133018,os2forms,agreement,{'9' * 40}-01-01,,,,,\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["participations", "import", str(path)])
+    assert result.exit_code == 1, result.output
+    output = result.output
+    for expected in (
+        "line 2, column amount_per_year: Enter an amount such as 12500.00.",
+        "line 3, column amount_per_year: Enter an amount such as 12500.00.",
+        "line 4, column amount_per_year: Enter an amount of at most 999,999,999,999.99.",
+        "line 5, column amount_per_year: Enter an amount of at most 999,999,999,999.99.",
+        "line 6, column amount_per_year: Enter an amount of 0 or more.",
+        "line 7, column notice_months: Enter a whole number of months, 0 to 120.",
+        "line 8, column organisation: There is no such organisation.",
+        "line 9, column from: Enter a date such as 2026-01-31.",
+        "line 10, column from: Enter a date such as 2026-01-31.",
+    ):
+        assert expected in output, expected
+    assert _count() == 0
+
+
+def test_the_largest_amount_is_imported(runner, tmp_path, aarhus, product):
+    path = tmp_path / "large.csv"
+    path.write_text(HEADER + '55133018,os2forms,commitment,2024-01-01,,,,"999.999.999.999,99",\n')
+    result = runner.invoke(args=["participations", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Participation)).amount_per_year == Decimal("999999999999.99")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from consortium.extensions import db
@@ -161,3 +162,123 @@ def test_a_contact_sees_their_participations_but_cannot_change_them(
     assert contact_client.get("/participation/").status_code == 403
     assert contact_client.get(f"/participation/organisations/{aarhus.id}/new").status_code == 403
     assert contact_client.get(f"/participation/{other.id}/leave").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("NaN", "Enter an amount such as 12500.00."),
+        ("sNaN", "Enter an amount such as 12500.00."),
+        ("Infinity", "Enter an amount such as 12500.00."),
+        ("-Infinity", "Enter an amount such as 12500.00."),
+        ("abc", "Enter an amount such as 12500.00."),
+        ("-5", "Enter an amount of 0 or more."),
+        ("1e100", "Enter an amount of at most 999,999,999,999.99."),
+        ("1" * 30, "Enter an amount of at most 999,999,999,999.99."),
+        ("1000000000000", "Enter an amount of at most 999,999,999,999.99."),
+        ("999999999999.995", "Enter an amount of at most 999,999,999,999.99."),
+    ],
+)
+def test_an_amount_that_is_no_amount_is_a_field_error(
+    secretariat_client, aarhus, product, typed, message
+):
+    response = _new(
+        secretariat_client,
+        aarhus,
+        product=str(product.id),
+        phase="commitment",
+        amount_per_year=typed,
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(Participation)) is None
+
+
+def test_the_largest_amount_the_register_holds_is_accepted(secretariat_client, aarhus, product):
+    response = _new(
+        secretariat_client,
+        aarhus,
+        product=str(product.id),
+        phase="commitment",
+        amount_per_year="999,999,999,999.99",
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(Participation)).amount_per_year == Decimal("999999999999.99")
+
+
+def test_the_service_refuses_an_amount_the_register_cannot_hold(app, aarhus, product):
+    for amount, problem in (
+        (Decimal("NaN"), "invalid"),
+        (Decimal("-1"), "negative"),
+        (Decimal("1E+12"), "too_large"),
+    ):
+        with pytest.raises(services.ParticipationError) as caught:
+            services.create_participation(
+                aarhus,
+                product,
+                phase="commitment",
+                starts_on=date(2025, 1, 1),
+                amount_per_year=amount,
+            )
+        assert (caught.value.code, caught.value.params) == ("amount", {"problem": problem})
+
+
+@pytest.mark.parametrize("given_on", ["9999-10-01", "9999-12-31", "0001-01-01", "1900-01-01"])
+def test_notice_far_from_today_is_a_field_error(secretariat_client, aarhus, product, given_on):
+    participation = services.create_participation(
+        aarhus, product, phase="agreement", starts_on=date(2025, 1, 1)
+    )
+    db.session.commit()
+    response = secretariat_client.post(
+        f"/participation/{participation.id}/notice", data={"given_on": given_on}
+    )
+    assert response.status_code == 200
+    assert "Enter a day at most 10 years before or after today." in response.get_data(as_text=True)
+    participation = db.session.get(Participation, participation.id)
+    assert (participation.notice_given_on, participation.ends_on) == (None, None)
+
+
+def test_notice_before_the_participation_starts_is_a_field_error(
+    secretariat_client, aarhus, product
+):
+    starts_on = date.today() + timedelta(days=60)
+    participation = services.create_participation(
+        aarhus, product, phase="agreement", starts_on=starts_on, ends_at_year_end=False
+    )
+    db.session.commit()
+    response = secretariat_client.post(
+        f"/participation/{participation.id}/notice",
+        data={"given_on": date.today().isoformat()},
+    )
+    assert response.status_code == 200
+    assert "Notice can be given from the day the participation starts (" in response.get_data(
+        as_text=True
+    )
+    assert db.session.get(Participation, participation.id).ends_on is None
+
+
+def test_notice_never_ends_a_participation_before_its_start(app, aarhus, product):
+    today = date(2026, 6, 1)
+    participation = services.create_participation(
+        aarhus,
+        product,
+        phase="agreement",
+        starts_on=date(2026, 7, 1),
+        notice_months=0,
+        ends_at_year_end=False,
+    )
+    with pytest.raises(services.ParticipationError) as caught:
+        services.give_notice(participation, today, today)
+    assert caught.value.code == "notice_before_start"
+    services.give_notice(participation, date(2026, 7, 1), today)
+    assert participation.ends_on == date(2026, 7, 1) >= participation.starts_on
+
+
+def test_notice_whose_end_would_pass_the_calendar_is_refused(app, aarhus, product):
+    participation = services.create_participation(
+        aarhus, product, phase="agreement", starts_on=date(9990, 1, 1), notice_months=120
+    )
+    with pytest.raises(services.ParticipationError) as caught:
+        services.give_notice(participation, date(9995, 1, 1), today=date(9989, 6, 1))
+    assert caught.value.code == "notice_date"
+    assert participation.ends_on is None

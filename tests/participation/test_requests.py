@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -228,3 +228,24 @@ def test_no_mail_to_the_secretariat_without_its_address(app, person, aarhus, pro
         amount_per_year=None,
     )
     assert db.session.scalar(select(OutboxMessage)) is None
+
+
+def test_notice_asked_before_the_start_counts_from_the_first_day(
+    secretariat_client, person, aarhus, product
+):
+    starts_on = date.today() + timedelta(days=40)
+    participation = services.create_participation(
+        aarhus,
+        product,
+        phase="agreement",
+        starts_on=starts_on,
+        notice_months=0,
+        ends_at_year_end=False,
+    )
+    request = services.request_leave(participation, person, "We changed our minds.")
+    db.session.commit()
+    response = secretariat_client.post(f"/participation/requests/{request.id}/approve")
+    assert response.status_code == 302
+    participation = db.session.get(Participation, participation.id)
+    assert participation.notice_given_on == starts_on
+    assert participation.ends_on == starts_on

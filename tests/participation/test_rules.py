@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
-from consortium.participation.rules import add_months, is_current, notice_takes_effect, overlaps
+from consortium.participation.rules import (
+    MAX_AMOUNT,
+    add_months,
+    amount_problem,
+    is_current,
+    notice_day_in_range,
+    notice_takes_effect,
+    overlaps,
+    to_cents,
+)
 
 
 @pytest.mark.parametrize(
@@ -61,3 +71,45 @@ def test_current_and_overlapping_periods():
     assert overlaps(date(2026, 1, 1), None, date(2020, 1, 1), date(2026, 1, 1))
     assert not overlaps(date(2026, 1, 2), None, date(2020, 1, 1), date(2026, 1, 1))
     assert not overlaps(date(2020, 1, 1), date(2020, 12, 31), date(2021, 1, 1), None)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("0", None),
+        ("12500.50", None),
+        ("999999999999.99", None),
+        ("NaN", "invalid"),
+        ("sNaN", "invalid"),
+        ("Infinity", "invalid"),
+        ("-0.01", "negative"),
+        ("-Infinity", "invalid"),
+        ("999999999999.991", "too_large"),
+        ("1E+100", "too_large"),
+        ("1" * 30, "too_large"),
+    ],
+)
+def test_what_an_amount_may_be(value, problem):
+    assert amount_problem(Decimal(value)) == problem
+
+
+def test_amounts_are_rounded_to_cents_without_a_minus_zero():
+    assert str(to_cents(Decimal("-0"))) == "0.00"
+    assert to_cents(Decimal("12.345")) == Decimal("12.34")
+    assert to_cents(MAX_AMOUNT) == MAX_AMOUNT
+
+
+def test_notice_days_lie_within_ten_years_of_today():
+    today = date(2026, 11, 23)
+    assert notice_day_in_range(date(2036, 11, 23), today)
+    assert notice_day_in_range(date(2016, 11, 23), today)
+    assert not notice_day_in_range(date(2036, 11, 24), today)
+    assert not notice_day_in_range(date(2016, 11, 22), today)
+    assert not notice_day_in_range(date(9999, 10, 1), today)
+    # Near the calendar's end there is no day ten years on: nothing is in range.
+    assert not notice_day_in_range(date(9995, 1, 1), date(9995, 1, 1))
+
+
+def test_a_notice_end_past_the_calendar_is_a_value_error():
+    with pytest.raises(ValueError, match="out of range"):
+        notice_takes_effect(date(9999, 10, 1), 6, True)

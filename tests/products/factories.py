@@ -59,14 +59,20 @@ def user(email):
 _numbers = count(10000000)
 
 
-def supplier_agreement(products, name="Magenta ApS", signed_on=date(2025, 1, 1), valid_until=None):
+def supplier_agreement(
+    products,
+    name="Magenta ApS",
+    signed_on=date(2025, 1, 1),
+    valid_until=None,
+    status="approved",
+):
     supplier = Supplier(
         name=name,
         country="DK",
         registration_number=f"{next(_numbers):08d}",
         contact_name="Kim",
         contact_email="kim@supplier.example.dk",
-        status="approved",
+        status=status,
     )
     agreement = SupplierAgreement(
         supplier=supplier, version="1.0", signed_on=signed_on, valid_until=valid_until

@@ -89,6 +89,31 @@ def test_a_supplier_with_a_valid_agreement_covering_the_product(product):
     assert answer("supplier_agreement", product) is True
 
 
+@pytest.mark.parametrize("status", ["pending", "rejected"])
+def test_agreements_of_suppliers_not_approved_do_not_count(product, status):
+    make.supplier_agreement([product], name="Unvetted ApS", status=status)
+    assert answer("supplier_agreement", product) is False
+    assert queries.supplier_agreements(product, TODAY) == []
+    approved = make.supplier_agreement([product], name="Magenta ApS")
+    assert answer("supplier_agreement", product) is True
+    assert queries.supplier_agreements(product, TODAY) == [approved]
+
+
+def test_participations_starting_later_do_not_count_yet(product):
+    aarhus, odder = make.organisation("Aarhus"), make.organisation("Odder")
+    make.participation(product, aarhus, phase="commitment")
+    later = make.participation(product, odder, starts_on=date(2026, 6, 2))
+    assert answer("two_organisations", product) is False
+    assert answer("participation_agreements", product) is False
+    assert [p.organisation.name for p in queries.current_participations(product, TODAY)] == [
+        "Aarhus"
+    ]
+    assert queries.participating_organisation_names(product, TODAY) == ["Aarhus"]
+    assert answer("two_organisations", product) is False
+    assert checks.answer("two_organisations", product, later.starts_on) is True
+    assert checks.answer("participation_agreements", product, later.starts_on) is True
+
+
 def test_a_board_member_in_the_steering_committee(product):
     board = make.group("board", name="Board")
     committee = make.group("steering_committee", product)

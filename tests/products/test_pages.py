@@ -317,3 +317,108 @@ def test_requirements_are_shown_in_the_readers_language(secretariat_client):
     }
     page = client.get("/products/requirements").get_data(as_text=True)
     assert "produktet skaber værdi" in page
+
+
+HUGE_PAGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("path", ["/products/", "/organisations/", "/audit/", "/outbox/"])
+@pytest.mark.parametrize("page", [HUGE_PAGE, "-" + HUGE_PAGE, "0", "abc"])
+def test_every_paged_list_survives_any_page_number(secretariat_client, path, page):
+    make.product("OS2forms")
+    response = secretariat_client.get(f"{path}?page={page}")
+    assert response.status_code == 200
+
+
+def test_a_huge_page_number_is_clamped(app):
+    from consortium.web import MAX_PAGE, page_number
+
+    for asked, given in [(HUGE_PAGE, MAX_PAGE), ("3", 3), ("0", 1), ("-2", 1), ("x", 1), ("", 1)]:
+        with app.test_request_context(f"/products/?page={asked}"):
+            assert page_number() == given
+
+
+def _taken_at_the_same_moment(monkeypatch):
+    """The form's check of the short name passes, as when another request saves it meanwhile."""
+    from consortium.products.forms import ProductForm
+
+    monkeypatch.setattr(ProductForm, "validate_slug", lambda self, field: None)
+
+
+def test_a_short_name_taken_at_the_same_moment_is_a_form_error(secretariat_client, monkeypatch):
+    make.product("Taken", slug="taken")
+    make.product("Other", slug="other")
+    _taken_at_the_same_moment(monkeypatch)
+    response = secretariat_client.post("/products/new", data=VALID | {"slug": "taken"})
+    assert response.status_code == 200
+    assert "Another product already has this short name." in response.get_data(as_text=True)
+    response = secretariat_client.post("/products/other/edit", data=VALID | {"slug": "taken"})
+    assert response.status_code == 200
+    assert "Another product already has this short name." in response.get_data(as_text=True)
+    assert _product("other").name == "Other"
+    assert len(db.session.scalars(select(Product)).all()) == 2
+
+
+def test_the_service_refuses_a_taken_short_name_and_the_session_goes_on(app):
+    make.product("Taken", slug="taken")
+    with pytest.raises(services.SlugTaken):
+        services.create_product(name="Again", slug="taken")
+    other = make.product("Other", slug="other")
+    with pytest.raises(services.SlugTaken):
+        services.update_product(other, slug="taken", name="Renamed")
+    assert other.slug == "other" and other.name == "Other"
+    assert sorted(db.session.scalars(select(Product.slug))) == ["other", "taken"]
+
+
+def test_an_import_racing_another_is_explained(secretariat_client, monkeypatch):
+    from tests.products.test_publiccode import VALID as PUBLICCODE
+    from tests.products.test_publiccode import _upload
+
+    def taken(imported):
+        raise services.SlugTaken(imported.slug)
+
+    monkeypatch.setattr(services, "import_product", taken)
+    response = _upload(secretariat_client, PUBLICCODE)
+    assert response.status_code == 200
+    assert (
+        "Another product with the short name valghalla was added at the same moment."
+        in response.get_data(as_text=True)
+    )
+
+
+def test_a_rating_saved_at_the_same_moment_is_replaced(app, monkeypatch):
+    product = make.product("OS2forms")
+    requirement = _requirement("R1")
+    services.rate(product, requirement, "red", "First")
+    real = services._rating_of
+    calls = []
+
+    def not_yet_seen(product, requirement):
+        calls.append(1)
+        return None if len(calls) == 1 else real(product, requirement)
+
+    monkeypatch.setattr(services, "_rating_of", not_yet_seen)
+    rating = services.rate(product, requirement, "green", "Second")
+    assert len(calls) == 2
+    assert (rating.rating, rating.evidence) == ("green", "Second")
+    assert [(r.rating, r.evidence) for r in product.ratings] == [("green", "Second")]
+
+
+def test_a_deactivated_point_person_does_not_block_editing(secretariat_client):
+    from consortium.auth.services import set_active
+    from tests.conftest import make_user
+
+    lead = make_user("lead@example.org", name="<b>Lead</b>")
+    make.product("OS2forms", point_person_user_id=lead.id)
+    set_active(lead, False)
+    page = secretariat_client.get("/products/new").get_data(as_text=True)
+    assert "lead@example.org" not in page
+    page = secretariat_client.get("/products/os2forms/edit").get_data(as_text=True)
+    assert "&lt;b&gt;Lead&lt;/b&gt; &lt;lead@example.org&gt; (deactivated)" in page
+    assert "<b>Lead" not in page
+    response = secretariat_client.post(
+        "/products/os2forms/edit",
+        data=VALID | {"name": "OS2forms", "slug": "os2forms", "point_person_user_id": str(lead.id)},
+    )
+    assert response.status_code == 302
+    assert _product("os2forms").point_person_user_id == lead.id

@@ -221,3 +221,123 @@ def test_a_reserved_short_name_is_refused(secretariat_client):
     page = _upload(secretariat_client, text).get_data(as_text=True)
     assert "No usable short name can be made from the file&#39;s url or name (import)." in page
     assert _product("import") is None
+
+
+# Hostile files: each is refused with a message, never a hang or a server error.
+
+ALIAS_BOMB = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+platforms: [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+"""
+
+
+def test_anchors_and_aliases_are_refused(secretariat_client):
+    response = _upload(secretariat_client, VALID + ALIAS_BOMB)
+    assert response.status_code == 200
+    line = VALID.count("\n") + 1
+    assert (
+        f"The file uses a YAML anchor or alias (line {line}), such as &amp;name or *name."
+        in response.get_data(as_text=True)
+    )
+    assert _product("valghalla") is None
+
+
+def test_an_alias_alone_is_refused_too():
+    with pytest.raises(publiccode.PubliccodeError) as caught:
+        publiccode.parse(b"name: x\nurl: *nowhere\n")
+    assert caught.value.code == "alias" and caught.value.line == 2
+
+
+def test_deep_nesting_is_refused(secretariat_client):
+    deep = "name: x\nurl: " + "[" * 100000 + "]" * 100000 + "\n"
+    response = _upload(secretariat_client, deep)
+    assert response.status_code == 200
+    assert "The file nests lists or mappings more than 20 levels deep." in response.get_data(
+        as_text=True
+    )
+
+
+def test_a_recursion_error_is_refused_as_too_deep(monkeypatch):
+    monkeypatch.setattr(publiccode, "MAX_DEPTH", 10**9)
+    with pytest.raises(publiccode.PubliccodeError) as caught:
+        publiccode.parse(("url: " + "[" * 5000 + "]" * 5000).encode())
+    assert caught.value.code == "too_deep"
+
+
+def test_a_list_as_a_key_is_invalid_yaml_not_a_tag(secretariat_client):
+    page = _upload(secretariat_client, VALID + "? [a]\n: b\n").get_data(as_text=True)
+    assert "The file is not valid YAML (line" in page
+    assert "YAML tag" not in page
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "developmentStatus: development",
+            "developmentStatus: [a]",
+            "developmentStatus must be text.",
+        ),
+        ("softwareType: standalone/web", "softwareType: {a: b}", "softwareType must be text."),
+        ("name: OS2valghalla", "name: 123", "name must be text."),
+        ("license: EUPL-1.2", "license: [EUPL-1.2]", "legal.license must be text."),
+        ("- name: Jens Poulsen", "- name: [Jens]", "maintenance.contacts.name must be text."),
+        (
+            "shortDescription: Staffing of elections",
+            "shortDescription: 42",
+            "description.en.shortDescription must be text.",
+        ),
+        ("platforms: [web]", "platforms: [[web]]", "platforms must be a list of texts."),
+        ("categories: [voting]", "categories: voting", "categories must be a list of texts."),
+        (
+            "      - Rosters",
+            "      - {a: b}",
+            "description.en.features must be a list of texts.",
+        ),
+    ],
+)
+def test_values_of_the_wrong_type_are_named(secretariat_client, old, new, message):
+    assert old in VALID
+    response = _upload(secretariat_client, VALID.replace(old, new))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Nothing was imported:" in page
+    assert message in page
+    assert _product("valghalla") is None
+
+
+def test_lists_are_bounded(secretariat_client):
+    many = "platforms: [" + ", ".join(f"p{n}" for n in range(101)) + "]"
+    page = _upload(secretariat_client, VALID.replace("platforms: [web]", many)).get_data(
+        as_text=True
+    )
+    assert "platforms has more than 100 items." in page
+    long = "categories: [" + "x" * 201 + "]"
+    page = _upload(secretariat_client, VALID.replace("categories: [voting]", long)).get_data(
+        as_text=True
+    )
+    assert "An item of categories is longer than 200 characters." in page
+    assert _product("valghalla") is None
+
+
+def test_a_hundred_items_of_200_characters_are_fine():
+    data = yaml.safe_load(VALID)
+    data["platforms"] = ["x" * 200] * 100
+    imported = publiccode.read_product(data)
+    assert imported.problems == []
+    assert len(imported.fields["platforms"]) == 100
+
+
+def test_the_long_description_is_bounded(secretariat_client):
+    text = VALID.replace("Plan and staff polling stations.", "x" * 20001)
+    page = _upload(secretariat_client, text).get_data(as_text=True)
+    assert "description.en.longDescription is longer than 20,000 characters." in page
+    assert _product("valghalla") is None
+    text = VALID.replace("Plan and staff polling stations.", "x" * 20000)
+    page = _upload(secretariat_client, text).get_data(as_text=True)
+    assert "OS2valghalla has been added from the file." in page

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from consortium.extensions import db
 from consortium.products.models import Product
 
@@ -213,3 +215,9 @@ def test_the_publiccode_yml_is_public_and_names_only_current_parties(client, reg
     assert [c["name"] for c in data["maintenance"]["contractors"]] == ["Approved ApS"]
     assert "@" not in response.get_data(as_text=True)
     assert client.get("/public/products/nothing/publiccode.yml").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-99999999999999999999", "0", "abc"])
+def test_the_catalogue_survives_any_page_number(client, registry, page):
+    response = client.get(f"/public/products?page={page}")
+    assert response.status_code == 200

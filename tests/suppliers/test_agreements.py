@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from consortium.extensions import db
 from consortium.suppliers import queries, services
 from consortium.suppliers.models import Supplier
@@ -122,12 +124,15 @@ def test_valid_agreements_for_a_product(app):
     open_ended = _approved("Open Ended ApS", "31000017")
     ended = _approved("Ended ApS", "31000025")
     future = _approved("Future ApS", "31000033")
-    pending = supplier("Pending ApS", "31000041")
+    pending = _approved("Pending ApS", "31000041")
     _agreement(current, date(2026, 1, 1), date(2026, 6, 1), [os2mo])
     _agreement(open_ended, date(2025, 1, 1), None, [os2mo, other_product])
     _agreement(ended, date(2025, 1, 1), date(2026, 5, 31), [os2mo])
     _agreement(future, date(2026, 6, 2), None, [os2mo])
     _agreement(pending, date(2026, 1, 1), None, [os2mo])
+    # An agreement from before only approved suppliers could have one.
+    pending.status = "pending"
+    db.session.commit()
     _agreement(current, date(2026, 1, 1), None, [other_product], version="other")
     assert [s.name for s in queries.suppliers_with_valid_agreement(os2mo, on=day)] == [
         "Current ApS",
@@ -140,3 +145,36 @@ def test_valid_agreements_for_a_product(app):
     assert queries.suppliers_with_valid_agreement(os2mo, on=date(2026, 6, 2))[0].name == (
         "Future ApS"
     )
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected"])
+def test_only_an_approved_supplier_has_agreements(secretariat_client, status):
+    found = supplier("Magenta ApS", "31000009")
+    if status == "rejected":
+        services.reject(found, "Not a company.")
+        db.session.commit()
+    with pytest.raises(services.SupplierError) as refused:
+        services.save_agreement(
+            found,
+            None,
+            version="2026.1",
+            signed_on=date(2026, 1, 1),
+            valid_until=None,
+            product_ids=[],
+            code_of_conduct=True,
+            floss_clause=True,
+            copyright_transfer=False,
+        )
+    assert refused.value.code == "not_approved"
+    page = secretariat_client.get(f"/suppliers/{found.id}").get_data(as_text=True)
+    assert "Add a supplier agreement" not in page
+    assert "Supplier agreements can be added once the supplier has been approved." in page
+    url = f"/suppliers/{found.id}/agreements/new"
+    response = secretariat_client.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/suppliers/{found.id}")
+    page = secretariat_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Only an approved supplier can have supplier agreements." in page
+    response = secretariat_client.post(url, data={"version": "1", "signed_on": "2026-01-01"})
+    assert response.status_code == 302
+    assert db.session.get(Supplier, found.id).agreements == []
