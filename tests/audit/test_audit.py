@@ -185,3 +185,20 @@ def test_long_audit_list_is_paged_and_keeps_the_filter(secretariat_client):
 def test_recorded_times_are_shown_for_the_reader(secretariat_client, user):
     page = secretariat_client.get(f"/audit/user/{user.id}").get_data(as_text=True)
     assert "+00:00" not in page
+
+
+def test_every_audited_record_and_field_has_a_readable_name(app):
+    """The trail names records and fields in words a reader knows, never as column names."""
+    from consortium.audit.labels import FIELDS, RECORD_TYPES
+    from consortium.extensions import db as database
+
+    unnamed = set()
+    for mapper in database.Model.registry.mappers:
+        model = mapper.class_
+        if not getattr(model, "__audited__", False):
+            continue
+        ignored = getattr(model, "__audit_ignored__", set())
+        if model.__tablename__ not in RECORD_TYPES:
+            unnamed.add(model.__tablename__)
+        unnamed |= {column.key for column in mapper.columns if column.key not in FIELDS} - ignored
+    assert unnamed == set()
