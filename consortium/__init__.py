@@ -91,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     from consortium.settings import views as _settings_views  # noqa: F401
     from consortium.suppliers import bp as suppliers_bp
     from consortium.suppliers import views as _suppliers_views  # noqa: F401
+    from consortium.tariffs import bp as tariffs_bp
+    from consortium.tariffs import views as _tariffs_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -104,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(groups_bp, url_prefix="/groups")
     app.register_blueprint(suppliers_bp, url_prefix="/suppliers")
     app.register_blueprint(public_bp, url_prefix="/public")
+    app.register_blueprint(tariffs_bp, url_prefix="/fees")
 
 
 def _register_commands(app: Flask) -> None:

@@ -23,8 +23,18 @@ from consortium.products.models import (
 )
 from consortium.settings.models import AssociationSettings
 from consortium.suppliers.models import Supplier, SupplierAgreement, SupplierContact
+from consortium.tariffs.models import (
+    BudgetShare,
+    MembershipFeeSchedule,
+    ProductBudget,
+    ProductTariff,
+)
 
 __all__ = [
+    "BudgetShare",
+    "MembershipFeeSchedule",
+    "ProductBudget",
+    "ProductTariff",
     "AssociationSettings",
     "Group",
     "GroupMember",

@@ -34,6 +34,10 @@ RECORD_TYPES = {
     "supplier": _l("Supplier"),
     "supplier_contact": _l("Supplier contact"),
     "supplier_agreement": _l("Supplier agreement"),
+    "membership_fee_schedule": _l("Membership fee"),
+    "product_tariff": _l("Product tariff"),
+    "product_budget": _l("Product budget"),
+    "budget_share": _l("Share of a budget"),
 }
 
 FIELDS = {
@@ -137,6 +141,24 @@ FIELDS = {
     "floss_clause": _l("FLOSS clause"),
     "copyright_transfer": _l("Copyright transfer"),
     "publish_email": _l("Email published"),
+    "rule": _l("Rule"),
+    "minimum": _l("Minimum"),
+    "maximum": _l("Maximum"),
+    "by_kind": _l("Rules by kind of organisation"),
+    "part_year_method": _l("Part of a year"),
+    "part_year_refunds": _l("Refund when leaving during the year"),
+    "population_offset": _l("Population basis"),
+    "index_value": _l("Index"),
+    "pricing": _l("Pricing"),
+    "first_year": _l("First year"),
+    "entry_fee": _l("Entry fee"),
+    "lines": _l("Budget lines"),
+    "amount": _l("Amount"),
+    "approved_at": _l("Approved"),
+    "approved_by_user_id": _l("Approved by"),
+    "frozen_at": _l("Frozen"),
+    "budget_id": _l("Product budget"),
+    "explanation": _l("Explanation"),
 }
 
 
