@@ -100,18 +100,7 @@ def create(organisation_id: int):
     if form.validate_on_submit():
         product = db.session.get(Product, int(form.product.data))
         try:
-            services.create_participation(
-                organisation,
-                product,
-                phase=form.phase.data,
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-                notice_months=form.notice_months.data,
-                ends_at_year_end=form.ends_at_year_end.data,
-                agreement_version=(form.agreement_version.data or "").strip(),
-                amount_per_year=form.amount_per_year.data,
-                billing_identity=_identity(organisation, form.billing_identity.data),
-            )
+            services.create_participation(organisation, product, **_terms(form, organisation))
         except services.ParticipationError as exc:
             _error_field(form, exc.code).errors.append(error_text(exc))
         else:
@@ -123,6 +112,20 @@ def create(organisation_id: int):
         organisation=organisation,
         title=_("New participation"),
     )
+
+
+def _terms(form: ParticipationForm, organisation) -> dict:
+    """The participation's terms as the form gives them."""
+    return {
+        "phase": form.phase.data,
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "notice_months": form.notice_months.data,
+        "ends_at_year_end": form.ends_at_year_end.data,
+        "agreement_version": (form.agreement_version.data or "").strip(),
+        "amount_per_year": form.amount_per_year.data,
+        "billing_identity": _identity(organisation, form.billing_identity.data),
+    }
 
 
 @bp.route("/<int:participation_id>/edit", methods=["GET", "POST"])
@@ -138,17 +141,7 @@ def edit(participation_id: int):
         form.billing_identity.data = str(participation.billing_identity_id or "")
     if form.validate_on_submit():
         try:
-            services.update_participation(
-                participation,
-                phase=form.phase.data,
-                starts_on=form.starts_on.data,
-                ends_on=form.ends_on.data,
-                notice_months=form.notice_months.data,
-                ends_at_year_end=form.ends_at_year_end.data,
-                agreement_version=(form.agreement_version.data or "").strip(),
-                amount_per_year=form.amount_per_year.data,
-                billing_identity=_identity(organisation, form.billing_identity.data),
-            )
+            services.update_participation(participation, **_terms(form, organisation))
         except services.ParticipationError as exc:
             _error_field(form, exc.code).errors.append(error_text(exc))
         else:
