@@ -110,8 +110,59 @@ ROUTES = {
     ),
     "products.level_decision": ("GET", "/products/public-route-product/level", SECRETARIAT),
     "products.publiccode_yml": ("GET", "/products/public-route-product/publiccode.yml", SIGNED_IN),
+    # Fee settings, budgets and the preview (tariffs/views.py).
+    "tariffs.index": ("GET", "/fees/", SECRETARIAT),
+    "tariffs.schedule_new": ("GET", "/fees/schedules/new", SECRETARIAT),
+    "tariffs.schedule_edit": ("GET", "/fees/schedules/2027", SECRETARIAT),
+    "tariffs.schedule_copy": ("GET", "/fees/schedules/2027/copy", SECRETARIAT),
+    "tariffs.product_year": ("GET", "/fees/products/public-route-product/2027", SECRETARIAT),
+    "tariffs.tariff_edit": ("GET", "/fees/products/public-route-product/2027/tariff", SECRETARIAT),
+    "tariffs.budget_edit": ("GET", "/fees/products/public-route-product/2027/budget", SECRETARIAT),
+    "tariffs.budget_approve": (
+        "POST",
+        "/fees/products/public-route-product/2027/budget/approve",
+        SECRETARIAT,
+    ),
+    "tariffs.budget_to_draft": (
+        "POST",
+        "/fees/products/public-route-product/2027/budget/draft",
+        SECRETARIAT,
+    ),
+    "tariffs.budget_freeze": (
+        "POST",
+        "/fees/products/public-route-product/2027/budget/freeze",
+        SECRETARIAT,
+    ),
+    "tariffs.budget_confirm": (
+        "POST",
+        "/fees/products/public-route-product/2027/budget/confirm",
+        SECRETARIAT,
+    ),
+    "tariffs.preview": ("GET", "/fees/preview?year=2027", SECRETARIAT),
     "privacy.export": ("GET", "/privacy/users/{other}/export", SECRETARIAT),
     "privacy.anonymise": ("GET", "/privacy/users/{other}/anonymise", SECRETARIAT),
+    # Member fee pages (tariffs/member_views.py): a contact of another organisation gets 403.
+    "tariffs.member_what_if": (
+        "GET",
+        "/fees/products/public-route-product/what-if?organisation={organisation}",
+        SECRETARIAT,
+    ),
+    "tariffs.member_what_if_choose": (
+        "GET",
+        "/fees/what-if?organisation={organisation}",
+        SECRETARIAT,
+    ),
+    "tariffs.member_expected": ("GET", "/fees/organisations/{organisation}/expected", SECRETARIAT),
+    "tariffs.member_expected_csv": (
+        "GET",
+        "/fees/organisations/{organisation}/expected.csv",
+        SECRETARIAT,
+    ),
+    "tariffs.member_expected_pdf": (
+        "GET",
+        "/fees/organisations/{organisation}/expected.pdf",
+        SECRETARIAT,
+    ),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -98,10 +99,27 @@ def board_decision(product: Product, today: date) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def budget_lines(product: Product, today: date) -> None:
-    # "A budget with coordination and development lines": the app records no budgets yet (they
-    # come with the fees work), so the data cannot answer this; the requirement is rated by hand.
-    return None
+def budget_lines(product: Product, today: date) -> bool | None:
+    # "The agreement funds coordination and development": the current year's approved or frozen
+    # budget has a coordination line and a development line, each above zero. Without such a
+    # budget in the app the records cannot say (the requirement is then rated by hand).
+    from consortium.tariffs.models import ProductBudget
+
+    budget = db.session.scalar(
+        select(ProductBudget).where(
+            ProductBudget.product_id == product.id,
+            ProductBudget.year == today.year,
+            ProductBudget.status.in_(("approved", "frozen")),
+        )
+    )
+    if budget is None:
+        return None
+    funded = {
+        line.get("purpose")
+        for line in budget.lines or []
+        if Decimal(str(line.get("amount") or "0")) > 0
+    }
+    return {"coordination", "development"} <= funded
 
 
 CHECKS: dict[str, Check] = {

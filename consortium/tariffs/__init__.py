@@ -6,4 +6,5 @@ the database, turns the register into the engine's inputs and shows the results.
 
 from flask import Blueprint
 
-bp = Blueprint("tariffs", __name__)
+# `flask fees preview` (consortium/tariffs/cli.py) lives on this blueprint.
+bp = Blueprint("tariffs", __name__, cli_group="fees")

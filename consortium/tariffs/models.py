@@ -53,7 +53,7 @@ class MembershipFeeSchedule(db.Model):
     maximum: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     # Rules by organisation kind: {"region": {"type": "flat", ...}, "state_agency": {"type": "exempt"}}.
     by_kind: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    part_year_method: Mapped[str] = mapped_column(String(20), default="half_year_after_1_july")
+    part_year_method: Mapped[str] = mapped_column(String(30), default="half_year_after_1_july")
     part_year_refunds: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Fees for year Y use the population of 1 January of Y - offset.
     population_offset: Mapped[int] = mapped_column(Integer, default=1)
@@ -80,7 +80,7 @@ class ProductTariff(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     pricing: Mapped[dict[str, Any]] = mapped_column(JSON)
-    part_year_method: Mapped[str] = mapped_column(String(20), default="half_year_after_1_july")
+    part_year_method: Mapped[str] = mapped_column(String(30), default="half_year_after_1_july")
     part_year_refunds: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Organisations whose first agreement starts after the product's first year pay an entry fee.
     first_year: Mapped[int | None] = mapped_column(Integer)
