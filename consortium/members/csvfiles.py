@@ -22,7 +22,8 @@ CENTRAL_EUROPE = {"CZ", "SK", "PL", "HU", "SI", "HR", "RO", "AL", "BA", "RS"}
 _WESTERN_LETTERS = set("æøåÆØÅäöüÄÖÜßéÉèÈêÊëËïÏíÍîÎóÓòÒôÔúÚùÙûÛáÁàÀâÂçÇñÑýÝœŒ")
 _CENTRAL_LETTERS = set("áÁčČďĎéÉěĚíÍňŇóÓřŘšŠťŤúÚůŮýÝžŽäÄöÖüÜßľĽĺĹôÔŕŔ")
 _PUNCTUATION = set("–—‘’‚“”„…€§°«»·\u00a0")
-FORMULA_STARTS = ("=", "+", "-", "@")
+# What spreadsheets may run as a formula (OWASP: also a leading tab or carriage return).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CsvError(ValueError):

@@ -404,3 +404,9 @@ def test_an_id_that_is_no_plain_number_is_a_line_error(aarhus, value):
 def test_numbers_that_are_not_plain_digits_are_line_errors(app, population):
     report = _import(HEADER + f"Far Kommune,municipality,DK,,,{population},2025,,,\n")
     assert [(problem.line, problem.column) for problem in report.problems] == [(2, "population")]
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"])
+def test_every_formula_start_is_neutralised(text):
+    assert csvfiles.neutralise(text) == "'" + text
+    assert csvfiles.unneutralise(csvfiles.neutralise(text)) == text
