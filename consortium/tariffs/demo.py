@@ -3,7 +3,7 @@
 Loaded after the member register, the products and the participations (consortium/demo.py).
 This year: a flat DKK 25,000 membership fee with OS2's half-year rule, tariffs for every product
 with participants (amounts per OS2 size tier, or a split of the budget by population) and
-approved budgets. Next year: the schedule and tariffs copied with index regulation (index 100
+budgets (the split ones approved). Next year: the schedule and tariffs copied with index regulation (index 100
 → 103.2), and draft budgets. Uses the services only.
 """
 

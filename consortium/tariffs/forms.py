@@ -11,7 +11,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from babel.numbers import NumberFormatError, parse_decimal
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -43,6 +43,19 @@ from consortium.tariffs.models import BUDGET_PURPOSES
 
 NOT_A_NUMBER = _l("Enter a number such as 25000 or 25000,50.")
 
+# What the columns hold: amounts are Numeric(14, 2), indexes Numeric(12, 4) (exclusive limits).
+AMOUNT_LIMIT = Decimal("1000000000000")
+INDEX_LIMIT = Decimal("100000000")
+LIMITS = {2: AMOUNT_LIMIT, 4: INDEX_LIMIT}
+
+# A lower bound of a population bracket: ASCII digits, optionally grouped by thousands with
+# "." or "," (10000, 10.000, 10,000), never a decimal.
+WHOLE_NUMBER = re.compile(r"[0-9]+|[0-9]{1,3}([.,])[0-9]{3}(?:\1[0-9]{3})*")
+
+
+def below_limit_message(limit: Decimal) -> str:
+    return _l("Enter a number below %(limit)s.", limit=format_decimal(limit))
+
 
 def parse_number(text: str) -> Decimal:
     """A number typed with a comma or a dot as the decimal mark (25000,50 or 25000.50), with
@@ -66,9 +79,10 @@ def parse_number(text: str) -> Decimal:
 class NumberField(StringField):
     """A decimal number typed with a comma or a dot; None when left empty."""
 
-    def __init__(self, *args, places: int = 2, **kwargs):
+    def __init__(self, *args, places: int = 2, limit: Decimal | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.places = places
+        self.limit = limit if limit is not None else LIMITS.get(places, INDEX_LIMIT)
 
     def process_formdata(self, valuelist):
         self.data = None
@@ -83,6 +97,8 @@ class NumberField(StringField):
             raise ValueError(_l("The number cannot be negative."))
         if -value.as_tuple().exponent > self.places:
             raise ValueError(_l("Use at most %(places)d decimals.", places=self.places))
+        if value >= self.limit:
+            raise ValueError(below_limit_message(self.limit))
         self.data = value
 
     def _value(self):
@@ -109,8 +125,16 @@ def parse_brackets(text: str) -> list[list]:
                     line=number,
                 )
             )
-        bound_text = parts[0].replace(".", "").replace(",", "")
-        if not bound_text.isdigit():
+        if WHOLE_NUMBER.fullmatch(parts[0]):
+            bound = int(parts[0].replace(".", "").replace(",", ""))
+        elif re.fullmatch(r"[0-9]+[.,][0-9]+", parts[0]):
+            raise ValidationError(
+                _l(
+                    "Line %(line)d: the lower bound must be a whole number, without decimals.",
+                    line=number,
+                )
+            )
+        else:
             raise ValidationError(
                 _l("Line %(line)d: the lower bound must be a whole number.", line=number)
             )
@@ -120,7 +144,9 @@ def parse_brackets(text: str) -> list[list]:
             raise ValidationError(
                 _l("Line %(line)d: the rate is not a number.", line=number)
             ) from None
-        brackets.append([int(bound_text), str(rate)])
+        if rate < 0:
+            raise ValidationError(_l("Line %(line)d: the rate cannot be negative.", line=number))
+        brackets.append([bound, str(rate)])
     return brackets
 
 
@@ -544,6 +570,14 @@ class BudgetForm(Form):
                 problem = True
         if problem:
             raise ValidationError(_l("Please correct the lines marked below."))
+        total = sum(
+            (entry.form.amount.data for entry in field.entries if entry.form.amount.data),
+            Decimal("0"),
+        )
+        if total >= AMOUNT_LIMIT:
+            raise ValidationError(  # a plain string: the template shows the strings only
+                str(_l("The total must be below %(limit)s.", limit=format_decimal(AMOUNT_LIMIT)))
+            )
 
     def values(self) -> list[dict]:
         return [

@@ -47,6 +47,7 @@ from consortium.tariffs import bp, inputs
 from consortium.tariffs.cli import cell  # also attaches `flask fees` to the blueprint
 from consortium.tariffs.explain import component_label, describe_charge
 from consortium.tariffs.services import FeeSetupError, YearResult, compute_year
+from consortium.web import id_arg
 
 SEMICOLON_LANGUAGES = {"da", "de", "cs"}
 SHARE_KINDS = (PRODUCT_SHARE, PRODUCT_TARIFF)
@@ -227,7 +228,9 @@ def member_what_if(slug: str | None = None):
         if product is None:
             abort(404)
     organisations = _what_if_organisations()
-    organisation_id = request.args.get("organisation", type=int)
+    organisation_id = id_arg("organisation")
+    if organisation_id is None and request.args.get("organisation", "").strip():
+        abort(404)  # not a number, or out of the database's range
     if organisation_id is not None:
         organisation = _organisation_or_404(organisation_id)
     elif len(organisations) == 1:
@@ -265,9 +268,12 @@ def member_what_if(slug: str | None = None):
     if submitted and form.validate():
         chosen_product = next(item for item in products if item.slug == form.product.data)
         if product is None or chosen_product.id != product.id:
-            return redirect(
-                url_for("tariffs.member_what_if", slug=chosen_product.slug, **request.args)
-            )
+            args = {
+                key: value
+                for key, value in request.args.to_dict().items()
+                if key not in ("slug", "endpoint", "_external", "_anchor", "_method", "_scheme")
+            }
+            return redirect(url_for("tariffs.member_what_if", slug=chosen_product.slug, **args))
         if organisation is None or form.organisation.data != organisation.id:
             chosen = _organisation_or_404(form.organisation.data)
             permissions.require("fees.view_own", chosen)

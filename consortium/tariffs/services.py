@@ -339,6 +339,9 @@ def copy_schedule(
         for tariff in tariffs_for(schedule.year):
             if tariff_for(tariff.product_id, year) is not None:
                 continue
+            next_budget = budget_for(tariff.product_id, year)
+            if next_budget is not None and next_budget.status != "draft":
+                continue
             pricing = dict(tariff.pricing)
             if regulate_tariffs and pricing.get("type") == "tier_table":
                 pricing["amounts"] = {
@@ -366,7 +369,14 @@ def tariff_for(product_id: int, year: int) -> ProductTariff | None:
 
 
 def save_tariff(product: Product, year: int, **fields) -> ProductTariff:
-    """Create or change a product's tariff for a year (fields as the model's columns)."""
+    """Create or change a product's tariff for a year (fields as the model's columns).
+
+    Refused while the year's budget is approved or frozen: its recorded shares (and a frozen
+    year's invoices) were computed with the tariff as it is.
+    """
+    budget = budget_for(product.id, year)
+    if budget is not None and budget.status != "draft":
+        raise TariffError("tariff_locked")
     tariff = tariff_for(product.id, year)
     if tariff is None:
         tariff = ProductTariff(product=product, year=year)
@@ -444,10 +454,18 @@ def record_shares(budget: ProductBudget) -> list[BudgetShare]:
 
 
 def approve_budget(budget: ProductBudget, user_id: int | None) -> ProductBudget:
-    """draft → approved, recording every participant's share."""
+    """draft → approved, recording every participant's share when the tariff splits the budget.
+
+    The year needs its tariff first; while the budget is approved the tariff is locked, so a
+    split's recorded shares always add up to the budget and a tier table stays as approved.
+    """
     if budget.status != "draft":
         raise TariffError("budget_transition")
-    record_shares(budget)
+    tariff = tariff_for(budget.product_id, budget.year)
+    if tariff is None:
+        raise TariffError("no_tariff")
+    if (tariff.pricing or {}).get("type") == "budget_split":
+        record_shares(budget)
     budget.status = "approved"
     budget.approved_at = utcnow()
     budget.approved_by_user_id = user_id

@@ -52,6 +52,11 @@ ERROR_MESSAGES = {
     "budget_frozen": lambda: _(
         "The budget is frozen: its shares never change, and a late joiner is not part of that year's split."
     ),
+    "tariff_locked": lambda: _(
+        "The tariff cannot be changed while the year's budget is approved or frozen. "
+        "Set an approved budget back to draft first."
+    ),
+    "no_tariff": lambda: _("Set the year's tariff before approving its budget."),
 }
 
 
@@ -261,6 +266,10 @@ def tariff_edit(slug: str, year: int):
     permissions.require("fees.manage")
     product = _product(slug)
     tariff = services.tariff_for(product.id, year)
+    budget = services.budget_for(product.id, year)
+    if budget is not None and budget.status != "draft":
+        flash(ERROR_MESSAGES["tariff_locked"](), "error")
+        return redirect(url_for("tariffs.product_year", slug=slug, year=year))
     form = TariffForm()
     if request.method == "GET":
         if tariff is not None:
@@ -268,9 +277,13 @@ def tariff_edit(slug: str, year: int):
         else:
             form.part_year_method.data = "half_year_after_1_july"
     if form.validate_on_submit():
-        services.save_tariff(product, year, **form.values())
-        flash(_("The tariff has been saved."), "success")
-        return redirect(url_for("tariffs.product_year", slug=slug, year=year))
+        try:
+            services.save_tariff(product, year, **form.values())
+        except services.TariffError as exc:
+            form.form_errors.append(ERROR_MESSAGES[exc.code]())
+        else:
+            flash(_("The tariff has been saved."), "success")
+            return redirect(url_for("tariffs.product_year", slug=slug, year=year))
     return render_template(
         "tariffs/tariff_form.html", form=form, product=product, year=year, tariff=tariff
     )

@@ -45,9 +45,13 @@ def test_budgets_approved_this_year_and_draft_next_year(demo_app):
         budgets = db.session.scalars(select(ProductBudget)).all()
         this_year = [budget for budget in budgets if budget.year == THIS_YEAR]
         assert this_year and all(budget.status == "approved" for budget in this_year)
+        split = [
+            budget
+            for budget in this_year
+            if services.tariff_for(budget.product_id, THIS_YEAR).pricing["type"] == "budget_split"
+        ]
+        assert split and all(budget.shares for budget in split)
         assert all(b.status == "draft" for b in budgets if b.year == THIS_YEAR + 1)
-        split = [budget for budget in this_year if budget.shares]
-        assert split
         for budget in split:
             assert sum(share.amount for share in budget.shares) == budget.amount
         tariffs = services.tariffs_for(THIS_YEAR)
