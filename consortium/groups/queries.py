@@ -18,14 +18,24 @@ def _current(day: date):
     )
 
 
-def groups(kind: str = "", product_id: int | None = None) -> list[Group]:
-    """All groups, filtered by kind and product, with their members loaded."""
-    query = select(Group).options(
+def _with_members():
+    """Load a group's product and members (with their people, organisations and suppliers)."""
+    return (
         selectinload(Group.product),
         selectinload(Group.members).selectinload(GroupMember.user),
         selectinload(Group.members).selectinload(GroupMember.organisation),
         selectinload(Group.members).selectinload(GroupMember.supplier),
     )
+
+
+def group(group_id: int) -> Group | None:
+    """One group with its members loaded."""
+    return db.session.scalar(select(Group).options(*_with_members()).where(Group.id == group_id))
+
+
+def groups(kind: str = "", product_id: int | None = None) -> list[Group]:
+    """All groups, filtered by kind and product, with their members loaded."""
+    query = select(Group).options(*_with_members())
     if kind:
         query = query.where(Group.kind == kind)
     if product_id:

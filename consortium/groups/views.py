@@ -71,7 +71,9 @@ def mine():
 @login_required
 def detail(group_id: int):
     """A group: current members with role and organisation, past members, terms of reference."""
-    group = db.get_or_404(Group, group_id)
+    group = queries.group(group_id)
+    if group is None:
+        abort(404)
     permissions.require("groups.view", group)
     manage = permissions.can(current_user, "groups.manage", group)
     return render_template(

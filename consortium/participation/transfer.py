@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -55,17 +55,26 @@ class _Plan:
 
 
 def _amount(text: str) -> tuple[Decimal | None, str | None]:
-    """An amount as a spreadsheet may write it: 12500, 12500.00, 12.500,00, 12 500,00.
+    """An amount as a spreadsheet may write it: 12500, 12500.00, 12.500,00, 12,500.00, 12 500,00.
 
-    The amount rounded to cents, or None and why it is no amount (see rules.amount_problem).
+    With both a comma and a dot, the last one is the decimal mark. A single separator followed
+    by exactly three digits (12.500 or 12,500) could be either, so it is refused rather than
+    guessed. The amount rounded to cents, or None and why it is no amount.
     """
-    cleaned = text.replace(" ", "").replace("\u00a0", "")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except (InvalidOperation, ValueError):
+    cleaned = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    marks = [mark for mark in (",", ".") if mark in cleaned]
+    if len(marks) == 2:
+        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        grouping = "." if decimal_mark == "," else ","
+        cleaned = cleaned.replace(grouping, "").replace(decimal_mark, ".")
+    elif marks:
+        mark = marks[0]
+        if cleaned.count(mark) > 1 or re.fullmatch(r"-?[0-9]+[.,][0-9]{3}", cleaned):
+            return None, "invalid"
+        cleaned = cleaned.replace(mark, ".")
+    if not re.fullmatch(r"-?[0-9]{1,40}(\.[0-9]+)?", cleaned):
         return None, "invalid"
+    value = Decimal(cleaned)
     problem = rules.amount_problem(value)
     return (None, problem) if problem else (rules.to_cents(value), None)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from consortium.extensions import db
 from consortium.groups.models import Group
@@ -30,7 +31,8 @@ class ProductFilter:
     level: str = ""
 
     def statement(self) -> Select:
-        query = select(Product)
+        # The list shows each product's description: load them with the page.
+        query = select(Product).options(selectinload(Product.descriptions))
         if self.search:
             pattern = f"%{self.search.lower()}%"
             query = query.where(

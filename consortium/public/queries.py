@@ -23,7 +23,6 @@ from consortium.products.models import LEVELS, PRODUCT_STATUSES, Product, Produc
 from consortium.suppliers.models import Supplier, SupplierAgreement, agreement_product
 
 PAGE_SIZE = 20
-FALLBACK_LANGUAGE = "en"
 
 
 @dataclass
@@ -87,15 +86,6 @@ def licences_in_use() -> list[str]:
             .order_by(Product.licence)
         )
     )
-
-
-def description_for(product: Product, language: str) -> ProductDescription | None:
-    """The description in the reader's language, else in English, else in any language."""
-    by_language = {description.language: description for description in product.descriptions}
-    for wanted in (language, FALLBACK_LANGUAGE):
-        if wanted in by_language:
-            return by_language[wanted]
-    return product.descriptions[0] if product.descriptions else None
 
 
 def product_by_slug(slug: str) -> Product | None:

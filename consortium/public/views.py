@@ -9,6 +9,7 @@ from flask import Response, abort, render_template, request, url_for
 from consortium.i18n import current_language
 from consortium.members.labels import KIND_LABELS
 from consortium.products import publiccode
+from consortium.products.queries import description_for
 from consortium.public import bp, queries
 from consortium.public.labels import (
     GROUP_KIND_LABELS,
@@ -41,7 +42,7 @@ def products():
     )
     pagination = queries.catalogue(catalogue_filter, page_number())
     language = current_language()
-    rows = [(product, queries.description_for(product, language)) for product in pagination.items]
+    rows = [(product, description_for(product, language)) for product in pagination.items]
     args = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(
         "public/products.html",
@@ -64,7 +65,7 @@ def product(slug: str):
     return render_template(
         "public/product.html",
         product=found,
-        description=queries.description_for(found, current_language()),
+        description=description_for(found, current_language()),
         organisations=queries.participating_organisations(found, today),
         suppliers=queries.approved_suppliers(today, product=found),
         groups=queries.product_groups(found, today),

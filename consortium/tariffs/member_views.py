@@ -72,7 +72,11 @@ def _product_names() -> dict[str, str]:
 def _setup_problem(year: int, exc: FeeSetupError) -> str:
     """Why a year cannot be computed: the detail for the secretariat, a plain word for others."""
     if current_user.is_secretariat:
-        return _("The fees of %(year)d cannot be computed: %(problem)s", year=year, problem=exc)
+        return _(
+            "The fees of %(year)d cannot be computed: %(problem)s",
+            year=year,
+            problem=str(exc.reason),
+        )
     return _(
         "The fees of %(year)d cannot be computed yet: the secretariat has not finished setting them up.",
         year=year,

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +20,7 @@ from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.fees import engine
 from consortium.fees.explain import PRODUCT_SHARE, Charge, Explanation
-from consortium.fees.inputs import FeeError
+from consortium.fees.inputs import CapsCannotMeetBudget, FeeError, MissingPopulation, MissingTier
 from consortium.fees.inputs import Participation as EngineParticipation
 from consortium.fees.money import to_minor
 from consortium.products.models import Product
@@ -32,7 +34,15 @@ from consortium.tariffs.models import (
 
 
 class FeeSetupError(ValueError):
-    """The year cannot be computed: a missing population, a tariff without budget, caps…"""
+    """The year cannot be computed: a missing population, a tariff without budget, caps…
+
+    str() is the engine's English text (for the command line and logs); ``reason`` says it in
+    the reader's language where the cause is a known one.
+    """
+
+    def __init__(self, text: str, reason=None):
+        super().__init__(text)
+        self.reason = reason if reason is not None else text
 
 
 @dataclass
@@ -149,8 +159,42 @@ def _compute(
                 charges = _with_recorded_shares(charges, budget)
             result.products.append(ProductResult(tariff.product, tariff, budget, charges))
     except (FeeError, specs.SpecError) as exc:
-        raise FeeSetupError(str(exc)) from exc
+        raise FeeSetupError(str(exc), _reason(exc)) from exc
     return result
+
+
+def _reason(exc: Exception):
+    """Why the engine refused, in the reader's language where the cause is one we know."""
+    if isinstance(exc, MissingPopulation):
+        return _l(
+            "no population on 1 January %(year)s is recorded for %(name)s",
+            year=exc.year,
+            name=exc.organisation_name,
+        )
+    if isinstance(exc, MissingTier):
+        return _l(
+            "%(name)s has no size tier: none set by the secretariat and no tier bands in force in %(year)s",
+            name=exc.organisation_name,
+            year=exc.year,
+        )
+    if isinstance(exc, CapsCannotMeetBudget):
+        message = (
+            _l(
+                "the minimum and maximum shares of %(product)s leave %(amount)s of the %(year)s budget unpaid",
+                product=exc.product_key,
+                amount=format_decimal(exc.gap),
+                year=exc.year,
+            )
+            if exc.gap > 0
+            else _l(
+                "the minimum shares of %(product)s exceed the %(year)s budget by %(amount)s",
+                product=exc.product_key,
+                amount=format_decimal(-exc.gap),
+                year=exc.year,
+            )
+        )
+        return message
+    return str(exc)
 
 
 def _budgets_for(year: int, product_ids: list[int]) -> dict[int, ProductBudget]:

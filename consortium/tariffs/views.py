@@ -234,7 +234,7 @@ def product_year(slug: str, year: int):
         try:
             changes = services.share_changes(budget)
         except services.FeeSetupError as exc:
-            problem = str(exc)
+            problem = str(exc.reason)
     names = _organisation_names(
         [share.organisation_id for share in budget.shares] if budget else []
     )
@@ -334,7 +334,7 @@ def _budget_action(slug: str, year: int, action, done) -> object:
             flash(ERROR_MESSAGES[exc.code](), "error")
         except services.FeeSetupError as exc:
             db.session.rollback()
-            flash(_("The shares cannot be computed: %(reason)s", reason=str(exc)), "error")
+            flash(_("The shares cannot be computed: %(reason)s", reason=str(exc.reason)), "error")
         else:
             flash(done(), "success")
     return redirect(url_for("tariffs.product_year", slug=slug, year=year))
@@ -398,7 +398,7 @@ def preview():
     try:
         result = services.compute_year(year, product_slug=slug)
     except services.FeeSetupError as exc:
-        return render_template("tariffs/preview.html", problem=str(exc), **context)
+        return render_template("tariffs/preview.html", problem=str(exc.reason), **context)
     by_organisation: dict[str, list] = defaultdict(list)
     product_names = {}
     for product_result in result.products:

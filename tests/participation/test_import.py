@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from consortium.audit.models import AuditEntry
@@ -120,7 +121,7 @@ def test_amounts_and_numbers_that_are_no_amounts_or_numbers_are_named(
     for expected in (
         "line 2, column amount_per_year: Enter an amount such as 12500.00.",
         "line 3, column amount_per_year: Enter an amount such as 12500.00.",
-        "line 4, column amount_per_year: Enter an amount of at most 999,999,999,999.99.",
+        "line 4, column amount_per_year: Enter an amount such as 12500.00.",
         "line 5, column amount_per_year: Enter an amount of at most 999,999,999,999.99.",
         "line 6, column amount_per_year: Enter an amount of 0 or more.",
         "line 7, column notice_months: Enter a whole number of months, 0 to 120.",
@@ -138,3 +139,28 @@ def test_the_largest_amount_is_imported(runner, tmp_path, aarhus, product):
     result = runner.invoke(args=["participations", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(Participation)).amount_per_year == Decimal("999999999999.99")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12500", "12500.00"),
+        ("12500.50", "12500.50"),
+        ("12500,50", "12500.50"),
+        ("12.500,00", "12500.00"),
+        ("12,500.00", "12500.00"),
+        ("1.234.567,89", "1234567.89"),
+        ("12 500,00", "12500.00"),
+    ],
+)
+def test_amounts_as_spreadsheets_write_them(text, expected):
+    from consortium.participation.transfer import _amount
+
+    assert _amount(text) == (Decimal(expected), None)
+
+
+@pytest.mark.parametrize("text", ["12.500", "12,500", "1.2.3", "²", "12e3", "abc"])
+def test_ambiguous_or_malformed_amounts_are_refused(text):
+    from consortium.participation.transfer import _amount
+
+    assert _amount(text)[0] is None

@@ -191,3 +191,22 @@ def test_a_tier_table_budget_is_approved_without_shares_and_locks_the_tariff(
             product, YEAR, pricing={"type": "tier_table", "amounts": {"small": "1"}}
         )
     assert raised.value.code == "tariff_locked"
+
+
+def test_a_missing_population_is_explained_in_the_readers_language(client, towns, product):
+    from consortium.members import services as members
+    from tests.conftest import login, make_user
+
+    services.save_tariff(
+        product, YEAR + 5, pricing={"type": "budget_split", "method": "population"}
+    )
+    services.save_budget(product, YEAR + 5, [{"purpose": "other", "amount": "1000"}])
+    members.create_organisation(name="Læsø Kommune", kind="municipality", country="DK")
+    db.session.commit()
+    with pytest.raises(services.FeeSetupError) as raised:
+        services.compute_year(YEAR + 5)
+    assert "Aarhus Kommune" in str(raised.value) and str(YEAR + 4) in str(raised.value)
+    make_user("sekretariat@example.dk", secretariat=True, language="da")
+    login(client, "sekretariat@example.dk")
+    page = client.get(f"/fees/preview?year={YEAR + 5}").get_data(as_text=True)
+    assert f"der er ikke registreret noget indbyggertal pr. 1. januar {YEAR + 4} for" in page
