@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -99,29 +98,6 @@ def board_decision(product: Product, today: date) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def budget_lines(product: Product, today: date) -> bool | None:
-    # "The agreement funds coordination and development": the current year's approved or frozen
-    # budget has a coordination line and a development line, each above zero. Without such a
-    # budget in the app the records cannot say (the requirement is then rated by hand).
-    from consortium.tariffs.models import ProductBudget
-
-    budget = db.session.scalar(
-        select(ProductBudget).where(
-            ProductBudget.product_id == product.id,
-            ProductBudget.year == today.year,
-            ProductBudget.status.in_(("approved", "frozen")),
-        )
-    )
-    if budget is None:
-        return None
-    funded = {
-        line.get("purpose")
-        for line in budget.lines or []
-        if Decimal(str(line.get("amount") or "0")) > 0
-    }
-    return {"coordination", "development"} <= funded
-
-
 CHECKS: dict[str, Check] = {
     "repository_url": repository_url,
     "osi_licence": osi_licence,
@@ -134,8 +110,13 @@ CHECKS: dict[str, Check] = {
     "supplier_agreement": supplier_agreement,
     "board_member_in_steering_committee": board_member_in_steering_committee,
     "board_decision": board_decision,
-    "budget_lines": budget_lines,
 }
+
+
+def register(key: str, check: Check) -> None:
+    """A check answered by a domain above the products, from its own records (the fees:
+    "budget_lines"), so that products never import from it."""
+    CHECKS[key] = check
 
 
 def answer(key: str | None, product: Product, today: date) -> bool | None:

@@ -8,3 +8,6 @@ from flask import Blueprint
 
 # `flask fees preview` (consortium/tariffs/cli.py) lives on this blueprint.
 bp = Blueprint("tariffs", __name__, cli_group="fees")
+
+# The fees answer a maturity requirement from their budgets.
+from consortium.tariffs import checks as _checks  # noqa: E402,F401
