@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,9 @@ _CENTRAL_LETTERS = set("áÁčČďĎéÉěĚíÍňŇóÓřŘšŠťŤúÚůŮýÝ
 _PUNCTUATION = set("–—‘’‚“”„…€§°«»·\u00a0")
 # What spreadsheets may run as a formula (OWASP: also a leading tab or carriage return).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+# Excel in these languages reads a semicolon as the separator; in English a comma.
+SEMICOLON_LANGUAGES = {"da", "de", "cs"}
 
 
 class CsvError(ValueError):
@@ -123,11 +127,19 @@ def sniff_countries(data: bytes, column: str = "country") -> set[str]:
 
 
 def neutralise(value) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets an apostrophe."""
+    """A cell a spreadsheet shows as text: one starting like a formula gets an apostrophe.
+
+    A plain number such as -12.50 or -1234,56 stays a number: a spreadsheet runs nothing in it.
+    """
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+def delimiter_for(language: str) -> str:
+    """The separator Excel expects in the reader's language: ; where the decimal mark is a comma."""
+    return ";" if language in SEMICOLON_LANGUAGES else ","
 
 
 def unneutralise(text: str) -> str:

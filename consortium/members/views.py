@@ -16,7 +16,7 @@ from consortium import permissions
 from consortium.audit.queries import entries_for
 from consortium.extensions import db
 from consortium.forms import form_view
-from consortium.members import bp, queries, services, transfer
+from consortium.members import bp, csvfiles, queries, services, transfer
 from consortium.members.forms import (
     BillingIdentityForm,
     ConfirmImportForm,
@@ -274,8 +274,6 @@ def add_contact(organisation_id: int):
     )
 
 
-# Excel in these languages reads a semicolon as the separator; in English a comma.
-SEMICOLON_LANGUAGES = {"da", "de", "cs"}
 PENDING_IMPORTS_KEPT = timedelta(days=1)
 
 
@@ -288,7 +286,7 @@ def export():
     organisations = db.session.scalars(
         statement.options(selectinload(Organisation.billing_identities))
     ).all()
-    delimiter = ";" if str(get_locale()) in SEMICOLON_LANGUAGES else ","
+    delimiter = csvfiles.delimiter_for(str(get_locale()))
     filename = f"organisations-{date.today().isoformat()}.csv"
     return Response(
         transfer.export_csv(organisations, delimiter),

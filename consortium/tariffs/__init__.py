@@ -11,3 +11,6 @@ bp = Blueprint("tariffs", __name__, cli_group="fees")
 
 # The fees answer a maturity requirement from their budgets.
 from consortium.tariffs import checks as _checks  # noqa: E402,F401
+
+# `flask fees preview` attaches itself to the blueprint's command group.
+from consortium.tariffs import cli as _cli  # noqa: E402,F401

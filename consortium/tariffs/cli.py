@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -54,13 +53,11 @@ NUMERIC = {"basis_population", "population_year", "amount", "rate", "rounding_ad
 KIND_ORDER = {MEMBERSHIP: 0, COMMITMENT_PLEDGE: 2, ENTRY_FEE: 3}
 # A plain number (a dot or a comma for decimals) cannot be a formula: a negative change stays
 # a number in a spreadsheet instead of being neutralised into text.
-PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
 def cell(value) -> str:
-    """A CSV cell a spreadsheet cannot run as a formula (see csvfiles.neutralise)."""
-    text = "" if value is None else str(value)
-    return text if PLAIN_NUMBER.fullmatch(text) else neutralise(text)
+    """A CSV cell a spreadsheet cannot run as a formula; plain numbers stay numbers."""
+    return neutralise(value)
 
 
 def component(charge: Charge) -> str:

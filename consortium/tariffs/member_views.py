@@ -6,8 +6,6 @@ Registered by one import at the end of consortium/tariffs/views.py; importing cl
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,31 +25,20 @@ from wtforms.validators import NumberRange, ValidationError
 from consortium import permissions
 from consortium.extensions import db
 from consortium.fees.explain import (
-    COMMITMENT_PLEDGE,
-    ENTRY_FEE,
     MEMBERSHIP,
-    PRODUCT_SHARE,
-    PRODUCT_TARIFF,
     Charge,
 )
-from consortium.fees.inputs import AGREEMENT
-from consortium.fees.inputs import Participation as EngineParticipation
-from consortium.fees.money import from_minor
 from consortium.forms import Form, required
 from consortium.members import csvfiles
 from consortium.members import services as member_services
 from consortium.members.models import Organisation
 from consortium.products.models import Product
 from consortium.settings.services import get_settings
-from consortium.tariffs import bp, inputs
-from consortium.tariffs.cli import cell  # also attaches `flask fees` to the blueprint
+from consortium.tariffs import bp
 from consortium.tariffs.explain import component_label, describe_charge
 from consortium.tariffs.services import FeeSetupError, YearResult, compute_year
+from consortium.tariffs.whatif import KIND_ORDER, what_if
 from consortium.web import id_arg
-
-SEMICOLON_LANGUAGES = {"da", "de", "cs"}
-SHARE_KINDS = (PRODUCT_SHARE, PRODUCT_TARIFF)
-KIND_ORDER = {PRODUCT_SHARE: 0, PRODUCT_TARIFF: 0, COMMITMENT_PLEDGE: 1, ENTRY_FEE: 2}
 
 
 def _next_year() -> int:
@@ -112,105 +99,6 @@ class WhatIfForm(Form):
             raise ValidationError(
                 _("The start date must be in %(year)d or earlier.", year=self.year.data)
             )
-
-
-@dataclass
-class ShareRow:
-    organisation_key: str
-    name: str
-    before: Decimal
-    after: Decimal
-    explanation: str
-    own: bool = False
-
-    @property
-    def change(self) -> Decimal:
-        return self.after - self.before
-
-
-@dataclass
-class WhatIf:
-    """The organisation's charges if it joined, and every participant's share before and after."""
-
-    currency: str
-    own_charges: list[tuple[str, Decimal, str]]
-    rows: list[ShareRow]
-    budget: Decimal | None
-    already_participating: bool
-
-    @property
-    def own_total(self) -> Decimal:
-        return sum((amount for _label, amount, _text in self.own_charges), Decimal(0))
-
-    @property
-    def total_before(self) -> Decimal:
-        return sum((row.before for row in self.rows), Decimal(0))
-
-    @property
-    def total_after(self) -> Decimal:
-        return sum((row.after for row in self.rows), Decimal(0))
-
-
-def what_if(
-    organisation: Organisation, product: Product, year: int, starts_on: date
-) -> WhatIf | None:
-    """Compare the product's charges of the year without and with the organisation joining on
-    the day; None when the product has no tariff for the year. FeeSetupError when incomplete."""
-    key = inputs.organisation_key(organisation.id)
-    before = compute_year(year, product_slug=product.slug)
-    if not before.products:
-        return None
-    joining = EngineParticipation(key, product.slug, AGREEMENT, starts_on)
-    after = compute_year(year, product_slug=product.slug, extra_participations=(joining,))
-    before_charges = before.products[0].charges
-    after_charges = after.products[0].charges
-    currency = after.currency
-    names = {
-        inputs.organisation_key(item.id): item.name
-        for item in db.session.scalars(select(Organisation))
-    }
-
-    shares: dict[str, dict] = {}
-    for index, result in enumerate((before_charges, after_charges)):
-        for charge in result.charges:
-            if charge.kind not in SHARE_KINDS:
-                continue
-            entry = shares.setdefault(charge.organisation_key, {"amounts": [0, 0], "text": ""})
-            entry["amounts"][index] += charge.amount_minor
-            if index == 1:
-                entry["text"] = describe_charge(charge)
-    rows = [
-        ShareRow(
-            organisation_key=item_key,
-            name=names.get(item_key, item_key),
-            before=from_minor(entry["amounts"][0], currency),
-            after=from_minor(entry["amounts"][1], currency),
-            explanation=entry["text"],
-            own=item_key == key,
-        )
-        for item_key, entry in shares.items()
-    ]
-    rows.sort(key=lambda row: (not row.own, row.name.casefold(), row.organisation_key))
-    product_names = {product.slug: product.name}
-    own = sorted(
-        after_charges.for_organisation(key), key=lambda charge: KIND_ORDER.get(charge.kind, 9)
-    )
-    budget = (
-        None
-        if after_charges.budget_minor is None
-        else from_minor(after_charges.budget_minor, currency)
-    )
-    already = any(charge.kind in SHARE_KINDS for charge in before_charges.for_organisation(key))
-    return WhatIf(
-        currency=currency,
-        own_charges=[
-            (component_label(charge, product_names), charge.amount, describe_charge(charge))
-            for charge in own
-        ],
-        rows=rows,
-        budget=budget,
-        already_participating=already,
-    )
 
 
 def _what_if_organisations() -> list[Organisation]:
@@ -423,13 +311,7 @@ def expected_csv(fees: ExpectedFees, delimiter: str) -> bytes:
             fees.currency,
         ]
     )
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([cell(value) for value in header])
-    for row in rows:
-        writer.writerow([cell(value) for value in row])
-    # A byte-order mark, so Excel shows æ, ø, ř as they are (as csvfiles.write does).
-    return csvfiles.UTF8_BOM + buffer.getvalue().encode("utf-8")
+    return csvfiles.write(header, rows, delimiter)
 
 
 def _attachment(name: str) -> dict[str, str]:
@@ -441,7 +323,7 @@ def _attachment(name: str) -> dict[str, str]:
 def member_expected_csv(organisation_id: int):
     """The expected fees as a CSV file a spreadsheet opens as it is."""
     fees = _expected_for_request(organisation_id)
-    delimiter = ";" if str(get_locale()) in SEMICOLON_LANGUAGES else ","
+    delimiter = csvfiles.delimiter_for(str(get_locale()))
     return Response(
         expected_csv(fees, delimiter),
         mimetype="text/csv",

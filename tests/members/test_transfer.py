@@ -406,7 +406,12 @@ def test_numbers_that_are_not_plain_digits_are_line_errors(app, population):
     assert [(problem.line, problem.column) for problem in report.problems] == [(2, "population")]
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"])
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1"])
 def test_every_formula_start_is_neutralised(text):
     assert csvfiles.neutralise(text) == "'" + text
     assert csvfiles.unneutralise(csvfiles.neutralise(text)) == text
+
+
+@pytest.mark.parametrize("number", ["-12.50", "-1234,56", "-5"])
+def test_plain_negative_numbers_stay_numbers(number):
+    assert csvfiles.neutralise(number) == number
