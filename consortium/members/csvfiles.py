@@ -10,6 +10,7 @@ Writing neutralises cells a spreadsheet would run as a formula, and reading stri
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -89,10 +90,8 @@ def decode(data: bytes, countries: Iterable[str] = ()) -> tuple[str, str]:
             return data[len(UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             raise CsvError("encoding") from exc
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
     if b"\x00" in data:  # UTF-16, as Excel's "Unicode text"
         raise CsvError("encoding")
     hinted = {country.strip().upper() for country in countries if country}
