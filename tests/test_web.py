@@ -173,3 +173,71 @@ def test_csrf_failure_keeps_the_access_answer(csrf_app, user):
 )
 def test_numbers_no_record_can_have_are_not_found_not_errors(secretariat_client, url):
     assert secretariat_client.get(url).status_code in (200, 404)
+
+
+def _writing_routes(app) -> None:
+    """Test-only routes that write a user, then answer with the status the URL names."""
+    from flask import abort, redirect
+
+    from consortium.auth import services as auth_services
+
+    def write(email: str) -> None:
+        auth_services.create_user(email, "Written")
+        db.session.flush()
+
+    @app.route("/test-only/write/<email>/<int:status>", methods=["POST"])
+    def write_and_answer(email, status):
+        write(email)
+        if status in (301, 302, 303):
+            return redirect("/", code=status)
+        return "answer", status
+
+    @app.route("/test-only/write/<email>/abort/<int:status>", methods=["POST"])
+    def write_and_abort(email, status):
+        write(email)
+        abort(status)
+
+    @app.route("/test-only/write/<email>/raise", methods=["POST"])
+    def write_and_raise(email):
+        write(email)
+        raise RuntimeError("after writing")
+
+
+def _stored_emails(app) -> set[str]:
+    """What another connection sees: only what was really committed."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with engine.connect() as connection:
+            return set(connection.scalars(select(User.email)))
+    finally:
+        engine.dispose()
+
+
+def test_a_request_answering_an_error_stores_nothing_it_wrote(committed_app):
+    _writing_routes(committed_app)
+    client = committed_app.test_client()
+    cases = {
+        "bad-request@example.org": "/400",
+        "forbidden@example.org": "/403",
+        "conflict@example.org": "/409",
+        "unprocessable@example.org": "/422",
+        "aborted@example.org": "/abort/403",
+        "not-found@example.org": "/abort/404",
+        "crashed@example.org": "/raise",
+    }
+    for email, ending in cases.items():
+        response = client.post(f"/test-only/write/{email}{ending}")
+        assert response.status_code >= 400, email
+    assert _stored_emails(committed_app) & set(cases) == set()
+
+
+def test_a_request_answering_success_or_a_redirect_stores_what_it_wrote(committed_app):
+    _writing_routes(committed_app)
+    client = committed_app.test_client()
+    cases = {"ok@example.org": 200, "created@example.org": 201, "redirected@example.org": 302}
+    cases |= {"see-other@example.org": 303}
+    for email, status in cases.items():
+        assert client.post(f"/test-only/write/{email}/{status}").status_code == status
+    assert set(cases) <= _stored_emails(committed_app)

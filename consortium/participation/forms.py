@@ -11,11 +11,13 @@ from flask_babel import lazy_pgettext as pgettext_l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from consortium.extensions import db
 from consortium.forms import Form, at_most, required
 from consortium.members.models import Organisation
 from consortium.participation import rules
 from consortium.participation.labels import PHASE_LABELS, amount_text
-from consortium.participation.queries import all_products
+from consortium.participation.queries import all_products, joinable_products
+from consortium.products.models import Product
 
 
 class AmountField(StringField):
@@ -92,7 +94,9 @@ class NoticeForm(Form):
 class JoinRequestForm(Form):
     """A contact asks for their organisation to join a product."""
 
-    product = SelectField(_l("Product"), validators=[required()])
+    # Only the products the organisation can join are offered; one named by hand (an old
+    # link, another tab) reaches the service, which says why it cannot be joined.
+    product = SelectField(_l("Product"), validators=[required()], validate_choice=False)
     phase = SelectField(_l("Phase"), validators=[required()])
     starts_on = DateField(_l("Start date"), validators=[required()])
     billing_identity = SelectField(_l("Billing identity"), validators=[Optional()])
@@ -105,9 +109,15 @@ class JoinRequestForm(Form):
 
     def __init__(self, organisation: Organisation, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.product.choices = product_choices()
+        self.product.choices = [
+            (str(product.id), product.name) for product in joinable_products(organisation)
+        ]
         self.phase.choices = list(PHASE_LABELS.items())
         self.billing_identity.choices = billing_choices(organisation)
+
+    def validate_product(self, field):
+        if not str(field.data or "").isdigit() or db.session.get(Product, int(field.data)) is None:
+            raise ValidationError(_l("Choose a product from the list."))
 
     validate_amount_per_year = ParticipationForm.validate_amount_per_year
 

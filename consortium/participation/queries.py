@@ -107,3 +107,29 @@ def requests_of(organisation: Organisation) -> list[ParticipationRequest]:
 
 def all_products() -> list[Product]:
     return list(db.session.scalars(select(Product).order_by(Product.name)))
+
+
+def joinable_products(organisation: Organisation, on: date | None = None) -> list[Product]:
+    """The products the organisation could ask to join: not retired, not taken part in today
+    or later, and without a pending request of the organisation."""
+    day = on or date.today()
+    taking_part = select(Participation.product_id).where(
+        Participation.organisation_id == organisation.id,
+        Participation.ends_on.is_(None) | (Participation.ends_on >= day),
+    )
+    pending = select(ParticipationRequest.product_id).where(
+        ParticipationRequest.organisation_id == organisation.id,
+        ParticipationRequest.kind == "join",
+        ParticipationRequest.status == "pending",
+    )
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(
+                Product.status != "retired",
+                Product.id.not_in(taking_part),
+                Product.id.not_in(pending),
+            )
+            .order_by(Product.name)
+        )
+    )

@@ -261,6 +261,13 @@ def join(organisation_id: int):
         organisation=organisation,
         title=_("Ask to join a product"),
         submit=_("Send the request"),
+        note=None
+        if form.product.choices
+        else _(
+            "There is no product %(organisation)s can join at the moment: it takes part in "
+            "every product that is not retired, or has asked to join it.",
+            organisation=organisation.name,
+        ),
     )
 
 

@@ -371,7 +371,10 @@ def load_demo() -> None:
             services.save_description(product, language, short, long, features)
         _rate(product, demo, requirements)
         for level, body, decided_on, note in demo.decisions:
-            services.record_level_decision(product, level, body, decided_on, note, recorder)
+            # The demo's decisions are history: taken when the ratings may have said otherwise.
+            services.record_level_decision(
+                product, level, body, decided_on, note, recorder, confirmed_above_reached=True
+            )
 
 
 def _rate(product, demo: DemoProduct, requirements) -> None:

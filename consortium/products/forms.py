@@ -178,6 +178,9 @@ class LevelDecisionForm(Form):
     decided_by_body = SelectField(_l("Decided by"), validators=[required()])
     decided_on = DateField(_l("Date of the decision"), validators=[required()])
     note = TextAreaField(_l("Note"), validators=[Optional(), at_most(5000)])
+    confirm_above_reached = BooleanField(
+        _l("Yes, record this level although the ratings do not reach it")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from consortium.extensions import db
 from consortium.products import requirements as defaults
 from consortium.products.models import (
+    LEVELS,
     LevelDecision,
     MaturityRequirement,
     Product,
@@ -126,6 +127,20 @@ def _rating_of(product: Product, requirement: MaturityRequirement) -> Requiremen
     )
 
 
+class LevelAboveReached(ValueError):
+    """The decided level is above the level the product's ratings reach: recorded only when
+    whoever records it confirms that this is what was decided."""
+
+    def __init__(self, reached: str | None, decided: str):
+        super().__init__(decided)
+        self.reached = reached
+        self.decided = decided
+
+
+def _rank(level: str | None) -> int:
+    return -1 if level is None else LEVELS.index(level)
+
+
 def record_level_decision(
     product: Product,
     level: str | None,
@@ -133,8 +148,19 @@ def record_level_decision(
     decided_on: date,
     note: str = "",
     recorded_by=None,
+    *,
+    confirmed_above_reached: bool = False,
 ) -> LevelDecision:
-    """Record that the secretariat or the board decided the product's level, and set it."""
+    """Record that the secretariat or the board decided the product's level, and set it.
+
+    A level above the one the ratings reach raises LevelAboveReached unless confirmed.
+    """
+    if level is not None and not confirmed_above_reached:
+        from consortium.products.queries import assess
+
+        reached = assess(product).reached
+        if _rank(level) > _rank(reached):
+            raise LevelAboveReached(reached, level)
     decision = LevelDecision(
         product=product,
         level=level,

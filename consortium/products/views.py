@@ -288,19 +288,30 @@ def level_decision(slug: str):
         form.decided_by_body.data = (
             "secretariat" if assessment.reached in (None, "sandbox", "N1") else "board"
         )
+    above_reached = None
     if form.validate_on_submit():
-        services.record_level_decision(
-            product,
-            form.level.data or None,
-            form.decided_by_body.data,
-            form.decided_on.data,
-            form.note.data or "",
-            recorded_by=current_user,
-        )
-        flash(_("The level decision has been recorded."), "success")
-        return redirect(url_for("products.detail", slug=product.slug))
+        try:
+            services.record_level_decision(
+                product,
+                form.level.data or None,
+                form.decided_by_body.data,
+                form.decided_on.data,
+                form.note.data or "",
+                recorded_by=current_user,
+                confirmed_above_reached=form.confirm_above_reached.data,
+            )
+        except services.LevelAboveReached as exc:
+            above_reached = exc
+        else:
+            flash(_("The level decision has been recorded."), "success")
+            return redirect(url_for("products.detail", slug=product.slug))
     return render_template(
-        "products/level.html", form=form, product=product, assessment=assessment, **labels()
+        "products/level.html",
+        form=form,
+        product=product,
+        assessment=assessment,
+        above_reached=above_reached,
+        **labels(),
     )
 
 

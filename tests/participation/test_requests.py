@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from consortium.mail.models import OutboxMessage
 from consortium.members import services as members
 from consortium.participation import services
 from consortium.participation.models import Participation, ParticipationRequest
+from consortium.products.models import Product
 from tests.conftest import login, make_user
 
 
@@ -249,3 +251,56 @@ def test_notice_asked_before_the_start_counts_from_the_first_day(
     participation = db.session.get(Participation, participation.id)
     assert participation.notice_given_on == starts_on
     assert participation.ends_on == starts_on
+
+
+def _offered(page: str) -> list[str]:
+    select_html = page.split('name="product"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r"<option[^>]*>([^<]+)</option>", select_html)
+
+
+def test_the_join_form_offers_only_products_the_organisation_can_join(
+    contact_client, person, aarhus, product, retired
+):
+    other = Product(slug="cityvizor", name="Cityvizor", status="product")
+    asked = Product(slug="rollekatalog", name="Rollekatalog", status="product")
+    ended = Product(slug="ended", name="Ended Product", status="product")
+    db.session.add_all([other, asked, ended])
+    db.session.flush()
+    services.create_participation(aarhus, product, phase="agreement", starts_on=date(2025, 1, 1))
+    services.create_participation(
+        aarhus, ended, phase="agreement", starts_on=date(2020, 1, 1), ends_on=date(2021, 12, 31)
+    )
+    services.request_join(
+        aarhus,
+        asked,
+        person,
+        phase="agreement",
+        starts_on=date(2026, 1, 1),
+        billing_identity=None,
+        amount_per_year=None,
+    )
+    db.session.commit()
+    page = contact_client.get(f"/participation/organisations/{aarhus.id}/join").get_data(
+        as_text=True
+    )
+    assert _offered(page) == ["Cityvizor", "Ended Product"]
+
+
+def test_the_join_form_says_when_there_is_nothing_to_join(contact_client, aarhus, product, retired):
+    services.create_participation(aarhus, product, phase="agreement", starts_on=date(2025, 1, 1))
+    db.session.commit()
+    page = contact_client.get(f"/participation/organisations/{aarhus.id}/join").get_data(
+        as_text=True
+    )
+    assert _offered(page) == []
+    assert "There is no product Aarhus Kommune can join at the moment" in page
+
+
+def test_a_product_that_does_not_exist_is_refused_with_a_message(contact_client, aarhus):
+    response = contact_client.post(
+        f"/participation/organisations/{aarhus.id}/join",
+        data={"product": "999999", "phase": "agreement", "starts_on": "2026-01-01"},
+    )
+    assert response.status_code == 200
+    assert "Choose a product from the list." in response.get_data(as_text=True)
+    assert db.session.scalar(select(ParticipationRequest)) is None

@@ -128,9 +128,13 @@ def test_a_board_member_in_the_steering_committee(product):
 
 
 def test_a_recorded_board_decision(product):
-    services.record_level_decision(product, "N1", "secretariat", date(2026, 1, 1))
+    services.record_level_decision(
+        product, "N1", "secretariat", date(2026, 1, 1), confirmed_above_reached=True
+    )
     assert answer("board_decision", product) is False
-    services.record_level_decision(product, "N2", "board", date(2026, 3, 1))
+    services.record_level_decision(
+        product, "N2", "board", date(2026, 3, 1), confirmed_above_reached=True
+    )
     assert answer("board_decision", product) is True
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from consortium.extensions import db
 from consortium.products import queries, services
-from consortium.products.models import MaturityRequirement, Product
+from consortium.products.models import LEVELS, MaturityRequirement, Product
 from tests.products import factories as make
 
 VALID = {
@@ -199,6 +199,7 @@ def test_level_decisions_are_kept_as_history(secretariat_client, secretariat):
             "decided_by_body": "secretariat",
             "decided_on": "2026-02-01",
             "note": "Admitted",
+            "confirm_above_reached": "y",
         },
     )
     assert response.status_code == 302
@@ -209,6 +210,7 @@ def test_level_decisions_are_kept_as_history(secretariat_client, secretariat):
             "decided_by_body": "board",
             "decided_on": "2026-09-15",
             "note": "Board meeting 3",
+            "confirm_above_reached": "y",
         },
     )
     product = _product("os2forms")
@@ -422,3 +424,61 @@ def test_a_deactivated_point_person_does_not_block_editing(secretariat_client):
     )
     assert response.status_code == 302
     assert _product("os2forms").point_person_user_id == lead.id
+
+
+def test_a_level_above_the_one_reached_is_recorded_only_when_confirmed(secretariat_client):
+    make.product("OS2forms")
+    data = {"level": "N3", "decided_by_body": "board", "decided_on": "2026-02-01"}
+    response = secretariat_client.post("/products/os2forms/level", data=data)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "By its ratings, OS2forms reaches no level yet, but the decision records N3." in page
+    assert "Yes, record this level although the ratings do not reach it" in page
+    product = _product("os2forms")
+    assert product.level_decisions == [] and product.level is None
+
+    response = secretariat_client.post(
+        "/products/os2forms/level", data=data | {"confirm_above_reached": "y"}
+    )
+    assert response.status_code == 302
+    product = _product("os2forms")
+    assert product.level == "N3"
+    assert [d.level for d in product.level_decisions] == ["N3"]
+
+
+def _rate_up_to(product, level: str) -> None:
+    """Green ratings for every requirement up to the level; those the records answer are
+    taken off the list, as the secretariat may do."""
+    for requirement in queries.requirements():
+        if LEVELS.index(requirement.level) > LEVELS.index(level):
+            continue
+        if requirement.data_check:
+            services.update_requirement(
+                requirement, text=requirement.text, level=requirement.level, active=False
+            )
+        else:
+            services.rate(product, requirement, "green", "Done")
+    assert queries.assess(product).reached == level
+
+
+def test_the_warning_names_the_level_reached(secretariat_client):
+    product = make.product("OS2forms")
+    _rate_up_to(product, "N1")
+    page = secretariat_client.post(
+        "/products/os2forms/level",
+        data={"level": "N3", "decided_by_body": "board", "decided_on": "2026-02-01"},
+    ).get_data(as_text=True)
+    assert "By its ratings, OS2forms reaches N1, but the decision records N3." in page
+    assert _product("os2forms").level_decisions == []
+
+
+def test_a_level_at_or_below_the_one_reached_needs_no_confirmation(secretariat_client):
+    product = make.product("OS2forms")
+    _rate_up_to(product, "N2")
+    for level in ("N2", "N1", ""):
+        response = secretariat_client.post(
+            "/products/os2forms/level",
+            data={"level": level, "decided_by_body": "board", "decided_on": "2026-02-01"},
+        )
+        assert response.status_code == 302, level
+    assert [d.level for d in _product("os2forms").level_decisions] == ["N2", "N1", None]

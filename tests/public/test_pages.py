@@ -221,3 +221,16 @@ def test_the_publiccode_yml_is_public_and_names_only_current_parties(client, reg
 def test_the_catalogue_survives_any_page_number(client, registry, page):
     response = client.get(f"/public/products?page={page}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/public/products", "/public/members", "/public/suppliers", "/privacy/"]
+)
+def test_an_anonymous_visitor_finds_the_supplier_registration(client, path):
+    page = text_of(client.get(path))
+    assert 'href="/suppliers/register"' in page
+
+
+def test_the_public_supplier_list_invites_companies_to_register(client, registry):
+    page = text_of(client.get("/public/suppliers"))
+    assert "Register your company as a supplier" in page
