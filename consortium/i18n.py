@@ -113,6 +113,7 @@ def init_app(app) -> None:
         field_label=labels.field_label,
         value_label=labels.value_label,
         actor_name=labels.actor_name,
+        source_label=labels.source_label,
         record_name=labels.record_name,
     )
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import re
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
 
@@ -174,13 +179,51 @@ def field_label(field: str) -> str:
     return str(FIELDS.get(field, field.replace("_", " ")))
 
 
+# How the actor and source of an entry are stored (in English, at write time, so the
+# append-only trail never depends on a reader's language): each is recognised here and shown
+# in the reader's language. See consortium/audit/context.py and consortium/members/transfer.py.
+_ANONYMOUS = "anonymous web request"
+_COMMAND = re.compile(r"^CLI flask (?P<command>.+) \((?P<os_user>[^()]*)\)$")
+_SYSTEM = re.compile(r"^system \((?P<os_user>[^()]*)\)$")
+_USER = re.compile(r"^user #(?P<id>\d+)(?: \((?P<how>[^()]*)\))?$")
+_IMPORT = re.compile(r"^Import of (?P<file>.+)$", re.DOTALL)
+
+
 def actor_name(entry) -> str:
-    """Who acted: a user's current name (a placeholder once anonymised), else the stored label."""
+    """Who acted: a user's current name (a placeholder once anonymised), else the stored label
+    in the reader's language."""
     if entry.actor is None:
-        return entry.actor_label
+        return _actor_label(entry.actor_label)
     if entry.actor_label.endswith("(emailed link)"):
-        return str(_l("%(name)s, through an emailed link", name=entry.actor.display_name))
+        return _("%(name)s, through an emailed link", name=entry.actor.display_name)
     return entry.actor.display_name
+
+
+def _actor_label(label: str) -> str:
+    if label == _ANONYMOUS:
+        return _("anonymous web request")
+    if match := _COMMAND.match(label):
+        return _(
+            "command line: flask %(command)s (%(os_user)s)",
+            command=match["command"],
+            os_user=match["os_user"],
+        )
+    if match := _SYSTEM.match(label):
+        return _("system (%(os_user)s)", os_user=match["os_user"])
+    if match := _USER.match(label):
+        if match["how"] == "emailed link":
+            return _("user #%(id)s, through an emailed link", id=match["id"])
+        return _("user #%(id)s", id=match["id"])
+    return label
+
+
+def source_label(source: str | None) -> str:
+    """Where a change came from (such as an imported file), in the reader's language."""
+    if not source:
+        return ""
+    if match := _IMPORT.match(source):
+        return _("Import of %(file)s", file=match["file"])
+    return source
 
 
 def record_name(entry) -> str:
@@ -212,14 +255,125 @@ def _personal_fields(record_type: str) -> set[str]:
     return set()
 
 
-def value_label(value) -> str:
-    """A recorded value as a reader expects it: yes/no rather than True/False, a dash for nothing."""
+ValueFormatter = Callable[[Any], str]
+_FORMATTERS: dict[tuple[str, str], ValueFormatter] = {}
+
+
+def register_value_formatter(record_type: str, field: str, formatter: ValueFormatter) -> None:
+    """Let the package that owns a record say how one of its structured fields reads (a fee
+    rule, a list of codes); the audit trail imports no package above it."""
+    _FORMATTERS[(record_type, field)] = formatter
+
+
+def value_label(value, record_type: str | None = None, field: str | None = None) -> str:
+    """A recorded value as a reader expects it: yes/no rather than True/False, a dash for
+    nothing, dates and numbers for the reader's locale, lists and rules in words."""
     if value is None or value == "":
         return "–"
     if value is True:
         return str(_l("yes"))
     if value is False:
         return str(_l("no"))
-    if isinstance(value, str) and _TIMESTAMP.match(value):
-        return format_datetime(datetime.fromisoformat(value), "medium")
+    column = _column_type(record_type, field)
+    if isinstance(value, str) and column == "json":
+        value = _structured(value)
+    formatter = _FORMATTERS.get((record_type or "", field or ""))
+    if formatter is not None and not (isinstance(value, str) and column == "json"):
+        try:
+            return formatter(value)
+        except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError):
+            pass  # an entry older than the rule's current shape: shown plainly below
+    return _plain_label(value, column)
+
+
+def _plain_label(value, column: str | None = None) -> str:
+    if value is None or value == "" or isinstance(value, bool):
+        return value_label(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain_label(item) for item in value) or "–"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_plain_label(item)}" for key, item in value.items()) or "–"
+    if isinstance(value, str):
+        if _TIMESTAMP.match(value):
+            return format_datetime(datetime.fromisoformat(value), "medium")
+        if column == "date":
+            try:
+                return format_date(date.fromisoformat(value), "medium")
+            except ValueError:
+                return value
+        if column == "decimal":
+            try:
+                return decimal_text(value)
+            except (InvalidOperation, ValueError):
+                return value
+        return value
+    if isinstance(value, float | Decimal):
+        return format_decimal(value)
     return str(value)
+
+
+def decimal_text(value) -> str:
+    """A stored number for the reader's locale, with the decimals it was stored with
+    ("25000.00" is 25,000.00 in English and 25.000,00 in Danish)."""
+    number = Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(value)
+    places = max(0, -number.as_tuple().exponent)
+    return format_decimal(number, format="#,##0" + ("." + "0" * places if places else ""))
+
+
+def _structured(text: str):
+    """A list or mapping that older entries stored as Python's text of it
+    ("{'type': 'flat', …}", "['development']"); anything else stays text."""
+    stripped = text.strip()
+    if not stripped or stripped[0] not in "[{" or len(stripped) > 100_000:
+        return text
+    try:
+        value = ast.literal_eval(stripped)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text
+    return value if isinstance(value, list | dict) else text
+
+
+def _column_type(record_type: str | None, field: str | None) -> str | None:
+    """json, date, decimal or None: what the audited model's column holds."""
+    if not record_type or not field:
+        return None
+    from sqlalchemy import JSON, Date, DateTime, Numeric
+
+    from consortium.extensions import db
+
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) != record_type:
+            continue
+        column = mapper.columns.get(field)
+        if column is None:
+            return None
+        if isinstance(column.type, JSON):
+            return "json"
+        if isinstance(column.type, DateTime):
+            return None
+        if isinstance(column.type, Date):
+            return "date"
+        if isinstance(column.type, Numeric):
+            return "decimal"
+        return None
+    return None
+
+
+def labelled(labels: dict) -> ValueFormatter:
+    """A formatter for one code: its translated label, or the code itself."""
+
+    def formatter(value) -> str:
+        return str(labels.get(value, value))
+
+    return formatter
+
+
+def labelled_list(labels: dict) -> ValueFormatter:
+    """A formatter for a list of codes: each by its translated label, comma-separated."""
+
+    def formatter(value) -> str:
+        return ", ".join(str(labels.get(code, code)) for code in value) or "–"
+
+    return formatter

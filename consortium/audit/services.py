@@ -37,6 +37,11 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
+    # A JSON column (a fee rule, a list of codes) stays a structure the pages can read.
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
     return str(value)
 
 

@@ -9,6 +9,9 @@ from flask import Blueprint
 # `flask fees preview` (consortium/tariffs/cli.py) lives on this blueprint.
 bp = Blueprint("tariffs", __name__, cli_group="fees")
 
+# The audit trail shows fee rules, tariffs, budget lines and explanations in words.
+from consortium.tariffs import audit_values as _audit_values  # noqa: E402,F401
+
 # The fees answer a maturity requirement from their budgets.
 from consortium.tariffs import checks as _checks  # noqa: E402,F401
 
