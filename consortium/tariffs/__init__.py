@@ -9,6 +9,11 @@ from flask import Blueprint
 # `flask fees preview` (consortium/tariffs/cli.py) lives on this blueprint.
 bp = Blueprint("tariffs", __name__, cli_group="fees")
 
+from consortium.tariffs import years as _years  # noqa: E402
+
+# Every fee page with a year in its path refuses a year outside the fees' range.
+bp.url_value_preprocessor(_years.check_year_in_path)
+
 # The fees answer a maturity requirement from their budgets.
 from consortium.tariffs import checks as _checks  # noqa: E402,F401
 

@@ -31,6 +31,7 @@ from consortium.members.models import Organisation
 from consortium.tariffs import bp, inputs
 from consortium.tariffs.explain import describe_charge
 from consortium.tariffs.services import FeeSetupError, YearResult, compute_year
+from consortium.tariffs.years import FIRST_YEAR, LAST_YEAR
 
 COLUMNS = (
     "organisation",
@@ -161,7 +162,9 @@ def as_table(rows: list[list[str]]) -> str:
 
 
 @bp.cli.command("preview")
-@click.option("--year", type=click.IntRange(1900, 2200), required=True, help="The fee year.")
+@click.option(
+    "--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR), required=True, help="The fee year."
+)
 @click.option("--product", "product_slug", default=None, help="Only this product (its slug).")
 @click.option(
     "--format",

@@ -38,6 +38,7 @@ from consortium.tariffs import bp
 from consortium.tariffs.explain import component_label, describe_charge
 from consortium.tariffs.services import FeeSetupError, YearResult, compute_year
 from consortium.tariffs.whatif import KIND_ORDER, what_if
+from consortium.tariffs.years import FIRST_YEAR, LAST_YEAR, year_arg
 from consortium.web import id_arg
 
 
@@ -82,7 +83,7 @@ class WhatIfForm(Form):
         _l("Fee year"),
         validators=[
             required(),
-            NumberRange(2000, 2200, message=_l("Enter a year from %(min)s to %(max)s.")),
+            NumberRange(FIRST_YEAR, LAST_YEAR, message=_l("Enter a year from %(min)s to %(max)s.")),
         ],
     )
     starts_on = DateField(_l("Start date"), validators=[required()])
@@ -262,9 +263,7 @@ def expected_fees(organisation: Organisation, year: int) -> ExpectedFees:
 def _expected_for_request(organisation_id: int) -> ExpectedFees:
     organisation = _organisation_or_404(organisation_id)
     permissions.require("fees.view_own", organisation)
-    year = request.args.get("year", type=int)
-    if year is None or not 2000 <= year <= 2200:
-        year = _next_year()
+    year = year_arg(_next_year())
     return expected_fees(organisation, year)
 
 
