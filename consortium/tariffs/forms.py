@@ -40,7 +40,7 @@ from consortium.tariffs.labels import (
     SPLIT_LABELS,
 )
 from consortium.tariffs.models import BUDGET_PURPOSES
-from consortium.tariffs.years import FIRST_YEAR, LAST_YEAR
+from consortium.tariffs.years import YearField
 
 NOT_A_NUMBER = _l("Enter a number such as 25000 or 25000,50.")
 
@@ -384,7 +384,7 @@ for _kind in KINDS:
 class ScheduleForm(_ScheduleBase):
     """Create a year's schedule: the year is asked for."""
 
-    year = IntegerField(_l("Year"), validators=[required(), NumberRange(FIRST_YEAR, LAST_YEAR)])
+    year = YearField(_l("Year"), validators=[required()])
 
 
 class ScheduleEditForm(_ScheduleBase):
@@ -425,10 +425,10 @@ class TariffForm(Form):
     maximum = NumberField(_l("Maximum per participant"), validators=[Optional()])
     part_year_method = SelectField(_l("Joining during the year"), validators=[required()])
     part_year_refunds = BooleanField(_l("Refund the rest of the year when a participant leaves"))
-    first_year = IntegerField(
+    first_year = YearField(
         _l("The product's first year"),
         description=_l("Organisations that join in a later year pay the entry fee."),
-        validators=[Optional(), NumberRange(2000, 2200)],
+        validators=[Optional()],
     )
     entry_fee = NumberField(_l("Entry fee"), validators=[Optional()])
 

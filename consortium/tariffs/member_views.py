@@ -19,8 +19,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField
-from wtforms.validators import NumberRange, ValidationError
+from wtforms import DateField, SelectField
+from wtforms.validators import ValidationError
 
 from consortium import permissions
 from consortium.extensions import db
@@ -38,7 +38,7 @@ from consortium.tariffs import bp
 from consortium.tariffs.explain import component_label, describe_charge
 from consortium.tariffs.services import FeeSetupError, YearResult, compute_year
 from consortium.tariffs.whatif import KIND_ORDER, what_if
-from consortium.tariffs.years import FIRST_YEAR, LAST_YEAR, year_arg
+from consortium.tariffs.years import YearField, year_arg
 from consortium.web import id_arg
 
 
@@ -79,13 +79,7 @@ class WhatIfForm(Form):
 
     organisation = SelectField(_l("Organisation"), coerce=int)
     product = SelectField(_l("Product"), validators=[required()])
-    year = IntegerField(
-        _l("Fee year"),
-        validators=[
-            required(),
-            NumberRange(FIRST_YEAR, LAST_YEAR, message=_l("Enter a year from %(min)s to %(max)s.")),
-        ],
-    )
+    year = YearField(_l("Fee year"), validators=[required()])
     starts_on = DateField(_l("Start date"), validators=[required()])
 
     def __init__(self, organisations, products, *args, **kwargs):

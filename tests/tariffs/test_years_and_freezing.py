@@ -16,7 +16,11 @@ BAD_YEARS = ["abc", "1900", "1999", "2201", "2_027", "-2027", "२०२७"]
 def refusal(response, year: str) -> None:
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert f"The year “{year}” cannot be shown: give a year from 2000 to 2200." in page
+    assert message(year) in page
+
+
+def message(year: str) -> str:
+    return f"“{year}” is not a fee year: give a year from 2000 to 2200."
 
 
 @pytest.mark.parametrize("year", BAD_YEARS)
@@ -63,6 +67,39 @@ def test_a_new_schedule_refuses_a_year_it_cannot_take(secretariat_client):
     refusal(secretariat_client.get("/fees/schedules/new?year=abc"), "abc")
     page = secretariat_client.get("/fees/schedules/new?year=2031").get_data(as_text=True)
     assert 'value="2031"' in page
+
+
+@pytest.mark.parametrize("year", ["abc", "1900", "2_027"])
+def test_the_what_if_form_names_a_year_it_cannot_take(secretariat_client, towns, product, year):
+    page = secretariat_client.get(
+        f"/fees/products/{product.slug}/what-if",
+        query_string={
+            "organisation": towns["aarhus"].id,
+            "product": product.slug,
+            "year": year,
+            "starts_on": "2027-01-01",
+        },
+    ).get_data(as_text=True)
+    assert message(year) in page
+    assert "Please fill in this field." not in page
+
+
+@pytest.mark.parametrize("year", ["abc", "1900"])
+def test_the_schedule_form_names_a_year_it_cannot_take(secretariat_client, year):
+    page = secretariat_client.post(
+        "/fees/schedules/new",
+        data={"year": year, "rule_type": "flat", "amount": "25000", "part_year_method": "none"},
+    ).get_data(as_text=True)
+    assert message(year) in page
+    assert services.schedule_for(1900) is None
+
+
+def test_a_tariffs_first_year_is_checked_the_same_way(secretariat_client, product):
+    page = secretariat_client.post(
+        f"/fees/products/{product.slug}/{YEAR}/tariff",
+        data={"pricing_type": "budget_split", "method": "equal", "first_year": "19x"},
+    ).get_data(as_text=True)
+    assert message("19x") in page
 
 
 # -- freezing is only for an approved budget ---------------------------------------------------
