@@ -192,3 +192,14 @@ def preview(year: int, product_slug: str | None, output_format: str, language: s
     click.echo(text, nl=False)
     if not rows:
         click.echo(f"No fees for {year}: no membership fee schedule or tariff applies.", err=True)
+    if result.non_members:
+        names = sorted(
+            db.session.scalars(
+                db.select(Organisation.name).where(Organisation.id.in_(result.non_members))
+            )
+        )
+        click.echo(
+            f"Taking part in products in {year} without being members (no membership fee): "
+            + "; ".join(names),
+            err=True,
+        )

@@ -145,6 +145,10 @@ def test_the_command_line_preview_charges_members_only(register, runner):
         "Midtby Kommune": "10416.67",
         "Sidsteby Kommune": "25000.00",
     }
+    assert (
+        "Taking part in products in 2027 without being members (no membership fee): "
+        "Fanø Kommune; Nyby Kommune"
+    ) in result.stderr
 
 
 def test_a_stored_whole_months_schedule_keeps_its_meaning(register):
