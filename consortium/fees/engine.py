@@ -78,7 +78,7 @@ from consortium.fees.money import (
     round_to_minor,
     to_minor,
 )
-from consortium.fees.partyear import PartYearRule
+from consortium.fees.partyear import PartYearRule, in_force_during
 from consortium.fees.rules import (
     BY_POPULATION,
     BY_TIER_WEIGHTS,
@@ -338,14 +338,16 @@ class FeeYear:
 
         The rule's full-year amount is rounded half up to the minor unit, held within the
         model's minimum and maximum (for the general rule, not a rule by kind), then multiplied
-        by the part-year factor and rounded half up again.
+        by the part-year factor and rounded half up again. A member whose part of the year
+        counts for nothing (joining on 15 December with whole months) still gets its charge of
+        zero, with the reason, instead of vanishing from the year.
         """
         year = self.year
+        if not organisation.member_during(year):
+            return None
         numerator = model.part_year.numerator(
             year, organisation.member_from, organisation.member_until
         )
-        if numerator == 0:
-            return None
         denominator = model.part_year.denominator(year)
         by_kind = model.by_kind.get(organisation.kind)
         rule = model.rule if by_kind is None else by_kind
@@ -712,6 +714,20 @@ class FeeYear:
             )
             for organisation in sorted(newcomers, key=lambda organisation: organisation.key)
         ]
+
+    def non_members_taking_part(self, product_key: str | None = None) -> tuple[str, ...]:
+        """Keys of the organisations with a participation (in the product, if given) in force
+        during the year that are not members on any day of it: they pay for their products,
+        never a membership fee."""
+        year = self.year
+        keys = {
+            participation.organisation_key
+            for key, participations in self.participations.items()
+            if product_key is None or key == product_key
+            for participation in participations
+            if in_force_during(year, participation.starts_on, participation.ends_on)
+        }
+        return tuple(sorted(key for key in keys if not self.organisations[key].member_during(year)))
 
     # -- everything -------------------------------------------------------------------------
 

@@ -218,7 +218,13 @@ def describe(
     elif explanation.cap == CAP_MAX:
         reasons.append(translate(MSG_CAP_MAX) % {"limit": money(explanation.cap_limit_minor)})
     if explanation.part_year_numerator != explanation.part_year_denominator:
-        reasons.append(translate(MSG_PART_YEAR) % {"fraction": str(explanation.part_year)})
+        # "0/12", not "0": which months were counted stays visible when none was.
+        fraction = (
+            f"0/{explanation.part_year_denominator}"
+            if explanation.part_year_numerator == 0
+            else str(explanation.part_year)
+        )
+        reasons.append(translate(MSG_PART_YEAR) % {"fraction": fraction})
     if explanation.rounding_adjustment:
         reasons.append(
             translate(MSG_ROUNDING) % {"adjustment": money(explanation.rounding_adjustment)}

@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 
+from consortium.fees.partyear import in_force_during
+
 MUNICIPALITY, REGION, STATE_AGENCY, OTHER = "municipality", "region", "state_agency", "other"
 KINDS = (MUNICIPALITY, REGION, STATE_AGENCY, OTHER)
 
@@ -110,11 +112,13 @@ def bands_for_year(band_sets: Iterable[TierBands], year: int) -> TierBands | Non
 
 @dataclass(frozen=True)
 class Organisation:
-    """A member (or prospective member) as the engine sees it.
+    """An organisation as the engine sees it: a member, or one that only takes part in products.
 
-    populations maps a year to the population on 1 January of that year. member_from and
-    member_until bound the membership (None: open-ended); they matter for the membership fee
-    only, product participations carry their own dates.
+    populations maps a year to the population on 1 January of that year. member_from (the first
+    day) and member_until (the last day, inclusive) bound the membership (None: open-ended).
+    member=False: not a member at all (it only applied, or no membership is recorded), so it
+    pays no membership fee whatever the dates say. Membership matters for the membership fee
+    only; product participations carry their own dates.
     """
 
     key: str
@@ -124,6 +128,7 @@ class Organisation:
     populations: Mapping[int, int] = field(default_factory=dict, hash=False)
     member_from: date | None = None
     member_until: date | None = None
+    member: bool = True
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -135,6 +140,16 @@ class Organisation:
             if population < 0:
                 raise ValueError(f"a population cannot be negative ({self.key}, {year})")
         object.__setattr__(self, "populations", MappingProxyType(populations))
+        if (
+            self.member_from is not None
+            and self.member_until is not None
+            and self.member_until < self.member_from
+        ):
+            raise ValueError(f"a membership cannot end before it starts ({self.key})")
+
+    def member_during(self, year: int) -> bool:
+        """Whether the organisation is a member on at least one day of the year."""
+        return self.member and in_force_during(year, self.member_from, self.member_until)
 
     def population_on_1_january(self, year: int) -> int | None:
         return self.populations.get(year)

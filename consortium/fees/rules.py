@@ -137,7 +137,9 @@ class BudgetSplit:
     EQUAL_PART_AND_POPULATION (equal_percentage % of the budget equally, the rest by
     population). Each participant is weighed by its part of the year too. minimum and maximum
     bound each share; with caps_follow_part_year they are scaled by the participant's part of
-    the year (rounded half up to whole minor units).
+    the year (rounded half up to whole minor units). A negative budget is a credit (the refund
+    of an underspent budget): it is split by the same rule on its absolute amount, the caps
+    bounding the shares' absolute amounts, and every share is negative or zero.
     """
 
     budget: Decimal
@@ -154,8 +156,6 @@ class BudgetSplit:
         _no_float(*self.tier_weights.values())
         if self.method not in SPLIT_METHODS:
             raise ValueError(f"unknown split method {self.method!r}")
-        if self.budget < 0:
-            raise ValueError("a budget cannot be negative")
         if self.method == EQUAL_PART_AND_POPULATION and (
             self.equal_percentage is None or not 0 <= self.equal_percentage <= 100
         ):

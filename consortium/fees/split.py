@@ -4,6 +4,10 @@ Every share is floor(budget * weight / total) and the units left over go one eac
 largest remainders, ties to the earlier participant (callers pass participants sorted by their
 stable key). The shares always add up to the budget. Only integers: no float, no Fraction.
 
+A negative budget (a credit, such as the refund of an underspent budget at the end of the year)
+is split by the same rule on its absolute amount and every share negated: -100.00 over three
+equal participants is -33.34, -33.33, -33.33, and every share is negative or zero.
+
 With a minimum and/or maximum per participant, the shares are clamp(lambda * weight, low, high)
 for the one lambda that makes them add up to the budget: a participant over its maximum pays
 the maximum and the rest is spread over the others, repeated until no cap is violated.
@@ -38,7 +42,11 @@ class Allocation(NamedTuple):
 
 
 def largest_remainder(budget: int, weights: Sequence[int]) -> tuple[list[int], list[int], int]:
-    """Shares of budget by weights, and the units each got from the leftover."""
+    """Shares of budget by weights, and the units each got from the leftover (negated, for a
+    negative budget, as the shares of its absolute amount)."""
+    if budget < 0:
+        amounts, adjustments, total = largest_remainder(-budget, weights)
+        return [-amount for amount in amounts], [-unit for unit in adjustments], total
     total = sum(weights)
     count = len(weights)
     if total == 0:
@@ -64,9 +72,23 @@ def allocate(
     lows: Sequence[int | None] | None = None,
     highs: Sequence[int | None] | None = None,
 ) -> Allocation:
-    """Split budget (minor units, >= 0) by weights (>= 0), each share within [low, high]."""
-    if budget < 0 or (weights and min(weights) < 0):
-        raise ValueError("a budget and its weights cannot be negative")
+    """Split budget (minor units) by weights (>= 0), each share within [low, high].
+
+    For a negative budget (a credit) the caps bound the shares' absolute amounts, and an
+    Infeasible gap is measured on the absolute amounts too (positive: the maximums leave part
+    of it unshared).
+    """
+    if weights and min(weights) < 0:
+        raise ValueError("weights cannot be negative")
+    if budget < 0:
+        credit = allocate(-budget, weights, lows, highs)
+        return Allocation(
+            [-amount for amount in credit.amounts],
+            [-adjustment for adjustment in credit.adjustments],
+            credit.caps,
+            -credit.shared,
+            credit.total_weight,
+        )
     count = len(weights)
     if not lows or all(low is None for low in lows):
         lows = None

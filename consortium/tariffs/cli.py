@@ -31,6 +31,7 @@ from consortium.members.models import Organisation
 from consortium.tariffs import bp, inputs
 from consortium.tariffs.explain import describe_charge
 from consortium.tariffs.services import FeeSetupError, YearResult, compute_year
+from consortium.tariffs.years import FIRST_YEAR, LAST_YEAR
 
 COLUMNS = (
     "organisation",
@@ -161,7 +162,9 @@ def as_table(rows: list[list[str]]) -> str:
 
 
 @bp.cli.command("preview")
-@click.option("--year", type=click.IntRange(1900, 2200), required=True, help="The fee year.")
+@click.option(
+    "--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR), required=True, help="The fee year."
+)
 @click.option("--product", "product_slug", default=None, help="Only this product (its slug).")
 @click.option(
     "--format",
@@ -189,3 +192,14 @@ def preview(year: int, product_slug: str | None, output_format: str, language: s
     click.echo(text, nl=False)
     if not rows:
         click.echo(f"No fees for {year}: no membership fee schedule or tariff applies.", err=True)
+    if result.non_members:
+        names = sorted(
+            db.session.scalars(
+                db.select(Organisation.name).where(Organisation.id.in_(result.non_members))
+            )
+        )
+        click.echo(
+            f"Taking part in products in {year} without being members (no membership fee): "
+            + "; ".join(names),
+            err=True,
+        )

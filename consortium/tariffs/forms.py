@@ -40,6 +40,7 @@ from consortium.tariffs.labels import (
     SPLIT_LABELS,
 )
 from consortium.tariffs.models import BUDGET_PURPOSES
+from consortium.tariffs.years import YearField
 
 NOT_A_NUMBER = _l("Enter a number such as 25000 or 25000,50.")
 
@@ -190,7 +191,15 @@ class _ScheduleBase(Form):
     )
     minimum = NumberField(_l("Minimum a year"), validators=[Optional()])
     maximum = NumberField(_l("Maximum a year"), validators=[Optional()])
-    part_year_method = SelectField(_l("Joining during the year"), validators=[required()])
+    part_year_method = SelectField(
+        _l("Joining during the year"),
+        description=_l(
+            "From the first day of active membership. Joining on 15 August with a fee of "
+            "25,000.00: started months count August to December, 5/12 = 10,416.67; whole months "
+            "in force count September to December, 4/12 = 8,333.33."
+        ),
+        validators=[required()],
+    )
     part_year_refunds = BooleanField(_l("Refund the rest of the year when a member leaves"))
     population_offset = IntegerField(
         _l("Population basis: years before the fee year"),
@@ -375,7 +384,7 @@ for _kind in KINDS:
 class ScheduleForm(_ScheduleBase):
     """Create a year's schedule: the year is asked for."""
 
-    year = IntegerField(_l("Year"), validators=[required(), NumberRange(2000, 2200)])
+    year = YearField(_l("Year"), validators=[required()])
 
 
 class ScheduleEditForm(_ScheduleBase):
@@ -416,10 +425,10 @@ class TariffForm(Form):
     maximum = NumberField(_l("Maximum per participant"), validators=[Optional()])
     part_year_method = SelectField(_l("Joining during the year"), validators=[required()])
     part_year_refunds = BooleanField(_l("Refund the rest of the year when a participant leaves"))
-    first_year = IntegerField(
+    first_year = YearField(
         _l("The product's first year"),
         description=_l("Organisations that join in a later year pay the entry fee."),
-        validators=[Optional(), NumberRange(2000, 2200)],
+        validators=[Optional()],
     )
     entry_fee = NumberField(_l("Entry fee"), validators=[Optional()])
 

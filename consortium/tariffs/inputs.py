@@ -2,45 +2,78 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consortium.extensions import db
 from consortium.fees import engine
 from consortium.fees import inputs as fee_inputs
+from consortium.fees.partyear import in_force_during
 from consortium.members import services as member_services
 from consortium.members.models import Organisation
 from consortium.participation.models import Participation
 from consortium.settings.services import get_settings
+
+# Steps that end a membership.
+ENDING_STATUSES = ("resigned", "lapsed")
 
 
 def organisation_key(organisation_id: int) -> str:
     return str(organisation_id)
 
 
-def _membership_period(organisation: Organisation):
-    """From the first day as an active member to the day of leaving, if it left."""
-    member_from = None
-    member_until = None
+def membership_periods(organisation: Organisation) -> list[tuple[date, date | None]]:
+    """The spans in which the organisation was a member: (first day, last day or None).
+
+    Membership is in force from the day of an active step until the day before a resigned or
+    lapsed step ("resigned from 1 January" is no longer a member on 1 January). Applying is
+    not membership: an organisation that only applied, or has no step at all, has no period.
+    """
+    periods: list[tuple[date, date | None]] = []
+    start: date | None = None
     for step in organisation.memberships:  # in the order recorded
         if step.status == "active":
-            member_from = member_from or step.status_on
-            member_until = None
-        elif step.status in ("resigned", "lapsed") and member_from is not None:
-            member_until = step.status_on
-    return member_from, member_until
+            if start is None:
+                start = step.status_on
+        elif step.status in ENDING_STATUSES and start is not None:
+            last_day = step.status_on - timedelta(days=1)
+            if last_day >= start:
+                periods.append((start, last_day))
+            start = None
+    if start is not None:
+        periods.append((start, None))
+    return periods
 
 
-def engine_organisation(organisation: Organisation) -> fee_inputs.Organisation:
-    member_from, member_until = _membership_period(organisation)
+def membership_in_force(organisation: Organisation, year: int) -> tuple[date, date | None] | None:
+    """The membership that counts for a fee year: from the first day of the first period with a
+    day in the year to the last day of the last such period (None: still a member); None when
+    the organisation is not a member on any day of the year."""
+    during = [
+        (start, end)
+        for start, end in membership_periods(organisation)
+        if in_force_during(year, start, end)
+    ]
+    if not during:
+        return None
+    return during[0][0], during[-1][1]
+
+
+def engine_organisation(organisation: Organisation, year: int) -> fee_inputs.Organisation:
+    """The organisation as the engine sees it in a fee year; a non-member is marked as such, so
+    that it pays no membership fee (its products are charged as its participations say)."""
+    membership = membership_in_force(organisation, year)
     return fee_inputs.Organisation(
         key=organisation_key(organisation.id),
         name=organisation.name,
         kind=organisation.kind,
         tier=organisation.tier_override,
         populations={figure.year: figure.population for figure in organisation.populations},
-        member_from=member_from,
-        member_until=member_until,
+        member_from=None if membership is None else membership[0],
+        member_until=None if membership is None else membership[1],
+        member=membership is not None,
     )
 
 
@@ -91,7 +124,7 @@ def fee_year(
     """The engine's view of a year; extra participations answer "what if we joined?"."""
     return engine.FeeYear(
         year,
-        [engine_organisation(organisation) for organisation in load_organisations()],
+        [engine_organisation(organisation, year) for organisation in load_organisations()],
         [engine_participation(participation) for participation in load_participations()]
         + list(extra_participations),
         currency=get_settings().currency,

@@ -19,7 +19,8 @@ KIND_RULE_LABELS = {
 PART_YEAR_LABELS = {
     "none": _l("Always the whole year"),
     "half_year_after_1_july": _l("Half a year when joining after 1 July"),
-    "whole_months": _l("Whole months"),
+    "started_months": _l("Started months: the month of joining counts"),
+    "whole_months": _l("Whole months in force: from the first full month after joining"),
     "days": _l("Days"),
 }
 PRICING_LABELS = {

@@ -19,8 +19,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SelectField
-from wtforms.validators import NumberRange, ValidationError
+from wtforms import DateField, SelectField
+from wtforms.validators import ValidationError
 
 from consortium import permissions
 from consortium.extensions import db
@@ -38,6 +38,7 @@ from consortium.tariffs import bp
 from consortium.tariffs.explain import component_label, describe_charge
 from consortium.tariffs.services import FeeSetupError, YearResult, compute_year
 from consortium.tariffs.whatif import KIND_ORDER, what_if
+from consortium.tariffs.years import YearField, year_arg
 from consortium.web import id_arg
 
 
@@ -78,13 +79,7 @@ class WhatIfForm(Form):
 
     organisation = SelectField(_l("Organisation"), coerce=int)
     product = SelectField(_l("Product"), validators=[required()])
-    year = IntegerField(
-        _l("Fee year"),
-        validators=[
-            required(),
-            NumberRange(2000, 2200, message=_l("Enter a year from %(min)s to %(max)s.")),
-        ],
-    )
+    year = YearField(_l("Fee year"), validators=[required()])
     starts_on = DateField(_l("Start date"), validators=[required()])
 
     def __init__(self, organisations, products, *args, **kwargs):
@@ -262,9 +257,7 @@ def expected_fees(organisation: Organisation, year: int) -> ExpectedFees:
 def _expected_for_request(organisation_id: int) -> ExpectedFees:
     organisation = _organisation_or_404(organisation_id)
     permissions.require("fees.view_own", organisation)
-    year = request.args.get("year", type=int)
-    if year is None or not 2000 <= year <= 2200:
-        year = _next_year()
+    year = year_arg(_next_year())
     return expected_fees(organisation, year)
 
 

@@ -35,7 +35,9 @@ from consortium.products.models import Product
 #   {"type": "budget_split", "method": "equal" | "population" | "tier_weights" | "equal_part_and_population",
 #    "tier_weights": {...}, "equal_percentage": "20", "minimum": null, "maximum": null}
 # The engine's part-year methods (consortium/fees/partyear.py).
-PART_YEAR_METHODS = ("none", "half_year_after_1_july", "whole_months", "days")
+PART_YEAR_METHODS = ("none", "half_year_after_1_july", "started_months", "whole_months", "days")
+# New schedules count started months, as Danish associations usually do.
+DEFAULT_SCHEDULE_PART_YEAR = "started_months"
 BUDGET_STATUSES = ("draft", "approved", "frozen")
 BUDGET_PURPOSES = ("coordination", "development", "operations", "other")
 
@@ -53,7 +55,7 @@ class MembershipFeeSchedule(db.Model):
     maximum: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     # Rules by organisation kind: {"region": {"type": "flat", ...}, "state_agency": {"type": "exempt"}}.
     by_kind: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    part_year_method: Mapped[str] = mapped_column(String(30), default="half_year_after_1_july")
+    part_year_method: Mapped[str] = mapped_column(String(30), default=DEFAULT_SCHEDULE_PART_YEAR)
     part_year_refunds: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Fees for year Y use the population of 1 January of Y - offset.
     population_offset: Mapped[int] = mapped_column(Integer, default=1)

@@ -59,6 +59,8 @@ class YearResult:
     currency: str
     membership: tuple[Charge, ...] = ()
     products: list[ProductResult] = field(default_factory=list)
+    # Organisations taking part in products in the year without being members (ids).
+    non_members: tuple[int, ...] = ()
 
     @property
     def charges(self) -> list[Charge]:
@@ -141,6 +143,9 @@ def _compute(
             year, population_offset=offset, extra_participations=extra_participations
         )
         result = YearResult(year, fee_year.currency.code)
+        result.non_members = tuple(
+            int(key) for key in fee_year.non_members_taking_part(product_slug)
+        )
         if membership and schedule is not None and not product_slug:
             result.membership = fee_year.membership_fees(specs.membership_model(schedule))
         tariffs = tariffs_for(year, product_slug)

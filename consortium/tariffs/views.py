@@ -9,13 +9,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from consortium import permissions
 from consortium.extensions import db
 from consortium.fees import explain as fee_explain
 from consortium.forms import form_view
 from consortium.i18n import money, number
-from consortium.members.labels import KIND_LABELS, TIER_LABELS
+from consortium.members.labels import KIND_LABELS, STATUS_LABELS, TIER_LABELS
 from consortium.members.models import Organisation
 from consortium.products.models import Product
 from consortium.tariffs import bp, services
@@ -35,7 +36,13 @@ from consortium.tariffs.labels import (
     RULE_LABELS,
     SPLIT_LABELS,
 )
-from consortium.tariffs.models import MembershipFeeSchedule, ProductBudget, ProductTariff
+from consortium.tariffs.models import (
+    DEFAULT_SCHEDULE_PART_YEAR,
+    MembershipFeeSchedule,
+    ProductBudget,
+    ProductTariff,
+)
+from consortium.tariffs.years import year_arg
 from consortium.web import page_number
 
 ORGANISATIONS_PER_PAGE = 25
@@ -71,6 +78,7 @@ def _labels() -> dict:
         "component_labels": COMPONENT_LABELS,
         "kind_labels": KIND_LABELS,
         "tier_labels": TIER_LABELS,
+        "membership_labels": STATUS_LABELS,
     }
 
 
@@ -142,8 +150,8 @@ def schedule_new():
     permissions.require("fees.manage")
     form = ScheduleForm()
     if request.method == "GET":
-        form.year.data = request.args.get("year", type=int) or date.today().year + 1
-        form.part_year_method.data = "half_year_after_1_july"
+        form.year.data = year_arg(date.today().year + 1)
+        form.part_year_method.data = DEFAULT_SCHEDULE_PART_YEAR
     if form.validate_on_submit():
         if services.schedule_for(form.year.data) is not None:
             form.year.errors.append(_("This year has a schedule already."))
@@ -384,14 +392,33 @@ def budget_confirm(slug: str, year: int):
 # -- preview ----------------------------------------------------------------------------------
 
 
+def _non_members(ids) -> list[dict]:
+    """The organisations taking part in products without being members, with their latest
+    membership step (None: no membership recorded), by name."""
+    if not ids:
+        return []
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.id.in_(ids))
+        .options(selectinload(Organisation.memberships))
+        .order_by(Organisation.name, Organisation.id)
+    )
+    return [
+        {
+            "id": organisation.id,
+            "name": organisation.name,
+            "step": organisation.memberships[-1] if organisation.memberships else None,
+        }
+        for organisation in organisations
+    ]
+
+
 @bp.route("/preview")
 @login_required
 def preview():
     """Every organisation's charges of a year, with why, and each product's total and budget."""
     permissions.require("fees.manage")
-    year = request.args.get("year", type=int) or date.today().year
-    if not 2000 <= year <= 2200:
-        year = date.today().year
+    year = year_arg(date.today().year)
     slug = request.args.get("product", "").strip() or None
     products = list(db.session.scalars(select(Product).order_by(Product.name)))
     context = {"year": year, "slug": slug, "products": products, **_labels()}
@@ -438,6 +465,7 @@ def preview():
     return render_template(
         "tariffs/preview.html",
         problem=None,
+        non_members=_non_members(result.non_members),
         rows=rows,
         totals=totals,
         membership_total=membership_total,
