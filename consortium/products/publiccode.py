@@ -102,11 +102,13 @@ def build(product, facts: ExportFacts) -> dict:
     data["legal"] = legal
     contacts = [{"name": product.point_person_name}] if product.point_person_name else []
     maintenance: dict = {}
-    if facts.contractors:
+    # The standard requires the date a contract ends: an agreement valid until further notice
+    # cannot be written as a contractor (see contractors_left_out).
+    contractors = [(name, until) for name, until in facts.contractors if until is not None]
+    if contractors:
         maintenance["type"] = "contract"
         maintenance["contractors"] = [
-            {"name": name, **({"until": until.isoformat()} if until else {})}
-            for name, until in facts.contractors
+            {"name": name, "until": until.isoformat()} for name, until in contractors
         ]
     else:
         maintenance["type"] = "community" if contacts else "none"
@@ -130,6 +132,11 @@ def _description(description) -> dict:
     if features:
         entry["features"] = features
     return entry
+
+
+def contractors_left_out(facts: ExportFacts) -> list[str]:
+    """Suppliers whose agreement has no end date, which the file cannot list as contractors."""
+    return [name for name, until in facts.contractors if until is None]
 
 
 def problems_of_export(data: dict) -> list[publiccode_rules.Finding]:

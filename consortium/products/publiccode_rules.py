@@ -505,9 +505,7 @@ class _Check:
             return
         self.unknown_keys(depends, {"open", "proprietary", "hardware"}, "dependsOn.")
         for kind in ("open", "proprietary", "hardware"):
-            for index, dependency in enumerate(
-                self.records(depends, kind, f"dependsOn.{kind}")
-            ):
+            for index, dependency in enumerate(self.records(depends, kind, f"dependsOn.{kind}")):
                 path = f"dependsOn.{kind}[{index}]"
                 self.unknown_keys(
                     dependency,

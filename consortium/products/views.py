@@ -94,20 +94,19 @@ def detail(slug: str):
         )
     }
     # What keeps the product's own publiccode.yml from being valid, for those who can fix it.
-    publiccode_problems = (
-        [
+    publiccode_problems, publiccode_left_out = None, None
+    if permissions.can(current_user, "products.manage", product):
+        facts = _export_facts(product)
+        publiccode_problems = [
             finding_message(finding)
-            for finding in publiccode.problems_of_export(
-                publiccode.build(product, _export_facts(product))
-            )
+            for finding in publiccode.problems_of_export(publiccode.build(product, facts))
         ]
-        if permissions.can(current_user, "products.manage", product)
-        else None
-    )
+        publiccode_left_out = publiccode.contractors_left_out(facts)
     return render_template(
         "products/detail.html",
         product=product,
         publiccode_problems=publiccode_problems,
+        publiccode_left_out=publiccode_left_out,
         description=queries.description_for(product, _language()),
         licence_name=licences.name_of(product.licence),
         participations=queries.current_participations(product, today),
