@@ -65,6 +65,8 @@ class ExportFacts:
     organisations: list[str] = field(default_factory=list)
     # (supplier name, agreement valid until or None)
     contractors: list[tuple[str, date | None]] = field(default_factory=list)
+    # The day the file describes (open-ended agreements are written from it).
+    as_of: date = field(default_factory=date.today)
 
 
 def build(product, facts: ExportFacts) -> dict:
@@ -102,13 +104,13 @@ def build(product, facts: ExportFacts) -> dict:
     data["legal"] = legal
     contacts = [{"name": product.point_person_name}] if product.point_person_name else []
     maintenance: dict = {}
-    # The standard requires the date a contract ends: an agreement valid until further notice
-    # cannot be written as a contractor (see contractors_left_out).
-    contractors = [(name, until) for name, until in facts.contractors if until is not None]
-    if contractors:
+    if facts.contractors:
+        # The standard requires the date a contract ends; see open_ended_until.
+        open_ended = open_ended_until(facts.as_of)
         maintenance["type"] = "contract"
         maintenance["contractors"] = [
-            {"name": name, "until": until.isoformat()} for name, until in contractors
+            {"name": name, "until": (until or open_ended).isoformat()}
+            for name, until in facts.contractors
         ]
     else:
         maintenance["type"] = "community" if contacts else "none"
@@ -134,8 +136,16 @@ def _description(description) -> dict:
     return entry
 
 
-def contractors_left_out(facts: ExportFacts) -> list[str]:
-    """Suppliers whose agreement has no end date, which the file cannot list as contractors."""
+def open_ended_until(as_of: date) -> date:
+    """The end of maintenance written for an agreement valid until further notice: the end of
+    next year. The standard requires a date and, for maintenance without a fixed end, advises one
+    at most two years ahead that is renewed as the work goes on; the file is built afresh on
+    every request, so the date moves on with the agreement."""
+    return date(as_of.year + 1, 12, 31)
+
+
+def open_ended_contractors(facts: ExportFacts) -> list[str]:
+    """Suppliers whose agreement runs until further notice (their until is open_ended_until)."""
     return [name for name, until in facts.contractors if until is None]
 
 

@@ -94,19 +94,23 @@ def detail(slug: str):
         )
     }
     # What keeps the product's own publiccode.yml from being valid, for those who can fix it.
-    publiccode_problems, publiccode_left_out = None, None
+    publiccode_problems, publiccode_open_ended = None, None
     if permissions.can(current_user, "products.manage", product):
         facts = _export_facts(product)
         publiccode_problems = [
             finding_message(finding)
             for finding in publiccode.problems_of_export(publiccode.build(product, facts))
         ]
-        publiccode_left_out = publiccode.contractors_left_out(facts)
+        if publiccode.open_ended_contractors(facts):
+            publiccode_open_ended = (
+                publiccode.open_ended_contractors(facts),
+                publiccode.open_ended_until(facts.as_of),
+            )
     return render_template(
         "products/detail.html",
         product=product,
         publiccode_problems=publiccode_problems,
-        publiccode_left_out=publiccode_left_out,
+        publiccode_open_ended=publiccode_open_ended,
         description=queries.description_for(product, _language()),
         licence_name=licences.name_of(product.licence),
         participations=queries.current_participations(product, today),

@@ -311,19 +311,24 @@ def test_a_product_with_everything_has_no_such_section(secretariat_client):
     assert publiccode_rules.validate(exported) == []
 
 
-def test_an_agreement_until_further_notice_is_left_out_and_said(secretariat_client):
+def test_an_agreement_until_further_notice_is_written_to_the_end_of_next_year_and_said(
+    secretariat_client,
+):
     _upload(secretariat_client, VALID)
     product = _products()[0]
-    make.supplier_agreement([product], name="Magenta ApS", valid_until=None)
     make.supplier_agreement([product], name="Fjordkode ApS", valid_until=date(2099, 12, 31))
+    make.supplier_agreement([product], name="Magenta ApS", valid_until=None)
     exported = publiccode.parse(secretariat_client.get("/products/valghalla/publiccode.yml").data)
     assert publiccode_rules.validate(exported) == []
-    assert exported["maintenance"]["contractors"] == [
-        {"name": "Fjordkode ApS", "until": "2099-12-31"}
+    end_of_next_year = f"{date.today().year + 1}-12-31"
+    assert sorted(exported["maintenance"]["contractors"], key=lambda c: c["name"]) == [
+        {"name": "Fjordkode ApS", "until": "2099-12-31"},
+        {"name": "Magenta ApS", "until": end_of_next_year},
     ]
     page = secretariat_client.get("/products/valghalla").get_data(as_text=True)
     assert "What keeps this product" not in page
     assert (
-        "publiccode.yml does not list Magenta ApS as maintaining the product: the standard asks "
-        "for the date a contract ends, and the supplier agreement runs until further notice."
+        f"publiccode.yml gives Dec 31, {date.today().year + 1} as the end of maintenance by "
+        "Magenta ApS: the standard asks for the date a contract ends, and their supplier "
+        "agreement runs until further notice."
     ) in page
