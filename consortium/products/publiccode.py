@@ -230,8 +230,8 @@ def parse(content: bytes) -> dict:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise PubliccodeError("yaml", line, getattr(exc, "problem", "") or "") from exc
-    except (ValueError, TypeError, OverflowError) as exc:
-        # A value its explicit tag cannot hold, such as !!float abc.
+    except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:
+        # A value its explicit tag cannot hold, such as !!float abc or !!bool maybe.
         raise PubliccodeError("yaml", None, str(exc)[:200]) from exc
     if not isinstance(data, dict):
         raise PubliccodeError("not_mapping")

@@ -115,6 +115,13 @@ def test_an_impossible_release_date_is_named_not_a_server_error(secretariat_clie
     assert _products() == []
 
 
+@pytest.mark.parametrize("value", ["!!bool maybe", "!!float abc", "!!int 0x"])
+def test_a_value_its_tag_cannot_hold_is_refused_not_a_server_error(secretariat_client, value):
+    response = _upload(secretariat_client, VALID.replace("landingURL:", f"x: {value}\nlandingURL:"))
+    assert response.status_code == 422
+    assert "The file is not valid YAML" in response.get_data(as_text=True)
+
+
 def test_a_real_release_date_written_without_quotes_imports(secretariat_client):
     text = VALID.replace(
         "landingURL:", 'softwareVersion: "1.2"\nreleaseDate: 2026-02-28\nlandingURL:'
