@@ -445,11 +445,12 @@ class _Check:
             )
         contractors = self.records(maintenance, "contractors", "maintenance.contractors")
         contacts = self.records(maintenance, "contacts", "maintenance.contacts")
-        if kind == "contract" and not contractors and "contractors" not in maintenance:
+        # (A value of the wrong type is already named by records.)
+        if kind == "contract" and not maintenance.get("contractors"):
             self.error("maintenance.contractors", "required_for_contract")
-        if kind in ("internal", "community") and not contacts and "contacts" not in maintenance:
+        if kind in ("internal", "community") and not maintenance.get("contacts"):
             self.error("maintenance.contacts", "required_for_type", type=kind)
-        if kind in MAINTENANCE_TYPES and kind != "contract" and "contractors" in maintenance:
+        if kind in MAINTENANCE_TYPES and kind != "contract" and maintenance.get("contractors"):
             self.error("maintenance.contractors", "only_for_contract")
         for index, contractor in enumerate(contractors):
             path = f"maintenance.contractors[{index}]"
@@ -469,10 +470,10 @@ class _Check:
     def records(self, data: dict, key: str, path: str) -> list[dict]:
         """A list of mappings (contacts, contractors, dependencies); [] after a finding."""
         value = data.get(key)
-        if value is None:
+        if value is None or value == []:
             return []
-        if not isinstance(value, list) or not value:
-            self.error(path, "not_records" if value != [] else "required")
+        if not isinstance(value, list):
+            self.error(path, "not_records")
             return []
         records = []
         for index, item in enumerate(value):
