@@ -37,17 +37,7 @@ DEVELOPMENT_TO_STATUS = {
     "stable": "product",
     "obsolete": "retired",
 }
-SOFTWARE_TYPES = (
-    "standalone/web",
-    "standalone/backend",
-    "standalone/desktop",
-    "standalone/mobile",
-    "standalone/iot",
-    "standalone/other",
-    "addon",
-    "library",
-    "configurationFiles",
-)
+SOFTWARE_TYPES = publiccode_rules.SOFTWARE_TYPES
 LANGUAGES = ("en", "da", "de", "cs")
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 20  # nested lists and mappings; publiccode.yml itself needs four
