@@ -63,17 +63,21 @@ DEMO_PRODUCTS = (
         "Mette Kristensen",
         "mette.kristensen@demo.example.org",
         "standalone/web",
-        ("forms", "document-management"),
+        ("data-collection", "document-management"),
         (
             "Digital self-service forms for citizens and businesses",
             "OS2forms lets municipalities build digital forms without programming and send the "
-            "answers on to case management systems.",
+            "answers on to case management systems. "
+            "Forms are published on the municipality's website, and the answers arrive signed "
+            "and complete.",
             "Form builder without code\nMitID login\nIntegration with case management\nPDF receipts",
         ),
         (
             "Digitale selvbetjeningsblanketter til borgere og virksomheder",
             "Med OS2forms kan kommunerne bygge digitale blanketter uden programmering og sende "
-            "svarene videre til sagsbehandlingssystemerne.",
+            "svarene videre til sagsbehandlingssystemerne. "
+            "Blanketterne lægges på kommunens hjemmeside, og svarene kommer frem underskrevne "
+            "og komplette.",
             "Blanketbygger uden kode\nMitID-login\nIntegration til sagsbehandling\nPDF-kvitteringer",
         ),
         accepted_yellow=("F20",),
@@ -95,13 +99,17 @@ DEMO_PRODUCTS = (
         (
             "The municipality's organisation and its employees in one place",
             "OS2mo (MO: medarbejder og organisation) keeps the organisation chart, positions and "
-            "engagements and passes them on to IT systems that need them.",
+            "engagements and passes them on to IT systems that need them. "
+            "Managers and HR staff see the same organisation, and changes reach other systems "
+            "at once.",
             "Organisation chart with history\nEngagements and leave\nIntegrations via a GraphQL API",
         ),
         (
             "Kommunens organisation og medarbejdere samlet ét sted",
             "OS2mo holder organisationsdiagram, stillinger og ansættelser og giver dem videre til "
-            "de it-systemer, der har brug for dem.",
+            "de it-systemer, der har brug for dem. "
+            "Ledere og HR-medarbejdere ser den samme organisation, og ændringer når straks ud "
+            "til andre systemer.",
             "Organisationsdiagram med historik\nAnsættelser og orlov\nIntegrationer via GraphQL",
         ),
     ),
@@ -121,13 +129,17 @@ DEMO_PRODUCTS = (
         (
             "Roles and rights for the municipality's IT systems",
             "OS2rollekatalog manages which user roles employees have in which systems, with "
-            "approval flows and periodic attestation.",
+            "approval flows and periodic attestation. "
+            "Managers approve access in one place, and audits show who had which rights and "
+            "when.",
             "User roles per system\nAttestation by managers\nAudit log",
         ),
         (
             "Roller og rettigheder til kommunens it-systemer",
             "OS2rollekatalog styrer, hvilke brugerroller medarbejderne har i hvilke systemer, med "
-            "godkendelsesforløb og løbende attestering.",
+            "godkendelsesforløb og løbende attestering. "
+            "Lederne godkender adgange ét sted, og revisionen kan se, hvem der havde hvilke "
+            "rettigheder hvornår.",
             "Brugerroller pr. system\nAttestering ved ledere\nRevisionslog",
         ),
         accepted_yellow=("F19",),
@@ -144,17 +156,21 @@ DEMO_PRODUCTS = (
         "Anna Jensen",
         "anna.jensen@demo.example.org",
         "standalone/web",
-        ("identity-management", "security"),
+        ("identity-management", "it-security"),
         (
             "Single sign-on and two-factor login for employees",
             "OS2faktor is the municipality's identity provider: employees sign in once, with a "
-            "second factor where the system requires it.",
+            "second factor where the system requires it. "
+            "Employees sign in once with a second factor and reach every connected system "
+            "safely.",
             "Single sign-on (SAML, OpenID Connect)\nTwo-factor authentication\nNSIS assurance levels",
         ),
         (
             "Single sign-on og tofaktorlogin for medarbejdere",
             "OS2faktor er kommunens identitetsudbyder: medarbejderne logger ind én gang, med en "
-            "ekstra faktor, hvor systemet kræver det.",
+            "ekstra faktor, hvor systemet kræver det. "
+            "Medarbejderne logger ind én gang med en ekstra faktor og når sikkert alle "
+            "tilsluttede systemer.",
             "Single sign-on (SAML, OpenID Connect)\nTofaktorgodkendelse\nNSIS-sikringsniveauer",
         ),
     ),
@@ -174,13 +190,17 @@ DEMO_PRODUCTS = (
         (
             "An overview of the municipality's IT systems, contracts and projects",
             "OS2kitos keeps the IT portfolio: systems, their data processing, contracts and "
-            "projects, shared across municipalities.",
+            "projects, shared across municipalities. "
+            "It gives an overview of systems, contracts and data processing for audits and "
+            "planning.",
             "System catalogue\nData processing records (GDPR)\nContract overview",
         ),
         (
             "Overblik over kommunens it-systemer, kontrakter og projekter",
             "OS2kitos holder it-porteføljen: systemer, databehandling, kontrakter og projekter, "
-            "delt på tværs af kommunerne.",
+            "delt på tværs af kommunerne. "
+            "Det giver overblik over systemer, kontrakter og databehandling til revision og "
+            "planlægning.",
             "Systemkatalog\nFortegnelse over databehandling (GDPR)\nKontraktoverblik",
         ),
         # The training material is outdated: the decided N2 is no longer met by the ratings.
@@ -199,13 +219,17 @@ DEMO_PRODUCTS = (
         (
             "The shared data on employees, for user administration",
             "OS2sofd gathers data on employees from payroll and HR systems into one source that "
-            "user administration and other systems can read.",
+            "user administration and other systems can read. "
+            "Other systems read one correct record of each employee instead of keeping their "
+            "own.",
             "Employee data from payroll\nUser accounts per employee\nAPI for other systems",
         ),
         (
             "De fælles data om medarbejdere til brugeradministration",
             "OS2sofd samler data om medarbejdere fra løn- og personalesystemer i én kilde, som "
-            "brugeradministration og andre systemer kan læse.",
+            "brugeradministration og andre systemer kan læse. "
+            "Andre systemer læser én korrekt oplysning om hver medarbejder i stedet for at "
+            "have deres egne.",
             "Medarbejderdata fra løn\nBrugerkonti pr. medarbejder\nAPI til andre systemer",
         ),
     ),
@@ -218,17 +242,19 @@ DEMO_PRODUCTS = (
         "Karen Holm",
         None,
         "standalone/iot",
-        ("iot",),
+        ("data-collection", "network-management"),
         (
             "Sensors and IoT devices managed in one platform",
             "OS2iot receives data from the municipality's sensors over LoRaWAN, NB-IoT and other "
-            "networks and passes it on to the systems that use it.",
+            "networks and passes it on to the systems that use it. "
+            "Readings are kept in one place and shared with the systems that need them.",
             "LoRaWAN and NB-IoT\nDevice management\nData forwarding",
         ),
         (
             "Sensorer og IoT-enheder samlet i én platform",
             "OS2iot modtager data fra kommunens sensorer over LoRaWAN, NB-IoT og andre netværk og "
-            "sender dem videre til de systemer, der bruger dem.",
+            "sender dem videre til de systemer, der bruger dem. "
+            "Målingerne samles ét sted og deles med de systemer, der har brug for dem.",
             "LoRaWAN og NB-IoT\nEnhedsstyring\nVideresendelse af data",
         ),
         accepted_yellow=("G4",),
@@ -242,17 +268,21 @@ DEMO_PRODUCTS = (
         "Jens Poulsen",
         None,
         "standalone/web",
-        ("voting",),
+        ("digital-citizenship",),
         (
             "Staffing of polling stations on election day",
             "OS2valghalla plans the staffing of elections: volunteers and employees sign up, "
-            "are given tasks and receive their letters of appointment.",
+            "are given tasks and receive their letters of appointment. "
+            "Election officers see at any moment which posts are filled and who still needs "
+            "training.",
             "Volunteer sign-up\nRosters per polling station\nLetters of appointment",
         ),
         (
             "Bemanding af valgsteder på valgdagen",
             "OS2valghalla planlægger bemandingen ved valg: frivillige og ansatte tilmelder sig, "
-            "får opgaver og modtager deres beskikkelsesbreve.",
+            "får opgaver og modtager deres beskikkelsesbreve. "
+            "Valgsekretariatet ser til enhver tid, hvilke poster der er besat, og hvem der "
+            "mangler uddannelse.",
             "Tilmelding af frivillige\nVagtplaner pr. valgsted\nBeskikkelsesbreve",
         ),
         issue_tracker=False,
@@ -266,17 +296,19 @@ DEMO_PRODUCTS = (
         "Anna Jensen",
         None,
         "standalone/web",
-        ("citizen-engagement",),
+        ("digital-citizenship", "feedback-and-reviews-management"),
         (
             "Dialogue with citizens on local plans and proposals",
             "OS2borgerdialog lets citizens comment on hearings, local plans and proposals, and "
-            "lets the municipality answer in public.",
+            "lets the municipality answer in public. "
+            "Citizens follow their case and see the answers of the municipality in one place.",
             "Public hearings\nComments with moderation\nAnswers from the municipality",
         ),
         (
             "Dialog med borgerne om lokalplaner og forslag",
             "OS2borgerdialog lader borgerne kommentere høringer, lokalplaner og forslag, og lader "
-            "kommunen svare offentligt.",
+            "kommunen svare offentligt. "
+            "Borgerne kan følge deres sag og se kommunens svar ét sted.",
             "Offentlige høringer\nKommentarer med moderation\nSvar fra kommunen",
         ),
         issue_tracker=False,
@@ -290,18 +322,22 @@ DEMO_PRODUCTS = (
         "",
         None,
         "standalone/mobile",
-        ("education",),
+        ("educational-content",),
         (
             "Outdoor learning: routes and tasks for school classes",
-            "An idea for an app with routes and tasks that lets teachers take lessons outdoors.",
+            "An idea for an app with routes and tasks that lets teachers take lessons outdoors. "
+            "Teachers plan a route on a map, add a task at each stop and share it with the "
+            "class, and pupils answer on their phones.",
             "Routes on a map\nTasks at each stop",
         ),
         (
             "Udeskole: ruter og opgaver til skoleklasser",
-            "En idé til en app med ruter og opgaver, så lærerne kan tage undervisningen udendørs.",
+            "En idé til en app med ruter og opgaver, så lærerne kan tage undervisningen udendørs. "
+            "Lærerne planlægger en rute på et kort, lægger en opgave ved hvert stop og deler "
+            "den med klassen, og eleverne svarer på deres telefoner.",
             "Ruter på kort\nOpgaver ved hvert stop",
         ),
-        repository=False,
+        # An idea with a placeholder repository: publiccode.yml requires one.
         issue_tracker=False,
     ),
     DemoProduct(
@@ -320,13 +356,15 @@ DEMO_PRODUCTS = (
         (
             "The municipal website platform (retired)",
             "OS2web was the shared Drupal distribution for municipal websites. It is no longer "
-            "developed.",
+            "developed. "
+            "Municipalities that used it have moved to other content management systems.",
             "Drupal distribution\nSelf-service links",
         ),
         (
             "Den kommunale hjemmesideplatform (udfaset)",
             "OS2web var den fælles Drupal-distribution til kommunale hjemmesider. Den udvikles "
-            "ikke længere.",
+            "ikke længere. "
+            "Kommunerne, der brugte den, er flyttet til andre systemer til indholdsstyring.",
             "Drupal-distribution\nSelvbetjeningslinks",
         ),
     ),

@@ -3,18 +3,25 @@
 Reading uses a SafeLoader only, so a file that asks for Python objects (!!python/object and
 the like) is refused rather than run. The loader also refuses anchors and aliases (a few lines of
 aliases can expand to gigabytes) and deep nesting; every value is checked for its type and bounded
-in length before it is used.
+in length before it is used. It reads YAML as the standard's own validator does: dates stay text
+(checked by publiccode_rules, so 2026-02-30 is named as an impossible date rather than breaking
+the reader) and only true and false are booleans (yes, no, on and off are text).
+
+Whether a file follows the standard is decided by publiccode_rules.validate, for the export and
+the import alike.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
 import yaml
 
-from consortium.products import licences, slugs
+from consortium.products import licences, publiccode_rules, slugs
 
 VERSION = "0.4"
 STATUS_TO_DEVELOPMENT = {
@@ -30,25 +37,14 @@ DEVELOPMENT_TO_STATUS = {
     "stable": "product",
     "obsolete": "retired",
 }
-SOFTWARE_TYPES = (
-    "standalone/web",
-    "standalone/backend",
-    "standalone/desktop",
-    "standalone/mobile",
-    "standalone/iot",
-    "standalone/other",
-    "addon",
-    "library",
-    "configurationFiles",
-)
-REQUIRED_KEYS = ("publiccodeYmlVersion", "name", "url")
+SOFTWARE_TYPES = publiccode_rules.SOFTWARE_TYPES
 LANGUAGES = ("en", "da", "de", "cs")
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 20  # nested lists and mappings; publiccode.yml itself needs four
 MAX_ITEMS = 100  # in a list such as platforms, categories or features
 MAX_ITEM_LENGTH = 200  # characters of one item of such a list
-MAX_SHORT_DESCRIPTION = 150  # the standard's limit
-MAX_LONG_DESCRIPTION = 20000  # as on the descriptions form
+MAX_SHORT_DESCRIPTION = publiccode_rules.MAX_SHORT_DESCRIPTION
+MAX_LONG_DESCRIPTION = publiccode_rules.MAX_LONG_DESCRIPTION
 
 
 @dataclass
@@ -59,23 +55,29 @@ class ExportFacts:
     organisations: list[str] = field(default_factory=list)
     # (supplier name, agreement valid until or None)
     contractors: list[tuple[str, date | None]] = field(default_factory=list)
+    # The day the file describes (open-ended agreements are written from it).
+    as_of: date = field(default_factory=date.today)
 
 
 def build(product, facts: ExportFacts) -> dict:
-    """The publiccode.yml of a product, as a dict in the order the standard lists the keys."""
+    """The publiccode.yml of a product, as a dict in the order the standard lists the keys.
+
+    What the product lacks is left out rather than written empty, so that the validator names
+    the missing key (see problems_of_export); the file is produced either way."""
     data: dict = {
         "publiccodeYmlVersion": VERSION,
         "name": product.name,
-        "url": product.repository_url,
     }
+    if product.repository_url:
+        data["url"] = product.repository_url
     if product.website_url:
         data["landingURL"] = product.website_url
     data["platforms"] = list(product.platforms or [])
     data["categories"] = list(product.categories or [])
     if facts.organisations:
         data["usedBy"] = list(facts.organisations)
-    data["softwareType"] = product.software_type
     data["developmentStatus"] = STATUS_TO_DEVELOPMENT.get(product.status, "concept")
+    data["softwareType"] = product.software_type
     # English first, then the other languages in a fixed order.
     described = sorted(
         (
@@ -85,21 +87,19 @@ def build(product, facts: ExportFacts) -> dict:
         ),
         key=lambda d: LANGUAGES.index(d.language) if d.language in LANGUAGES else len(LANGUAGES),
     )
-    data["description"] = {
-        d.language: {
-            "shortDescription": d.short_description,
-            "longDescription": d.long_description,
-            "features": [line for line in d.features.splitlines() if line.strip()],
-        }
-        for d in described
-    }
-    data["legal"] = {"license": product.licence, "mainCopyrightOwner": facts.owner}
+    data["description"] = {d.language: _description(d) for d in described}
+    legal = {"license": product.licence}
+    if facts.owner:
+        legal["mainCopyrightOwner"] = facts.owner
+    data["legal"] = legal
     contacts = [{"name": product.point_person_name}] if product.point_person_name else []
     maintenance: dict = {}
     if facts.contractors:
+        # The standard requires the date a contract ends; see open_ended_until.
+        open_ended = open_ended_until(facts.as_of)
         maintenance["type"] = "contract"
         maintenance["contractors"] = [
-            {"name": name, **({"until": until.isoformat()} if until else {})}
+            {"name": name, "until": (until or open_ended).isoformat()}
             for name, until in facts.contractors
         ]
     else:
@@ -112,6 +112,36 @@ def build(product, facts: ExportFacts) -> dict:
         "availableLanguages": [d.language for d in described],
     }
     return data
+
+
+def _description(description) -> dict:
+    entry: dict = {}
+    if description.short_description:
+        entry["shortDescription"] = description.short_description
+    if description.long_description:
+        entry["longDescription"] = description.long_description
+    features = [line.strip() for line in description.features.splitlines() if line.strip()]
+    if features:
+        entry["features"] = features
+    return entry
+
+
+def open_ended_until(as_of: date) -> date:
+    """The end of maintenance written for an agreement valid until further notice: the end of
+    next year. The standard requires a date and, for maintenance without a fixed end, advises one
+    at most two years ahead that is renewed as the work goes on; the file is built afresh on
+    every request, so the date moves on with the agreement."""
+    return date(as_of.year + 1, 12, 31)
+
+
+def open_ended_contractors(facts: ExportFacts) -> list[str]:
+    """Suppliers whose agreement runs until further notice (their until is open_ended_until)."""
+    return [name for name, until in facts.contractors if until is None]
+
+
+def problems_of_export(data: dict) -> list[publiccode_rules.Finding]:
+    """What keeps a product's own publiccode.yml from being valid (errors only)."""
+    return publiccode_rules.errors(publiccode_rules.validate(data))
 
 
 def dump(data: dict) -> str:
@@ -129,7 +159,8 @@ class PubliccodeError(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    """yaml.SafeLoader that refuses anchors and aliases, and nesting deeper than MAX_DEPTH."""
+    """yaml.SafeLoader that refuses anchors and aliases, and nesting deeper than MAX_DEPTH;
+    dates stay text and only true and false are booleans, as in YAML 1.2."""
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -149,6 +180,20 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+# The implicit resolvers without timestamps, and booleans only for true and false.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+# An explicit !!timestamp is read as text too, and checked as a date by the rules.
+_Loader.add_constructor(_TIMESTAMP_TAG, yaml.SafeLoader.construct_yaml_str)
+
+
 def parse(content: bytes) -> dict:
     """The file's mapping, or PubliccodeError: too large, not UTF-8, not YAML, tags, aliases,
     nesting, keys."""
@@ -162,6 +207,8 @@ def parse(content: bytes) -> dict:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except RecursionError as exc:
         raise PubliccodeError("too_deep") from exc
+    except PubliccodeError:
+        raise
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         if "could not determine a constructor" in (exc.problem or ""):
@@ -173,11 +220,11 @@ def parse(content: bytes) -> dict:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise PubliccodeError("yaml", line, getattr(exc, "problem", "") or "") from exc
+    except (ValueError, TypeError, OverflowError, KeyError, IndexError) as exc:
+        # A value its explicit tag cannot hold, such as !!float abc or !!bool maybe.
+        raise PubliccodeError("yaml", None, str(exc)[:200]) from exc
     if not isinstance(data, dict):
         raise PubliccodeError("not_mapping")
-    missing = [key for key in REQUIRED_KEYS if not data.get(key)]
-    if missing:
-        raise PubliccodeError("missing_keys", detail=", ".join(missing))
     return data
 
 
@@ -260,7 +307,10 @@ def read_product(data: dict) -> Imported:
         if not is_web_address(fields["website_url"]):
             problems.append(("landingURL", "url"))
     if "platforms" in data:
-        fields["platforms"] = _strings(data.get("platforms"), "platforms", problems)
+        # The standard allows one platform as a plain text.
+        platforms = data.get("platforms")
+        platforms = [platforms] if isinstance(platforms, str) else platforms
+        fields["platforms"] = _strings(platforms, "platforms", problems)
     if "categories" in data:
         fields["categories"] = _strings(data.get("categories"), "categories", problems)
     software_type = _text(data.get("softwareType"), "softwareType", problems)
@@ -276,13 +326,15 @@ def read_product(data: dict) -> Imported:
         else:
             problems.append(("developmentStatus", "unknown"))
     legal = _mapping(data.get("legal"))
-    licence_id = _text(legal.get("license"), "legal.license", problems, 100)
+    licence_id = _text(legal.get("license"), "legal.license", problems)
     if licence_id:
         licence = licences.canonical(licence_id)
-        if licence:
-            fields["licence"] = licence
-        else:
+        if not licence:
             problems.append(("legal.license", "licence"))
+        elif len(licence) > licences.MAX_EXPRESSION:
+            problems.append(("legal.license", "licence_too_long"))
+        else:
+            fields["licence"] = licence
     maintenance = _mapping(data.get("maintenance"))
     contacts = maintenance.get("contacts") if isinstance(maintenance.get("contacts"), list) else []
     if contacts and isinstance(contacts[0], dict) and contacts[0].get("name"):
@@ -298,11 +350,16 @@ def read_product(data: dict) -> Imported:
             continue
         prefix = f"description.{key[:20]}"
         short = _text(value.get("shortDescription"), f"{prefix}.shortDescription", problems)
-        if len(short) > MAX_SHORT_DESCRIPTION:
+        # The standard counts grapheme clusters; the column holds 150 code points.
+        short = unicodedata.normalize("NFC", short)
+        if publiccode_rules.graphemes(short) > MAX_SHORT_DESCRIPTION:
             problems.append((f"{prefix}.shortDescription", "too_long"))
             short = short[:MAX_SHORT_DESCRIPTION]
+        elif len(short) > MAX_SHORT_DESCRIPTION:
+            problems.append((f"{prefix}.shortDescription", "too_long_to_store"))
+            short = short[:MAX_SHORT_DESCRIPTION]
         long = _text(value.get("longDescription"), f"{prefix}.longDescription", problems)
-        if len(long) > MAX_LONG_DESCRIPTION:
+        if publiccode_rules.graphemes(long) > MAX_LONG_DESCRIPTION:
             problems.append((f"{prefix}.longDescription", "long_description_too_long"))
             long = long[:MAX_LONG_DESCRIPTION]
         features = _strings(value.get("features"), f"{prefix}.features", problems)

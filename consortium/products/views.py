@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import PurePath
 
@@ -16,7 +17,15 @@ from consortium.audit.context import audit_source
 from consortium.auth.models import User
 from consortium.extensions import db
 from consortium.forms import form_view
-from consortium.products import bp, licences, publiccode, queries, services, slugs
+from consortium.products import (
+    bp,
+    licences,
+    publiccode,
+    publiccode_rules,
+    queries,
+    services,
+    slugs,
+)
 from consortium.products.forms import (
     DescriptionsForm,
     ImportForm,
@@ -84,9 +93,24 @@ def detail(slug: str):
             )
         )
     }
+    # What keeps the product's own publiccode.yml from being valid, for those who can fix it.
+    publiccode_problems, publiccode_open_ended = None, None
+    if permissions.can(current_user, "products.manage", product):
+        facts = _export_facts(product)
+        publiccode_problems = [
+            finding_message(finding)
+            for finding in publiccode.problems_of_export(publiccode.build(product, facts))
+        ]
+        if publiccode.open_ended_contractors(facts):
+            publiccode_open_ended = (
+                publiccode.open_ended_contractors(facts),
+                publiccode.open_ended_until(facts.as_of),
+            )
     return render_template(
         "products/detail.html",
         product=product,
+        publiccode_problems=publiccode_problems,
+        publiccode_open_ended=publiccode_open_ended,
         description=queries.description_for(product, _language()),
         licence_name=licences.name_of(product.licence),
         participations=queries.current_participations(product, today),
@@ -315,13 +339,8 @@ def level_decision(slug: str):
     )
 
 
-@bp.route("/<slug>/publiccode.yml")
-@login_required
-def publiccode_yml(slug: str):
-    """The product's publiccode.yml (version 0.4)."""
-    product = _product_or_404(slug)
-    permissions.require("products.view", product)
-    facts = publiccode.ExportFacts(
+def _export_facts(product: Product) -> publiccode.ExportFacts:
+    return publiccode.ExportFacts(
         owner=get_settings().name,
         organisations=queries.participating_organisation_names(product),
         contractors=[
@@ -329,7 +348,15 @@ def publiccode_yml(slug: str):
             for agreement in queries.supplier_agreements(product)
         ],
     )
-    text = publiccode.dump(publiccode.build(product, facts))
+
+
+@bp.route("/<slug>/publiccode.yml")
+@login_required
+def publiccode_yml(slug: str):
+    """The product's publiccode.yml (version 0.4)."""
+    product = _product_or_404(slug)
+    permissions.require("products.view", product)
+    text = publiccode.dump(publiccode.build(product, _export_facts(product)))
     return Response(
         text,
         mimetype="application/yaml",
@@ -403,31 +430,138 @@ IMPORT_MESSAGES = {
         depth=publiccode.MAX_DEPTH,
     ),
     "not_mapping": lambda e: _("The file does not describe a product: it has no keys."),
-    "missing_keys": lambda e: _("The file lacks required keys: %(keys)s.", keys=e.detail),
 }
-PROBLEM_MESSAGES = {
-    "unknown": lambda key: _("%(key)s has a value this app does not know.", key=key),
-    "licence": lambda key: _("%(key)s is not an identifier from the SPDX licence list.", key=key),
-    "url": lambda key: _(
+# What publiccode_rules and read_product find, by code; p holds the finding's parameters.
+FINDING_MESSAGES = {
+    "required": lambda key, p: _("%(key)s is missing; the standard requires it.", key=key),
+    "unknown_key": lambda key, p: _(
+        "%(key)s is not a key of the publiccode.yml standard.", key=key
+    ),
+    "not_mapping": lambda key, p: _("%(key)s must be a section with keys.", key=key),
+    "not_text": lambda key, p: _("%(key)s must be text.", key=key),
+    "not_texts": lambda key, p: _("%(key)s must be a list of texts.", key=key),
+    "not_records": lambda key, p: _("%(key)s must be a list of entries with keys.", key=key),
+    "not_boolean": lambda key, p: _("%(key)s must be true or false.", key=key),
+    "url": lambda key, p: _("%(key)s is not a URL.", key=key),
+    "http_url": lambda key, p: _(
         "%(key)s is not a web address starting with https:// or http://.", key=key
     ),
-    "too_long": lambda key: _("%(key)s is longer than 150 characters.", key=key),
-    "long_description_too_long": lambda key: _(
+    "date": lambda key, p: _("%(key)s is not a real date written as YYYY-MM-DD.", key=key),
+    "email": lambda key, p: _("%(key)s is not an e-mail address.", key=key),
+    "path_or_url": lambda key, p: _(
+        "%(key)s must be a path inside the repository or a web address, not an absolute path or a file: address.",
+        key=key,
+    ),
+    "logo_format": lambda key, p: _("%(key)s must be an SVG, SVGZ or PNG file.", key=key),
+    "mime_type": lambda key, p: _("%(key)s is not a media type such as text/plain.", key=key),
+    "category": lambda key, p: _(
+        "%(key)s: %(value)s is not a category from the standard's list.",
+        key=key,
+        value=p["value"],
+    ),
+    "scope": lambda key, p: _(
+        "%(key)s: %(value)s is not a scope from the standard's list.", key=key, value=p["value"]
+    ),
+    "one_of": lambda key, p: _(
+        "%(key)s is %(value)s; the standard allows %(allowed)s.",
+        key=key,
+        value=p["value"],
+        allowed=p["allowed"],
+    ),
+    "country": lambda key, p: _(
+        "%(key)s: %(value)s is not an ISO 3166-1 two-letter country code.",
+        key=key,
+        value=p["value"],
+    ),
+    "lower_case_country": lambda key, p: _(
+        "%(key)s: lower-case country codes are out of date; write %(value)s.",
+        key=key,
+        value=p["value"],
+    ),
+    "language": lambda key, p: _(
+        "%(key)s is not a BCP 47 language tag such as en or de-AT.", key=key
+    ),
+    "too_long": lambda key, p: _(
+        "%(key)s is longer than %(count)s characters.", key=key, count=format_number(p["max"])
+    ),
+    "too_short": lambda key, p: _(
+        "%(key)s has %(count)s characters; the standard asks for at least %(min)s.",
+        key=key,
+        count=format_number(p["count"]),
+        min=format_number(p["min"]),
+    ),
+    "licence": lambda key, p: _(
+        "%(key)s is not an SPDX licence identifier or expression, such as MPL-2.0 or MIT OR Apache-2.0.",
+        key=key,
+    ),
+    "required_for_contract": lambda key, p: _(
+        "%(key)s is missing; the standard requires it when maintenance.type is contract.",
+        key=key,
+    ),
+    "required_for_type": lambda key, p: _(
+        "%(key)s is missing; the standard requires it when maintenance.type is %(type)s.",
+        key=key,
+        type=p["type"],
+    ),
+    "only_for_contract": lambda key, p: _(
+        "%(key)s is only allowed when maintenance.type is contract.", key=key
+    ),
+    "older_version": lambda key, p: _(
+        "%(key)s: version %(version)s is older than the current %(current)s.",
+        key=key,
+        version=p["version"],
+        current=p["current"],
+    ),
+    "unsupported_version": lambda key, p: _(
+        "%(key)s: version %(version)s is not supported; use one of %(supported)s.",
+        key=key,
+        version=p["version"],
+        supported=p["supported"],
+    ),
+    "duplicate_section": lambda key, p: _(
+        "%(key)s: the Italian section is written both as it and as IT; keep one.", key=key
+    ),
+    # What this app needs beyond the standard to store a product.
+    "unknown": lambda key, p: _("%(key)s has a value this app does not know.", key=key),
+    "licence_too_long": lambda key, p: _(
         "%(key)s is longer than %(count)s characters.",
         key=key,
-        count=format_number(publiccode.MAX_LONG_DESCRIPTION),
+        count=format_number(licences.MAX_EXPRESSION),
     ),
-    "not_text": lambda key: _("%(key)s must be text.", key=key),
-    "not_texts": lambda key: _("%(key)s must be a list of texts.", key=key),
-    "too_many": lambda key: _(
+    "too_long_to_store": lambda key, p: _(
+        "%(key)s is longer than the %(count)s characters this app can store.",
+        key=key,
+        count=format_number(publiccode.MAX_SHORT_DESCRIPTION),
+    ),
+    "too_many": lambda key, p: _(
         "%(key)s has more than %(count)s items.", key=key, count=publiccode.MAX_ITEMS
     ),
-    "item_too_long": lambda key: _(
+    "item_too_long": lambda key, p: _(
         "An item of %(key)s is longer than %(count)s characters.",
         key=key,
         count=publiccode.MAX_ITEM_LENGTH,
     ),
 }
+# read_product's own codes that name the same rule as the standard's.
+_PRODUCT_PROBLEM_PARAMS = {
+    "too_long": {"max": publiccode.MAX_SHORT_DESCRIPTION},
+    "long_description_too_long": {"max": publiccode.MAX_LONG_DESCRIPTION},
+}
+
+
+def finding_message(finding: publiccode_rules.Finding) -> str:
+    """A finding in the reader's language, naming its key."""
+    return FINDING_MESSAGES[finding.code](finding.key or "publiccode.yml", finding.params)
+
+
+def _product_problem(key: str, code: str) -> publiccode_rules.Finding:
+    if code in _PRODUCT_PROBLEM_PARAMS:
+        return publiccode_rules.Finding(key, "too_long", _PRODUCT_PROBLEM_PARAMS[code])
+    return publiccode_rules.Finding(key, code)
+
+
+def _unindexed(key: str) -> str:
+    return re.sub(r"\[\d+\]", "", key)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -438,6 +572,8 @@ def import_publiccode():
     permissions.require("products.manage")
     form = ImportForm()
     errors: list[str] = []
+    warnings: list[str] = []
+    invalid = False
     imported = None
     product = None
     created = False
@@ -448,9 +584,18 @@ def import_publiccode():
             data = publiccode.parse(upload.read())
         except publiccode.PubliccodeError as exc:
             errors.append(IMPORT_MESSAGES[exc.code](exc))
+            invalid = True
         else:
+            findings = publiccode_rules.validate(data)
+            errors.extend(finding_message(f) for f in publiccode_rules.errors(findings))
+            warnings.extend(finding_message(f) for f in publiccode_rules.warnings(findings))
+            named = {_unindexed(f.key) for f in publiccode_rules.errors(findings)}
             imported = publiccode.read_product(data)
-            errors.extend(PROBLEM_MESSAGES[code](key) for key, code in imported.problems)
+            errors.extend(
+                finding_message(_product_problem(key, code))
+                for key, code in imported.problems
+                if _unindexed(key) not in named
+            )
             if not slugs.is_valid(imported.slug):
                 errors.append(
                     _(
@@ -458,6 +603,7 @@ def import_publiccode():
                         slug=imported.slug or "–",
                     )
                 )
+            invalid = bool(errors)
             if not errors:
                 try:
                     with audit_source(filename):
@@ -476,12 +622,14 @@ def import_publiccode():
                     flash(
                         _("%(name)s has been updated from the file.", name=product.name), "success"
                     )
+    # A file that cannot be imported as it is: 422, with every problem named by its key.
     return render_template(
         "products/import.html",
         form=form,
         errors=errors,
+        warnings=warnings,
         imported=imported if product else None,
         product=product,
         created=created,
         **labels(),
-    )
+    ), (422 if invalid else 200)

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from consortium import demo
 from consortium.extensions import db
-from consortium.products import queries
+from consortium.products import publiccode, publiccode_rules, queries
 from consortium.products.models import Product
+from tests.conftest import login
 
 
 def test_the_demo_products_reach_every_level(app):
@@ -25,3 +26,23 @@ def test_the_demo_products_reach_every_level(app):
     assert reached["os2forms"] == "N3"
     assert reached["os2kitos"] == "N1"  # decided N2, but a yellow rating is not accepted
     assert sum(len(p.level_decisions) for p in products) >= 10
+
+
+def test_every_demo_product_exports_a_valid_publiccode_yml(client):
+    demo.load()
+    assert login(client, "secretariat@demo.example.org", "demo-secretariat-2026").status_code == 302
+    problems = {}
+    for product in db.session.scalars(select(Product)).all():
+        for url in (
+            f"/products/{product.slug}/publiccode.yml",
+            f"/public/products/{product.slug}/publiccode.yml",
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            findings = publiccode_rules.validate(publiccode.parse(response.data))
+            if findings:
+                problems[url] = [(f.key, f.code) for f in findings]
+    assert problems == {}
+    for product in db.session.scalars(select(Product)).all():
+        page = client.get(f"/products/{product.slug}").get_data(as_text=True)
+        assert "What keeps this product" not in page, product.slug

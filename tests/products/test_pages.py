@@ -381,7 +381,7 @@ def test_an_import_racing_another_is_explained(secretariat_client, monkeypatch):
 
     monkeypatch.setattr(services, "import_product", taken)
     response = _upload(secretariat_client, PUBLICCODE)
-    assert response.status_code == 200
+    assert response.status_code == 200  # the file is fine; upload it again
     assert (
         "Another product with the short name valghalla was added at the same moment."
         in response.get_data(as_text=True)
