@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete
 from sqlalchemy.orm import selectinload
 
-from consortium import permissions
+from consortium import once, permissions
 from consortium.audit.queries import entries_for
 from consortium.extensions import db
 from consortium.forms import form_view
@@ -335,12 +335,24 @@ def _import_page(form, report, pending, confirm_form, status: int = 200):
 def import_confirm(pending_id: int):
     """Import the file shown in the preview; checked again, all or nothing."""
     permissions.require("organisations.manage")
-    pending = db.session.get(PendingImport, pending_id)
-    if pending is None or pending.user_id != current_user.id:
-        abort(404)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
+        if db.session.get(PendingImport, pending_id) is None:
+            abort(404)
         return _import_page(ImportForm(formdata=None), None, None, form, 400)
+    # Locked until the import is committed: a second confirmation waits, then finds it gone.
+    pending = once.load_locked(PendingImport, pending_id)
+    if pending is None:
+        flash(
+            _(
+                "This file has been imported already, or its preview has expired. "
+                "Upload it again to see what it would change now."
+            ),
+            "info",
+        )
+        return redirect(url_for("members.import_upload"))
+    if pending.user_id != current_user.id:
+        abort(404)
     report = transfer.import_organisations(pending.content, pending.filename, apply=True)
     if not report.ok:
         # The register changed since the preview: show what is wrong now.
