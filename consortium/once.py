@@ -67,6 +67,8 @@ def unique(error: Exception) -> Iterator[None]:
 
     What was added inside the block is undone, the rest of the transaction is kept, so the
     request can show the message and carry on. Other integrity errors are not ours to explain.
+    Make the new rows inside the block: entering it flushes what is pending, outside the
+    savepoint.
     """
     try:
         with db.session.begin_nested():

@@ -17,9 +17,11 @@ from sqlalchemy import func, select
 
 from consortium.auth.models import User
 from consortium.extensions import db
+from consortium.groups import services as groups
+from consortium.groups.models import GroupMember
 from consortium.mail.models import OutboxMessage
 from consortium.members import services as members
-from consortium.members.models import Organisation, PendingImport
+from consortium.members.models import Membership, Organisation, PendingImport, PopulationFigure
 from consortium.participation import services as participation
 from consortium.participation.models import Participation, ParticipationRequest
 from consortium.products.models import Product
@@ -286,3 +288,66 @@ def test_rejecting_a_supplier_at_once_sends_one_rejection(race_app, pending_supp
     assert _count(Supplier, Supplier.status == "rejected") == 1
     # The confirmation of the registration, and one rejection.
     assert _count(OutboxMessage, OutboxMessage.recipient == "mads@magenta.example.dk") == 2
+
+
+def test_adding_one_organisation_at_once_adds_it_once(race_app):
+    clients = signed_in_clients(race_app, SECRETARIAT, N)
+    data = {
+        "name": "Aalborg Kommune",
+        "kind": "municipality",
+        "country": "DK",
+        "registration_number": "29189757",
+    }
+    outcomes = fire_at_once(N, lambda i: clients[i].post("/organisations/new", data=data))
+    assert_no_server_error(outcomes)
+    assert sum(outcome.status == 302 for outcome in outcomes) == 1
+    assert count_saying(outcomes, "Aalborg Kommune already has this registration number.") == N - 1
+    assert _count(Organisation, Organisation.registration_number == "29189757") == 1
+
+
+def test_a_membership_step_asked_for_at_once_is_recorded_once(race_app):
+    organisation = members.create_organisation(
+        name="Odder Kommune", kind="municipality", country="DK"
+    )
+    members.change_membership(organisation, "applied", date(2025, 1, 1))
+    db.session.commit()
+    clients = signed_in_clients(race_app, SECRETARIAT, N)
+    url = f"/organisations/{organisation.id}/membership"
+    data = {"status": "active", "status_on": "2025-06-01", "reason": "Board decision"}
+    outcomes = fire_at_once(N, lambda i: clients[i].post(url, data=data))
+    assert_no_server_error(outcomes)
+    assert sum(outcome.status == 302 for outcome in outcomes) == 1
+    assert count_saying(outcomes, "The membership has this status already.") == N - 1
+    assert _count(Membership, Membership.status == "active") == 1
+
+
+def test_a_population_figure_recorded_at_once_is_kept_once(race_app):
+    organisation = members.create_organisation(
+        name="Odder Kommune", kind="municipality", country="DK"
+    )
+    db.session.commit()
+    clients = signed_in_clients(race_app, SECRETARIAT, N)
+    url = f"/organisations/{organisation.id}/population"
+    data = {"year": "2025", "population": "23000", "source": "BY2"}
+    outcomes = fire_at_once(N, lambda i: clients[i].post(url, data=data))
+    assert_no_server_error(outcomes)
+    assert all(outcome.status == 302 for outcome in outcomes)
+    assert _count(PopulationFigure) == 1
+
+
+def test_a_group_term_added_at_once_is_recorded_once(race_app, aarhus):
+    group = groups.create_group("board", "The board")
+    db.session.commit()
+    clients = signed_in_clients(race_app, SECRETARIAT, N)
+    url = f"/groups/{group.id}/members/new"
+    data = {
+        "email": CONTACT,
+        "organisation": str(aarhus.id),
+        "role": "member",
+        "starts_on": "2025-01-01",
+    }
+    outcomes = fire_at_once(N, lambda i: clients[i].post(url, data=data))
+    assert_no_server_error(outcomes)
+    assert sum(outcome.status == 302 for outcome in outcomes) == 1
+    assert count_saying(outcomes, "already has a term in this group") == N - 1
+    assert _count(GroupMember) == 1

@@ -1,13 +1,14 @@
 """Each action once: one share per budget and organisation, one open participation per
-organisation and product, one pending request per organisation and product (or participation).
+organisation and product, one pending request per organisation and product (or participation),
+one open-ended term per person and group.
 
 Rows that a double click or two people at once already doubled are dealt with first:
 - a budget's shares: the copies of an organisation's share are deleted, the first one recorded
   (lowest id) is kept; copies came from the same approval and hold the same amount;
 - pending requests: the first is kept pending, the later copies are marked withdrawn (the
   contact asked once; nothing is deleted);
-- open-ended participations: two agreements are contracts, which only the secretariat can
-  sort out, so the upgrade stops and names them.
+- open-ended participations and group terms: two agreements are contracts, two terms two
+  appointments, which only the secretariat can sort out, so the upgrade stops and names them.
 
 Revision ID: 0009_once
 Revises: 0008_fees
@@ -50,9 +51,28 @@ def _refuse_doubled_participations(connection) -> None:
         )
 
 
+def _refuse_doubled_terms(connection) -> None:
+    doubled = connection.execute(
+        sa.text(
+            "SELECT group_id, user_id, COUNT(*) FROM group_member "
+            "WHERE ends_on IS NULL GROUP BY group_id, user_id HAVING COUNT(*) > 1 "
+            "ORDER BY group_id, user_id"
+        )
+    ).all()
+    if doubled:
+        listed = "; ".join(
+            f"user {user} in group {group} ({count} open-ended)" for group, user, count in doubled
+        )
+        raise RuntimeError(
+            "Some people have more than one open-ended term in the same group: "
+            f"{listed}. End all but one on the group's page, then upgrade again."
+        )
+
+
 def upgrade():
     connection = op.get_bind()
     _refuse_doubled_participations(connection)
+    _refuse_doubled_terms(connection)
     connection.execute(
         sa.text(
             "DELETE FROM budget_share WHERE id NOT IN ("
@@ -88,6 +108,14 @@ def upgrade():
             postgresql_where=sa.text(OPEN),
             sqlite_where=sa.text(OPEN),
         )
+    with op.batch_alter_table('group_member', schema=None) as batch_op:
+        batch_op.create_index(
+            'uq_group_member_open',
+            ['group_id', 'user_id'],
+            unique=True,
+            postgresql_where=sa.text(OPEN),
+            sqlite_where=sa.text(OPEN),
+        )
     with op.batch_alter_table('participation_request', schema=None) as batch_op:
         batch_op.create_index(
             'uq_participation_request_pending_join',
@@ -106,6 +134,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('group_member', schema=None) as batch_op:
+        batch_op.drop_index('uq_group_member_open')
     with op.batch_alter_table('participation_request', schema=None) as batch_op:
         batch_op.drop_index('uq_participation_request_pending_leave')
         batch_op.drop_index('uq_participation_request_pending_join')
