@@ -93,8 +93,10 @@ def find_or_create(find: Callable[[], T | None], create: Callable[[], T]) -> tup
         with db.session.begin_nested():
             made = create()
             db.session.flush()
-    except IntegrityError as exc:
-        if not is_unique_violation(exc):
+    except Exception as exc:
+        # A unique violation, or the domain error ``unique`` made of one inside ``create``.
+        cause = exc if isinstance(exc, IntegrityError) else exc.__cause__
+        if not (isinstance(cause, IntegrityError) and is_unique_violation(cause)):
             raise
         found = find()
         if found is None:

@@ -351,3 +351,42 @@ def test_a_group_term_added_at_once_is_recorded_once(race_app, aarhus):
     assert sum(outcome.status == 302 for outcome in outcomes) == 1
     assert count_saying(outcomes, "already has a term in this group") == N - 1
     assert _count(GroupMember) == 1
+
+
+def test_inviting_one_person_at_once_makes_one_account(race_app):
+    clients = signed_in_clients(race_app, SECRETARIAT, N)
+    data = {"email": "new@example.org", "name": "New Person", "language": ""}
+    outcomes = fire_at_once(N, lambda i: clients[i].post("/users/invite", data=data))
+    assert_no_server_error(outcomes)
+    assert sum(outcome.status == 302 for outcome in outcomes) == 1
+    assert count_saying(outcomes, "A user with this email address already exists.") == N - 1
+    assert _count(User, User.email == "new@example.org") == 1
+    assert _count(OutboxMessage, OutboxMessage.recipient == "new@example.org") == 1
+
+
+def test_two_suppliers_with_one_contact_approved_at_once_share_one_account(race_app):
+    numbers = ("31000009", "10000009")
+    ids = []
+    for number in numbers:
+        found = suppliers.register_supplier(
+            name=f"Supplier {number}",
+            country="DK",
+            registration_number=number,
+            address="Pilestræde 43",
+            contact_name="Mads Magenta",
+            contact_email="mads@magenta.example.dk",
+            service_types=["development"],
+            product_ids=[],
+            statement="",
+            language="en",
+        )
+        ids.append(found.id)
+    db.session.commit()
+    clients = signed_in_clients(race_app, SECRETARIAT, 2)
+    outcomes = fire_at_once(
+        2, lambda i: clients[i].post(f"/suppliers/{ids[i]}/approve", follow_redirects=True)
+    )
+    assert_no_server_error(outcomes)
+    assert count_saying(outcomes, "is now its contact") == 2
+    assert _count(User, User.email == "mads@magenta.example.dk") == 1
+    assert _count(SupplierContact) == 2
