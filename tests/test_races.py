@@ -390,3 +390,16 @@ def test_two_suppliers_with_one_contact_approved_at_once_share_one_account(race_
     assert count_saying(outcomes, "is now its contact") == 2
     assert _count(User, User.email == "mads@magenta.example.dk") == 1
     assert _count(SupplierContact) == 2
+
+
+def test_anonymising_a_person_at_once_does_it_once(race_app, aarhus):
+    person = db.session.scalar(select(User).where(User.email == CONTACT))
+    clients = signed_in_clients(race_app, SECRETARIAT, N)
+    url = f"/privacy/users/{person.id}/anonymise"
+    outcomes = fire_at_once(
+        N, lambda i: clients[i].post(url, data={"confirm": "y"}, follow_redirects=True)
+    )
+    assert_no_server_error(outcomes)
+    assert count_saying(outcomes, "The person has been anonymised") == 1
+    assert count_saying(outcomes, "This person has already been anonymised.") == N - 1
+    assert _count(User, User.email == CONTACT) == 0
