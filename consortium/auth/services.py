@@ -16,6 +16,7 @@ from consortium.auth.passwords import hash_password, verify_password
 from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.mail.services import send_mail
+from consortium.once import unique
 from consortium.settings.services import get_settings
 
 INVITE = "invite"
@@ -24,6 +25,10 @@ RESET = "reset"
 
 class AccountError(ValueError):
     """A request about an account that cannot be carried out; the message is translated."""
+
+
+class EmailTaken(AccountError):
+    """Another account has the email address (also one created at the same moment)."""
 
 
 def normalise_email(email: str) -> str:
@@ -42,16 +47,19 @@ def create_user(
     language: str | None = None,
     is_secretariat: bool = False,
 ) -> User:
-    """Create an account; without a password it waits for its invitation to be accepted."""
-    user = User(
-        email=normalise_email(email),
-        name=name.strip(),
-        language=language or None,
-        is_secretariat=is_secretariat,
-        password_hash=hash_password(password) if password else None,
-    )
-    db.session.add(user)
-    db.session.flush()
+    """Create an account; without a password it waits for its invitation to be accepted.
+
+    EmailTaken when another account has the address.
+    """
+    with unique(EmailTaken("taken")):
+        user = User(
+            email=normalise_email(email),
+            name=name.strip(),
+            language=language or None,
+            is_secretariat=is_secretariat,
+            password_hash=hash_password(password) if password else None,
+        )
+        db.session.add(user)
     return user
 
 

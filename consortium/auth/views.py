@@ -210,15 +210,23 @@ def invite():
     permissions.require("users.manage")
     form = InviteForm()
     if form.validate_on_submit():
-        user = services.create_user(
-            form.email.data,
-            form.name.data,
-            language=form.language.data or None,
-            is_secretariat=form.is_secretariat.data,
-        )
-        services.invite_user(user, current_user)
-        flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
-        return redirect(url_for("auth.user_detail", user_id=user.id))
+        try:
+            user = services.create_user(
+                form.email.data,
+                form.name.data,
+                language=form.language.data or None,
+                is_secretariat=form.is_secretariat.data,
+            )
+        except services.EmailTaken:
+            # Invited by someone else (or a second click) while this form was being sent.
+            form.email.errors = [
+                *form.email.errors,
+                _("A user with this email address already exists."),
+            ]
+        else:
+            services.invite_user(user, current_user)
+            flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
+            return redirect(url_for("auth.user_detail", user_id=user.id))
     return render_template("auth/invite.html", form=form)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium.auth.models import User
@@ -52,6 +52,18 @@ class GroupMember(db.Model):
 
     __tablename__ = "group_member"
     __audited__ = True
+    # One open-ended term per person and group; overlapping terms with an end are refused by
+    # the services under a lock on the group.
+    __table_args__ = (
+        Index(
+            "uq_group_member_open",
+            "group_id",
+            "user_id",
+            unique=True,
+            postgresql_where=text("ends_on IS NULL"),
+            sqlite_where=text("ends_on IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id"), index=True)

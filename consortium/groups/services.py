@@ -17,6 +17,7 @@ from consortium.groups.models import (
     GroupMember,
 )
 from consortium.members.models import Organisation
+from consortium.once import lock, lock_row, unique
 from consortium.products.models import Product
 from consortium.suppliers.models import Supplier
 
@@ -97,7 +98,12 @@ def check_overlap(
     ends_on: date | None,
     ignore: GroupMember | None = None,
 ) -> None:
-    """Refuse a second term of the person in the group for any of the same days."""
+    """Refuse a second term of the person in the group for any of the same days.
+
+    The group's row stays locked until the change is committed, so two changes of its terms
+    at the same moment are checked one after the other.
+    """
+    lock_row(Group, group.id)
     terms = db.session.scalars(
         select(GroupMember).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id)
     )
@@ -120,22 +126,23 @@ def add_member(
 ) -> GroupMember:
     """Record a person's term in the group, representing an organisation or a supplier."""
     check_member(group, user, organisation, supplier, role, starts_on, ends_on)
-    member = GroupMember(
-        group=group,
-        user=user,
-        organisation=organisation,
-        supplier=supplier,
-        role=role,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-    db.session.add(member)
-    db.session.flush()
+    with unique(GroupError("overlapping_term")):
+        member = GroupMember(
+            group=group,
+            user=user,
+            organisation=organisation,
+            supplier=supplier,
+            role=role,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        db.session.add(member)
     return member
 
 
 def end_term(member: GroupMember, ends_on: date) -> GroupMember:
     """End a term on a day; the member stays in the group's history."""
+    lock(member)
     if member.ends_on is not None and member.ends_on < date.today():
         raise GroupError("already_ended")
     if ends_on < member.starts_on:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from consortium.extensions import db
 from consortium.members.models import (
@@ -17,6 +18,7 @@ from consortium.members.models import (
     TierBandSet,
 )
 from consortium.members.tiers import OS2_BANDS, BandError, BandSet, band_set_for_year, check_bands
+from consortium.once import is_unique_violation, lock_row
 
 DEFAULT_BANDS_FROM = 1900
 
@@ -36,6 +38,20 @@ class RegisterError(ValueError):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
+
+
+class NumberTaken(RegisterError):
+    """Another organisation of the country already has the registration number or
+    municipality code; ``field`` names which, ``owner`` is that organisation's name."""
+
+    def __init__(self, field: str, owner: str):
+        super().__init__("number_taken")
+        self.field = field
+        self.owner = owner
+
+
+# The numbers that name one organisation of a country.
+UNIQUE_NUMBERS = ("registration_number", "municipality_code")
 
 
 @dataclass(frozen=True)
@@ -107,18 +123,56 @@ def current_tier(
     return tier_of(organisation, year, sets)
 
 
-def create_organisation(**fields) -> Organisation:
-    organisation = Organisation(**fields)
-    db.session.add(organisation)
-    db.session.flush()
+def _check_numbers(organisation_id: int | None, values: dict) -> None:
+    """Refuse a registration number or municipality code another organisation of the country
+    has (NumberTaken)."""
+    country = values.get("country")
+    for field in UNIQUE_NUMBERS:
+        number = values.get(field)
+        if not country or not number:
+            continue
+        with db.session.no_autoflush:
+            owner = db.session.scalar(
+                select(Organisation).where(
+                    Organisation.country == country,
+                    getattr(Organisation, field) == number,
+                    Organisation.id != (organisation_id or -1),
+                )
+            )
+        if owner is not None:
+            raise NumberTaken(field, owner.name)
+
+
+def _save(organisation: Organisation, values: dict) -> Organisation:
+    """Write the organisation in a savepoint; a number someone else saved for another
+    organisation at the same moment is refused as NumberTaken, like one saved before."""
+    try:
+        with db.session.begin_nested():
+            for key, value in values.items():
+                setattr(organisation, key, value)
+            db.session.add(organisation)
+            db.session.flush()
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        _check_numbers(organisation.id, values)
+        raise NumberTaken(UNIQUE_NUMBERS[0], "") from exc
     return organisation
+
+
+def create_organisation(**fields) -> Organisation:
+    """Add an organisation; its registration number and municipality code are its own."""
+    _check_numbers(None, fields)
+    return _save(Organisation(), fields)
 
 
 def update_organisation(organisation: Organisation, **fields) -> Organisation:
-    for key, value in fields.items():
-        setattr(organisation, key, value)
-    db.session.flush()
-    return organisation
+    """Change an organisation; a number another organisation has is refused (NumberTaken)."""
+    numbers = {
+        key: fields.get(key, getattr(organisation, key)) for key in ("country", *UNIQUE_NUMBERS)
+    }
+    _check_numbers(organisation.id, numbers)
+    return _save(organisation, fields)
 
 
 def set_population(
@@ -127,6 +181,10 @@ def set_population(
     """Record the population on 1 January of a year (replacing that year's figure)."""
     if population < 0:
         raise RegisterError("negative_population")
+    if organisation.id is not None:
+        # Two figures for the same year at once: the second replaces the first.
+        lock_row(Organisation, organisation.id)
+        db.session.expire(organisation, ["populations"])
     figure = population_in(organisation, year)
     if figure is None:
         figure = PopulationFigure(
@@ -148,8 +206,17 @@ def membership_status(organisation: Organisation) -> Membership | None:
 def change_membership(
     organisation: Organisation, status: str, status_on: date, reason: str = ""
 ) -> Membership:
-    """Add a step to the membership history; earlier steps are kept."""
+    """Add a step to the membership history; earlier steps are kept.
+
+    The organisation stays locked until the step is committed: the same step asked for twice at
+    once is added once, the second finds it recorded.
+    """
+    if organisation.id is not None:
+        lock_row(Organisation, organisation.id)
+        db.session.expire(organisation, ["memberships"])
     current = membership_status(organisation)
+    if current is not None and current.status == status:
+        raise RegisterError("membership_already")
     allowed = TRANSITIONS[current.status if current else None]
     if status not in allowed:
         raise RegisterError("membership_transition")

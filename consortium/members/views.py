@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete
 from sqlalchemy.orm import selectinload
 
-from consortium import permissions
+from consortium import once, permissions
 from consortium.audit.queries import entries_for
 from consortium.extensions import db
 from consortium.forms import form_view
@@ -36,6 +36,7 @@ MEMBERSHIP_MESSAGES = {
     "membership_transition": lambda: _(
         "This change of membership is not possible from the current status."
     ),
+    "membership_already": lambda: _("The membership has this status already."),
     "membership_date_before_previous": lambda: _(
         "The date is before the previous step of the membership."
     ),
@@ -142,10 +143,25 @@ def create():
     if request.method == "GET":
         form.country.data = "DK"
     if form.validate_on_submit():
-        organisation = services.create_organisation(**_organisation_values(form))
-        flash(_("%(name)s has been added to the register.", name=organisation.name), "success")
-        return redirect(url_for("members.detail", organisation_id=organisation.id))
+        try:
+            organisation = services.create_organisation(**_organisation_values(form))
+        except services.NumberTaken as exc:
+            _number_taken(form, exc)
+        else:
+            flash(_("%(name)s has been added to the register.", name=organisation.name), "success")
+            return redirect(url_for("members.detail", organisation_id=organisation.id))
     return render_template("members/edit.html", form=form, organisation=None)
+
+
+def _number_taken(form: OrganisationForm, exc: services.NumberTaken) -> None:
+    """Say on the field which organisation already has the number typed."""
+    if exc.field == "municipality_code":
+        message = _("%(name)s already has this municipality code.", name=exc.owner)
+    else:
+        message = _("%(name)s already has this registration number.", name=exc.owner)
+    if not exc.owner:
+        message = _("Another organisation has just been saved with this number.")
+    form[exc.field].errors = [*form[exc.field].errors, message]
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
@@ -170,9 +186,13 @@ def edit(organisation_id: int):
                 "email": (form.email.data or "").strip(),
                 "language": form.language.data or None,
             }
-        services.update_organisation(organisation, **values)
-        flash(_("The changes have been saved."), "success")
-        return redirect(url_for("members.detail", organisation_id=organisation.id))
+        try:
+            services.update_organisation(organisation, **values)
+        except services.NumberTaken as exc:
+            _number_taken(form, exc)
+        else:
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for("members.detail", organisation_id=organisation.id))
     return render_template("members/edit.html", form=form, organisation=organisation)
 
 
@@ -335,12 +355,24 @@ def _import_page(form, report, pending, confirm_form, status: int = 200):
 def import_confirm(pending_id: int):
     """Import the file shown in the preview; checked again, all or nothing."""
     permissions.require("organisations.manage")
-    pending = db.session.get(PendingImport, pending_id)
-    if pending is None or pending.user_id != current_user.id:
-        abort(404)
     form = ConfirmImportForm()
     if not form.validate_on_submit():
+        if db.session.get(PendingImport, pending_id) is None:
+            abort(404)
         return _import_page(ImportForm(formdata=None), None, None, form, 400)
+    # Locked until the import is committed: a second confirmation waits, then finds it gone.
+    pending = once.load_locked(PendingImport, pending_id)
+    if pending is None:
+        flash(
+            _(
+                "This file has been imported already, or its preview has expired. "
+                "Upload it again to see what it would change now."
+            ),
+            "info",
+        )
+        return redirect(url_for("members.import_upload"))
+    if pending.user_id != current_user.id:
+        abort(404)
     report = transfer.import_organisations(pending.content, pending.filename, apply=True)
     if not report.ok:
         # The register changed since the preview: show what is wrong now.

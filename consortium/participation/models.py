@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, true
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium.db import UTCDateTime, utcnow
@@ -24,6 +24,18 @@ class Participation(db.Model):
 
     __tablename__ = "participation"
     __audited__ = True
+    # One open-ended participation per organisation and product; overlapping periods with an
+    # end are refused by the services under a lock on the organisation.
+    __table_args__ = (
+        Index(
+            "uq_participation_open",
+            "organisation_id",
+            "product_id",
+            unique=True,
+            postgresql_where=text("ends_on IS NULL"),
+            sqlite_where=text("ends_on IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -60,6 +72,25 @@ class ParticipationRequest(db.Model):
 
     __tablename__ = "participation_request"
     __audited__ = True
+    # One pending request to join per organisation and product, one pending notice per
+    # participation.
+    __table_args__ = (
+        Index(
+            "uq_participation_request_pending_join",
+            "organisation_id",
+            "product_id",
+            unique=True,
+            postgresql_where=text("status = 'pending' AND kind = 'join'"),
+            sqlite_where=text("status = 'pending' AND kind = 'join'"),
+        ),
+        Index(
+            "uq_participation_request_pending_leave",
+            "participation_id",
+            unique=True,
+            postgresql_where=text("status = 'pending' AND kind = 'leave'"),
+            sqlite_where=text("status = 'pending' AND kind = 'leave'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))

@@ -11,6 +11,7 @@ from consortium.auth.models import User
 from consortium.extensions import db
 from consortium.members.models import BillingIdentity, Organisation
 from consortium.members.services import membership_status
+from consortium.once import lock, lock_row, unique
 from consortium.participation import rules
 from consortium.participation.models import PHASES, Participation, ParticipationRequest
 from consortium.products.models import Product
@@ -51,9 +52,14 @@ def check_period(
     ends_on: date | None,
     ignore: Participation | None = None,
 ) -> None:
-    """Refuse a second participation of the organisation in the product for the same days."""
+    """Refuse a second participation of the organisation in the product for the same days.
+
+    The organisation's row stays locked until the change is committed, so two changes of its
+    participations at the same moment are checked one after the other.
+    """
     if ends_on is not None and ends_on < starts_on:
         raise ParticipationError("dates")
+    lock_row(Organisation, organisation.id)
     for other in _participations(organisation, product):
         if other is ignore:
             continue
@@ -129,8 +135,8 @@ def create_participation(
         amount_per_year=amount_per_year,
         billing_identity=billing_identity,
     )
-    db.session.add(participation)
-    db.session.flush()
+    with unique(ParticipationError("already_participating")):
+        db.session.add(participation)
     return participation
 
 
@@ -177,6 +183,7 @@ def give_notice(
     """
     if not rules.notice_day_in_range(given_on, today or date.today()):
         raise ParticipationError("notice_date")
+    lock(participation)
     if participation.notice_given_on is not None or (
         participation.ends_on is not None and participation.ends_on < given_on
     ):
@@ -225,8 +232,8 @@ def request_join(
         message=message,
         requested_by_user_id=user.id,
     )
-    db.session.add(request)
-    db.session.flush()
+    with unique(ParticipationError("pending_request")):
+        db.session.add(request)
     _tell_secretariat(request, user)
     return request
 
@@ -235,6 +242,7 @@ def request_leave(
     participation: Participation, user: User, message: str = ""
 ) -> ParticipationRequest:
     """A contact gives notice to leave a current participation; the secretariat is told."""
+    lock(participation)
     if participation.notice_given_on is not None or (
         participation.ends_on is not None and participation.ends_on < date.today()
     ):
@@ -255,14 +263,15 @@ def request_leave(
         message=message,
         requested_by_user_id=user.id,
     )
-    db.session.add(request)
-    db.session.flush()
+    with unique(ParticipationError("pending_request")):
+        db.session.add(request)
     _tell_secretariat(request, user)
     return request
 
 
 def approve(request: ParticipationRequest, decided_by: User) -> Participation:
     """Grant a request: create the participation, or record the notice; the contact is told."""
+    lock(request)
     if request.status != "pending":
         raise ParticipationError("not_pending")
     if request.kind == "join":
@@ -288,6 +297,7 @@ def approve(request: ParticipationRequest, decided_by: User) -> Participation:
 
 def decline(request: ParticipationRequest, decided_by: User, reason: str) -> None:
     """Refuse a request, with the reason the contact reads."""
+    lock(request)
     if request.status != "pending":
         raise ParticipationError("not_pending")
     if not reason.strip():

@@ -15,6 +15,7 @@ from consortium.extensions import db
 from consortium.groups.models import GroupMember
 from consortium.mail.models import OutboxMessage
 from consortium.members.models import OrganisationContact
+from consortium.once import lock
 from consortium.participation.models import ParticipationRequest
 from consortium.products.models import Product
 from consortium.suppliers.models import Supplier, SupplierContact
@@ -220,6 +221,7 @@ def anonymise(user: User, by: User) -> None:
     """
     if user.id == by.id:
         raise PrivacyError("self")
+    lock(user)
     if user.is_anonymised:
         raise PrivacyError("already")
     old_email = user.email

@@ -55,7 +55,12 @@ def anonymise(user_id: int):
         return back
     form = AnonymiseForm()
     if form.validate_on_submit():
-        services.anonymise(user, current_user)
+        try:
+            services.anonymise(user, current_user)
+        except services.PrivacyError:
+            # Anonymised by someone else while this confirmation was being sent.
+            flash(_("This person has already been anonymised."), "info")
+            return back
         # The message names only the placeholder: no personal data in the session cookie.
         flash(
             _(

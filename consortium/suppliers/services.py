@@ -13,6 +13,7 @@ from consortium.auth.models import User
 from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.mail.services import send_mail
+from consortium.once import find_or_create, lock
 from consortium.settings.services import get_settings
 from consortium.suppliers import queries
 from consortium.suppliers.models import (
@@ -160,28 +161,33 @@ def update_supplier(supplier: Supplier, **values) -> Supplier:
 
 def add_contact(supplier: Supplier, user: User) -> SupplierContact:
     """Make the user a contact of the supplier (once)."""
-    contact = db.session.scalar(
-        select(SupplierContact).where(
-            SupplierContact.supplier_id == supplier.id, SupplierContact.user_id == user.id
+
+    def find() -> SupplierContact | None:
+        return db.session.scalar(
+            select(SupplierContact).where(
+                SupplierContact.supplier_id == supplier.id, SupplierContact.user_id == user.id
+            )
         )
-    )
-    if contact is None:
+
+    def create() -> SupplierContact:
         contact = SupplierContact(supplier=supplier, user=user)
         db.session.add(contact)
-        db.session.flush()
-    return contact
+        return contact
+
+    return find_or_create(find, create)[0]
 
 
 def approve(supplier: Supplier, decided_by: User | None) -> User:
     """Approve a pending supplier; its contact gets an account (or their existing one)."""
+    lock(supplier)
     if supplier.status == "approved":
         raise SupplierError("decided")
-    user = auth_services.find_user_by_email(supplier.contact_email)
-    new_account = user is None
-    if new_account:
-        user = auth_services.create_user(
+    user, new_account = find_or_create(
+        lambda: auth_services.find_user_by_email(supplier.contact_email),
+        lambda: auth_services.create_user(
             supplier.contact_email, supplier.contact_name, language=supplier.language
-        )
+        ),
+    )
     add_contact(supplier, user)
     supplier.status = "approved"
     supplier.decided_at = utcnow()
@@ -208,6 +214,7 @@ def reject(supplier: Supplier, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise SupplierError("reason")
+    lock(supplier)
     if supplier.status != "pending":
         raise SupplierError("decided")
     supplier.status = "rejected"

@@ -136,6 +136,11 @@ class BudgetShare(db.Model):
 
     __tablename__ = "budget_share"
     __audited__ = True
+    __table_args__ = (
+        UniqueConstraint(
+            "budget_id", "organisation_id", name="uq_budget_share_budget_organisation"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     budget_id: Mapped[int] = mapped_column(ForeignKey("product_budget.id"), index=True)

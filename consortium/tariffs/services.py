@@ -23,6 +23,7 @@ from consortium.fees.explain import PRODUCT_SHARE, Charge, Explanation
 from consortium.fees.inputs import CapsCannotMeetBudget, FeeError, MissingPopulation, MissingTier
 from consortium.fees.inputs import Participation as EngineParticipation
 from consortium.fees.money import to_minor
+from consortium.once import lock, unique
 from consortium.products.models import Product
 from consortium.tariffs import inputs, specs
 from consortium.tariffs.models import (
@@ -424,15 +425,18 @@ def save_tariff(product: Product, year: int, **fields) -> ProductTariff:
     year's invoices) were computed with the tariff as it is.
     """
     budget = budget_for(product.id, year)
-    if budget is not None and budget.status != "draft":
-        raise TariffError("tariff_locked")
+    if budget is not None:
+        # Approving the budget waits for this change, or this change for the approval.
+        lock(budget)
+        if budget.status != "draft":
+            raise TariffError("tariff_locked")
     tariff = tariff_for(product.id, year)
-    if tariff is None:
-        tariff = ProductTariff(product=product, year=year)
-        db.session.add(tariff)
-    for key, value in fields.items():
-        setattr(tariff, key, value)
-    db.session.flush()
+    with unique(TariffError("saved_meanwhile")):
+        if tariff is None:
+            tariff = ProductTariff(product=product, year=year)
+            db.session.add(tariff)
+        for key, value in fields.items():
+            setattr(tariff, key, value)
     return tariff
 
 
@@ -444,8 +448,9 @@ def save_budget(product: Product, year: int, lines: list[dict]) -> ProductBudget
     budget = budget_for(product.id, year)
     if budget is None:
         budget = ProductBudget(product=product, year=year, status="draft")
-        db.session.add(budget)
-    elif budget.status != "draft":
+        with unique(TariffError("saved_meanwhile")):
+            db.session.add(budget)
+    elif lock(budget).status != "draft":
         raise TariffError("budget_not_draft")
     budget.lines = [
         {
@@ -490,15 +495,16 @@ def record_shares(budget: ProductBudget) -> list[BudgetShare]:
     for share in list(budget.shares):
         budget.shares.remove(share)
     db.session.flush()
-    for organisation_id, charge in sorted(shares.items()):
-        budget.shares.append(
-            BudgetShare(
-                organisation_id=organisation_id,
-                amount=charge.amount,
-                explanation=explanation_to_json(charge.explanation),
+    # The budget's row lock keeps a second recording out; the constraint is the last word.
+    with unique(TariffError("budget_transition")):
+        for organisation_id, charge in sorted(shares.items()):
+            budget.shares.append(
+                BudgetShare(
+                    organisation_id=organisation_id,
+                    amount=charge.amount,
+                    explanation=explanation_to_json(charge.explanation),
+                )
             )
-        )
-    db.session.flush()
     return list(budget.shares)
 
 
@@ -508,8 +514,11 @@ def approve_budget(budget: ProductBudget, user_id: int | None) -> ProductBudget:
     The year needs its tariff first; while the budget is approved the tariff is locked, so a
     split's recorded shares always add up to the budget and a tier table stays as approved.
     """
+    lock(budget)
     if budget.status != "draft":
-        raise TariffError("budget_transition")
+        raise TariffError(
+            "already_approved" if budget.status == "approved" else "budget_transition"
+        )
     tariff = tariff_for(budget.product_id, budget.year)
     if tariff is None:
         raise TariffError("no_tariff")
@@ -524,8 +533,9 @@ def approve_budget(budget: ProductBudget, user_id: int | None) -> ProductBudget:
 
 def budget_to_draft(budget: ProductBudget) -> ProductBudget:
     """approved → draft (a frozen budget stays frozen); the recorded shares are dropped."""
+    lock(budget)
     if budget.status != "approved":
-        raise TariffError("budget_transition")
+        raise TariffError("already_draft" if budget.status == "draft" else "budget_transition")
     for share in list(budget.shares):
         budget.shares.remove(share)
     budget.status = "draft"
@@ -537,8 +547,9 @@ def budget_to_draft(budget: ProductBudget) -> ProductBudget:
 
 def freeze_budget(budget: ProductBudget) -> ProductBudget:
     """approved → frozen: the year is invoiced, its shares never change again."""
+    lock(budget)
     if budget.status != "approved":
-        raise TariffError("budget_transition")
+        raise TariffError("already_frozen" if budget.status == "frozen" else "budget_transition")
     budget.status = "frozen"
     budget.frozen_at = utcnow()
     db.session.flush()
@@ -570,6 +581,7 @@ def share_changes(budget: ProductBudget) -> list[ShareChange]:
 
 def confirm_shares(budget: ProductBudget) -> list[BudgetShare]:
     """Record an approved budget's shares again after a late joiner; a frozen one is refused."""
+    lock(budget)
     if budget.status != "approved":
         raise TariffError("budget_frozen")
     return record_shares(budget)

@@ -64,6 +64,12 @@ ERROR_MESSAGES = {
         "Set an approved budget back to draft first."
     ),
     "no_tariff": lambda: _("Set the year's tariff before approving its budget."),
+    "already_approved": lambda: _("This budget has been approved already."),
+    "already_draft": lambda: _("This budget is a draft already."),
+    "already_frozen": lambda: _("This budget has been frozen already."),
+    "saved_meanwhile": lambda: _(
+        "Someone saved this at the same moment. Reload the page to see their change."
+    ),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -102,7 +103,7 @@ def test_membership_steps_are_kept_and_impossible_steps_refused(secretariat_clie
         f"/organisations/{aarhus.id}/membership",
         data={"status": "resigned", "status_on": "2027-01-01"},
     ).get_data(as_text=True)
-    assert "not possible from the current status" in page
+    assert "The membership has this status already." in page
     statuses = [step.status for step in db.session.get(Organisation, aarhus.id).memberships]
     assert statuses == ["active", "resigned"]
 
@@ -263,3 +264,63 @@ def test_search_ignores_the_case_of_danish_and_czech_letters(secretariat_client)
     assert "Ærø Kommune" in page and "Aarhus Kommune" not in page
     page = secretariat_client.get("/organisations/?q=ŘÍČANY").get_data(as_text=True)
     assert "Město Říčany" in page and "Ærø Kommune" not in page
+
+
+def _field_error(page: str, field: str) -> str:
+    """The error shown under a field of the form."""
+    found = re.search(rf'id="{field}-error"[^>]*>(.*?)</', page, re.S)
+    return found.group(1).strip() if found else ""
+
+
+def test_a_registration_number_or_code_of_another_organisation_is_named_on_the_field(
+    secretariat_client, aarhus
+):
+    services.update_organisation(aarhus, municipality_code="751")
+    db.session.commit()
+    typed = {
+        "name": "Aarhus Kommune (copy)",
+        "kind": "municipality",
+        "country": "DK",
+        "address": "Rådhuspladsen 2",
+        "notes": "Typed with care",
+    }
+    response = secretariat_client.post(
+        "/organisations/new", data=typed | {"registration_number": "55 13 30 18"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert _field_error(page, "registration_number") == (
+        "Aarhus Kommune already has this registration number."
+    )
+    assert 'value="Aarhus Kommune (copy)"' in page and "Typed with care" in page
+
+    page = secretariat_client.post(
+        "/organisations/new", data=typed | {"municipality_code": "751"}
+    ).get_data(as_text=True)
+    assert _field_error(page, "municipality_code") == (
+        "Aarhus Kommune already has this municipality code."
+    )
+    assert db.session.scalar(select(Organisation).where(Organisation.name.contains("copy"))) is None
+
+    odder = services.create_organisation(name="Odder Kommune", kind="municipality", country="DK")
+    db.session.commit()
+    response = secretariat_client.post(
+        f"/organisations/{odder.id}/edit",
+        data={"name": "Odder Kommune", "kind": "municipality", "country": "DK"}
+        | {"registration_number": "55133018", "municipality_code": "751", "notes": "Mine"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert _field_error(page, "registration_number") == (
+        "Aarhus Kommune already has this registration number."
+    )
+    assert 'value="751"' in page and "Mine" in page
+    db.session.expire_all()
+    assert db.session.get(Organisation, odder.id).registration_number is None
+    # The organisation's own numbers are not "another organisation's".
+    response = secretariat_client.post(
+        f"/organisations/{aarhus.id}/edit",
+        data={"name": "Aarhus Kommune", "kind": "municipality", "country": "DK"}
+        | {"registration_number": "55133018", "municipality_code": "751"},
+    )
+    assert response.status_code == 302

@@ -50,7 +50,8 @@ def test_osi_licence(product):
 def test_two_organisations_with_a_current_participation(product):
     aarhus, odder, ended = (make.organisation(n) for n in ("Aarhus", "Odder", "Ended"))
     make.participation(product, aarhus)
-    make.participation(product, aarhus, phase="commitment")
+    # A second current participation of the same organisation (one open-ended at most).
+    make.participation(product, aarhus, phase="commitment", ends_on=date(2030, 12, 31))
     make.participation(product, ended, ends_on=date(2026, 5, 31))
     assert answer("two_organisations", product) is False
     make.participation(product, odder, ends_on=date(2026, 12, 31))
@@ -59,7 +60,7 @@ def test_two_organisations_with_a_current_participation(product):
 
 def test_participation_agreements(product):
     aarhus = make.organisation("Aarhus")
-    make.participation(product, aarhus, phase="commitment")
+    make.participation(product, aarhus, phase="commitment", ends_on=date(2030, 12, 31))
     make.participation(product, aarhus, phase="agreement", ends_on=date(2026, 1, 1))
     assert answer("participation_agreements", product) is False
     make.participation(product, aarhus, phase="agreement")
