@@ -73,9 +73,11 @@ test: test-packages $(STAMP) translations
 	if [ $$status -ne 0 ]; then echo "make test FAILED"; else echo "make test passed"; fi; \
 	exit $$status
 
-# The fee engine's speed: 1,000 and 10,000 organisations x 50 product splits (not part of `make test`).
+# The fee engine's speed: 1,000 and 10,000 organisations x 50 product splits, and the preview of
+# a 20,000-row organisations file (not part of `make test`).
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_fees.py
+	$(BIN)/python scripts/bench_import.py
 
 clean:
 	rm -rf $(VENV) .test-results build *.egg-info
