@@ -17,6 +17,7 @@ from consortium.forms import Form, SubForm
 from consortium.members.models import Organisation, PopulationFigure, TierBandSet
 from consortium.suppliers.models import Supplier
 from tests.suppliers.helpers import registration
+from tests.test_routes import objects  # noqa: F401 - a fixture
 
 CONTROL = "Contains a character that is not allowed (a control character)."
 ADDRESS_REFUSED = "The address contains a character that is not allowed (a control character)."
@@ -209,3 +210,26 @@ def test_a_date_far_outside_the_calendar_people_use_is_a_field_message(
     )
     assert response.status_code == 200
     assert "Enter a date between the years 1900 and 2200." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/fees/preview?year=99999999999999999999",
+        "/fees/schedules/new?year=99999999999999999999",
+        "/fees/products/public-route-product/what-if?organisation={organisation}&year=2027"
+        "&starts_on=0001-01-01",
+        "/fees/what-if?organisation={organisation}&year=99999999999999&starts_on=9999-12-31"
+        "&product=public-route-product",
+        "/fees/organisations/{organisation}/expected?year=-5",
+        "/organisations/?page=-99999999999999999999&sort=zzz&order=x",
+        "/public/members?page=99999999999999999999999",
+        "/audit/?record_id=99999999999999999999999&actor=%F0%9F%98%80",
+        "/audit/user/99999999999999999999",
+        "/participation/organisations/{organisation}/new?product=99999999999999999999",
+        "/public/products?level=N9&status=x&licence=%E2%80%AE",
+    ],
+)
+def test_query_arguments_out_of_range_give_a_page(secretariat_client, objects, address):  # noqa: F811
+    response = secretariat_client.get(address.format(**objects))
+    assert response.status_code in (200, 302, 404)
