@@ -233,3 +233,12 @@ def test_a_date_far_outside_the_calendar_people_use_is_a_field_message(
 def test_query_arguments_out_of_range_give_a_page(secretariat_client, objects, address):  # noqa: F811
     response = secretariat_client.get(address.format(**objects))
     assert response.status_code in (200, 302, 404)
+
+
+def test_a_typed_value_inside_a_field_message_is_shown_as_text(secretariat_client):
+    response = secretariat_client.post(
+        "/products/new", data={"name": "Forms", "status": "idea", "licence": "<xss2>"}
+    )
+    page = response.get_data(as_text=True)
+    assert "&lt;xss2&gt; is not an identifier from the SPDX licence list" in page
+    assert "<xss2>" not in page
