@@ -74,10 +74,12 @@ test: test-packages $(STAMP) translations
 	exit $$status
 
 # Speed, not part of `make test`: the fee engine (1,000 and 10,000 organisations x 50 product
-# splits) and the fee pages (the preview of 100 organisations x 10 products, and of the demo).
+# splits), the fee pages (the preview of 100 organisations x 10 products, and of the demo) and the
+# preview of a 20,000-row organisations file.
 bench: $(STAMP) translations
 	$(BIN)/python scripts/bench_fees.py
 	$(BIN)/python scripts/bench_pages.py
+	$(BIN)/python scripts/bench_import.py
 
 clean:
 	rm -rf $(VENV) .test-results build *.egg-info

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 # Each language named in itself, as a language switcher shows it.
@@ -77,7 +78,12 @@ def money(amount: Decimal | int | str, currency: str) -> str:
 
 
 def number(value) -> str:
-    return format_decimal(value)
+    """A number as the reader writes it; a number of more digits than the decimal context's
+    precision is formatted at its full length rather than failing."""
+    digits = len(Decimal(value).as_tuple().digits) if value is not None else 0
+    with localcontext() as context:
+        context.prec = max(context.prec, digits + 4)
+        return format_decimal(value)
 
 
 def country_name(code: str | None) -> str:
@@ -99,6 +105,18 @@ def current_language() -> str:
     return str(get_locale() or "en")
 
 
+def plain_lazy_text(value):
+    """Show a lazily translated message as text, escaped like any other.
+
+    Flask-Babel's lazy strings present themselves to Jinja as markup, so a name put into one
+    (``%(name)s already has this registration number.``) would reach the page unescaped.
+    None of our messages holds markup: all of them are text.
+    """
+    if isinstance(value, LazyString):
+        return str(value)
+    return value
+
+
 def init_app(app) -> None:
     from consortium.audit import labels
 
@@ -117,6 +135,7 @@ def init_app(app) -> None:
         record_name=labels.record_name,
     )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.finalize = plain_lazy_text
     app.jinja_env.globals.update(
         current_language=current_language,
         LANGUAGE_NAMES=LANGUAGE_NAMES,

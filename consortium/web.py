@@ -13,7 +13,9 @@ from werkzeug.routing import IntegerConverter
 
 from consortium import permissions, security
 from consortium.auth.models import User
+from consortium.errors import render_error
 from consortium.extensions import db, login_manager
+from consortium.text import has_control_character
 
 
 def init_app(app) -> None:
@@ -25,6 +27,7 @@ def init_app(app) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
 
+    app.before_request(refuse_control_characters)
     app.before_request(end_idle_session)
     app.after_request(commit_or_roll_back)
     app.after_request(security.set_headers)
@@ -80,6 +83,24 @@ def load_user(user_id: str) -> User | None:
     if user is None or not user.active or user.session_version != version:
         return None
     return user
+
+
+def refuse_control_characters():
+    """Answer an address whose path or query string holds a control character with a 400
+    page: no view, search or lookup ever sees one (PostgreSQL cannot even compare NUL)."""
+    parts = [request.path]
+    for key, values in request.args.lists():
+        parts.append(key)
+        parts.extend(values)
+    if any(has_control_character(part) for part in parts):
+        return render_error(
+            400,
+            _(
+                "The address contains a character that is not allowed (a control character). "
+                "Check the address or the search you typed."
+            ),
+        )
+    return None
 
 
 def end_idle_session():

@@ -49,7 +49,7 @@ class AuditFilter:
             query = query.where(
                 AuditEntry.created_at >= datetime.combine(self.date_from, time(), UTC)
             )
-        if self.date_to:
+        if self.date_to and self.date_to < date.max:  # up to the last day: no end at all
             end = datetime.combine(self.date_to + timedelta(days=1), time(), UTC)
             query = query.where(AuditEntry.created_at < end)
         return query

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from consortium.auth.services import find_user_by_email
 from consortium.extensions import db
+from consortium.forms import EARLIEST_YEAR, LATEST_YEAR
 from consortium.groups import rules, services
 from consortium.groups.labels import ERROR_MESSAGES
 from consortium.groups.models import MEMBER_ROLES, Group
@@ -34,7 +35,8 @@ NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def parse_date(text: str) -> date | None:
-    """A date as ISO (2026-01-31) or as Danish, German and Czech spreadsheets write it (31.01.2026, 31-01-2026)."""
+    """A date as ISO (2026-01-31) or as Danish, German and Czech spreadsheets write it (31.01.2026, 31-01-2026),
+    within the years the forms accept."""
     text = text.strip()
     for separator in ("-", ".", "/"):
         parts = [part.strip() for part in text.split(separator)]
@@ -42,6 +44,8 @@ def parse_date(text: str) -> date | None:
             continue
         numbers = [int(part) for part in parts]
         year, month, day = numbers if len(parts[0]) == 4 else reversed(numbers)
+        if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+            return None
         try:
             return date(year, month, day)
         except (OverflowError, ValueError):

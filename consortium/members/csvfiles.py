@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from consortium.text import control_character_at
+
 UTF8_BOM = b"\xef\xbb\xbf"
 # Countries whose Windows Excel saves "CSV" in the Central European code page.
 CENTRAL_EUROPE = {"CZ", "SK", "PL", "HU", "SI", "HR", "RO", "AL", "BA", "RS"}
@@ -29,6 +31,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
 # Excel in these languages reads a semicolon as the separator; in English a comma.
 SEMICOLON_LANGUAGES = {"da", "de", "cs"}
+# The most a file may hold: more than any register has, few enough to check it in a request.
+MAX_ROWS = 20_000
+MAX_COLUMNS = 50
 
 
 class CsvError(ValueError):
@@ -63,15 +68,20 @@ def read(data: bytes, countries: Iterable[str] = ()) -> Table:
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         for cells in reader:
+            _refuse_control_characters(cells, header, reader.line_num)
             if header is None:
                 if not any(cell.strip() for cell in cells):
                     continue
                 header = [cell.strip().lower() for cell in cells]
+                if len(header) > MAX_COLUMNS:
+                    raise CsvError("too_many_columns", line=reader.line_num, limit=MAX_COLUMNS)
                 continue
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(header):
                 raise CsvError("too_many_cells", line=reader.line_num)
+            if len(rows) == MAX_ROWS:
+                raise CsvError("too_many_rows", line=reader.line_num, limit=MAX_ROWS)
             values = {
                 column: unneutralise(cell.strip())
                 for column, cell in zip(header, cells, strict=False)
@@ -81,6 +91,23 @@ def read(data: bytes, countries: Iterable[str] = ()) -> Table:
     except csv.Error as exc:
         raise CsvError("malformed", line=reader.line_num) from exc
     return Table(encoding, delimiter, header or [], rows)
+
+
+def _refuse_control_characters(cells: list[str], header: list[str] | None, line: int) -> None:
+    """A cell may run over several lines and hold tabs, but no other control character.
+
+    ``line`` is the record's last line; the error names the line the character is on.
+    """
+    for position, cell in enumerate(cells):
+        at = control_character_at(cell, multiline=True)
+        if at is not None:
+            lines_after = cell[at:].count("\n") + sum(
+                later.count("\n") for later in cells[position + 1 :]
+            )
+            named = header[position] if header and position < len(header) else ""
+            raise CsvError(
+                "control_character", line=line - lines_after, column=named or str(position + 1)
+            )
 
 
 def decode(data: bytes, countries: Iterable[str] = ()) -> tuple[str, str]:

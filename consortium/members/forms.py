@@ -16,9 +16,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
-from consortium.forms import Form, at_most, email_address, required
+from consortium.forms import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    Form,
+    at_most,
+    email_address,
+    number_between,
+    required,
+)
 from consortium.i18n import language_choices
 from consortium.members import identifiers
 from consortium.members.labels import (
@@ -28,6 +36,7 @@ from consortium.members.labels import (
     STATUS_LABELS,
     TIER_LABELS,
 )
+from consortium.members.tiers import MAX_POPULATION
 
 
 def _compact(field, check) -> None:
@@ -108,9 +117,12 @@ class OrganisationForm(ContactDataForm):
 
 class PopulationForm(Form):
     year = IntegerField(
-        _l("Year (population on 1 January)"), validators=[required(), NumberRange(1900, 2200)]
+        _l("Year (population on 1 January)"),
+        validators=[required(), number_between(EARLIEST_YEAR, LATEST_YEAR)],
     )
-    population = IntegerField(_l("Population"), validators=[required(), NumberRange(min=0)])
+    population = IntegerField(
+        _l("Population"), validators=[required(), number_between(0, MAX_POPULATION)]
+    )
     source = StringField(
         _l("Source"),
         description=_l("Such as Statistics Denmark BY2."),

@@ -17,7 +17,14 @@ from consortium.members.models import (
     PopulationFigure,
     TierBandSet,
 )
-from consortium.members.tiers import OS2_BANDS, BandError, BandSet, band_set_for_year, check_bands
+from consortium.members.tiers import (
+    MAX_POPULATION,
+    OS2_BANDS,
+    BandError,
+    BandSet,
+    band_set_for_year,
+    check_bands,
+)
 from consortium.once import is_unique_violation, lock_row
 
 DEFAULT_BANDS_FROM = 1900
@@ -82,6 +89,8 @@ def save_band_set(year: int, bands: tuple[tuple[int, str], ...]) -> TierBandSet:
         check_bands(bands)
     except BandError as exc:
         raise RegisterError("bands_invalid") from exc
+    if any(bound > MAX_POPULATION for bound, _tier in bands):
+        raise RegisterError("bands_too_large")
     row = db.session.scalar(select(TierBandSet).where(TierBandSet.effective_from_year == year))
     if row is None:
         row = TierBandSet(effective_from_year=year)
@@ -181,6 +190,8 @@ def set_population(
     """Record the population on 1 January of a year (replacing that year's figure)."""
     if population < 0:
         raise RegisterError("negative_population")
+    if population > MAX_POPULATION:
+        raise RegisterError("population_too_large")
     if organisation.id is not None:
         # Two figures for the same year at once: the second replaces the first.
         lock_row(Organisation, organisation.id)

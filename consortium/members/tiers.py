@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 SMALL, MEDIUM, LARGE, VERY_LARGE = "small", "medium", "large", "very_large"
 TIERS = (SMALL, MEDIUM, LARGE, VERY_LARGE)
+# The largest population a figure or a tier bound may give: more than any body's residents.
+MAX_POPULATION = 100_000_000
 
 # OS2's bands: small from 0, medium from 25,000, large from 60,000, very large from 120,000.
 OS2_BANDS: tuple[tuple[int, str], ...] = (

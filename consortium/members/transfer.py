@@ -15,6 +15,7 @@ from datetime import date
 
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -24,7 +25,7 @@ from consortium.extensions import db
 from consortium.members import csvfiles, identifiers, services
 from consortium.members.labels import IDENTIFIER_MESSAGES
 from consortium.members.models import KINDS, MEMBERSHIP_STATUSES, Organisation
-from consortium.members.tiers import TIERS, band_set_for_year
+from consortium.members.tiers import MAX_POPULATION, TIERS, band_set_for_year
 from consortium.settings.services import get_settings
 
 LANGUAGES = ("en", "da", "de", "cs")
@@ -141,6 +142,7 @@ def read_table(
         return csvfiles.read(data, countries)
     except csvfiles.CsvError as exc:
         line = exc.params.get("line", 1)
+        column = exc.params.get("column", "")
         if exc.code == "encoding":
             message = _l(
                 "The file is not in a character set that can be read without garbling letters. "
@@ -151,9 +153,25 @@ def read_table(
             message = _l("The file is empty.")
         elif exc.code == "too_many_cells":
             message = _l("This line has more cells than the header has columns.")
+        elif exc.code == "too_many_rows":
+            message = _l(
+                "The file has more than %(limit)s rows. Split it into files of at most "
+                "%(limit)s rows each.",
+                limit=format_decimal(exc.params["limit"]),
+            )
+        elif exc.code == "too_many_columns":
+            message = _l(
+                "The file has more than %(limit)s columns.",
+                limit=format_decimal(exc.params["limit"]),
+            )
+        elif exc.code == "control_character":
+            message = _l(
+                "Contains a character that is not allowed (a control character). "
+                "Remove it and save the file again."
+            )
         else:
             message = _l("This line is not valid CSV: check the quotation marks.")
-        report.add(line, "", message)
+        report.add(line, column, message)
         return None
 
 
@@ -182,6 +200,24 @@ def _integer(text: str) -> int | None:
     if not POPULATION_NUMBER.fullmatch(text):
         return None
     return int(re.sub(r"[^0-9]", "", text))
+
+
+def _population(report: ImportReport, line: int, text: str) -> int | None:
+    """The population in a cell, or None with the problem reported."""
+    population = _integer(text)
+    if population is None:
+        report.add(line, "population", _l("Enter the population as a whole number."))
+    elif population > MAX_POPULATION:
+        report.add(
+            line,
+            "population",
+            _l(
+                "A population cannot be above %(limit)s.",
+                limit=format_decimal(MAX_POPULATION),
+            ),
+        )
+        return None
+    return population
 
 
 def _email(text: str) -> bool:
@@ -266,9 +302,7 @@ def _check_simple_cells(report: ImportReport, line: int, cells: dict[str, str]) 
             else:
                 report.add(line, column, _l("Enter an email address such as name@example.org."))
     if "population" in cells:
-        population = _integer(cells["population"])
-        if population is None:
-            report.add(line, "population", _l("Enter the population as a whole number."))
+        population = _population(report, line, cells["population"])
         values["population"] = population
     if "population_year" in cells:
         year = _integer(cells["population_year"])
@@ -443,6 +477,43 @@ def _tier_by_population(organisation, population, sets) -> str | None:
     return band_set.tier_for(figures[year]) if band_set else None
 
 
+def _describe_plan(plan: _Plan) -> RowResult:
+    """What :func:`_apply_plan` would change, worked out without writing anything: a preview
+    of thousands of rows then takes no flush, no audit entry and no rollback per row."""
+    organisation = plan.organisation
+    if organisation is None:
+        changed = list(plan.fields)
+        if plan.population:
+            changed.append("population")
+        changed.extend(plan.billing)
+        if plan.status:
+            changed.append("status")
+        if plan.tier_override:
+            changed.append("tier")
+        return RowResult(plan.line, "create", plan.fields.get("name", ""), changed)
+    changed = [key for key, value in plan.fields.items() if getattr(organisation, key) != value]
+    if plan.population:
+        year, population = plan.population
+        figure = services.population_in(organisation, year)
+        if figure is None or figure.population != population:
+            changed.append("population")
+    if plan.billing:
+        identity = services.default_billing_identity(organisation)
+        changed.extend(
+            key
+            for key, value in plan.billing.items()
+            if identity is None or getattr(identity, key) != value
+        )
+    if plan.status:
+        current = services.membership_status(organisation)
+        if current is None or current.status != plan.status:
+            changed.append("status")
+    if plan.tier_override and organisation.tier_override != plan.tier_override:
+        changed.append("tier")
+    name = plan.fields.get("name", organisation.name)
+    return RowResult(plan.line, "update" if changed else "unchanged", name, changed)
+
+
 def _apply_plan(plan: _Plan, source: str, today: date) -> RowResult:
     organisation = plan.organisation
     changed: list[str] = []
@@ -512,6 +583,9 @@ def import_organisations(data: bytes, filename: str, *, apply: bool) -> ImportRe
     ]
     if report.problems:
         return report
+    if not apply:
+        report.rows = [_describe_plan(plan) for plan in plans]
+        return report
     source = _source_text(filename)
     run_import(
         report, apply, lambda: [_apply_plan(plan, source, date.today()) for plan in plans], filename
@@ -575,9 +649,7 @@ def import_population(
     updates: list[tuple[int, Organisation, int]] = []
     for line, cells in table.rows:
         key = cells.get(key_column, "")
-        population = _integer(cells.get("population", ""))
-        if population is None:
-            report.add(line, "population", _l("Enter the population as a whole number."))
+        population = _population(report, line, cells.get("population", ""))
         if not key:
             report.add(line, key_column, _l("Please fill in this field."))
             continue

@@ -9,10 +9,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from consortium.extensions import db
-from consortium.forms import Form, at_most, required
+from consortium.forms import Form, at_most, number_between, required
 from consortium.members.models import Organisation
 from consortium.participation import rules
 from consortium.participation.labels import PHASE_LABELS, amount_text
@@ -64,7 +64,7 @@ class ParticipationForm(Form):
     starts_on = DateField(pgettext_l("start of a date range", "From"), validators=[required()])
     ends_on = DateField(pgettext_l("end of a date range", "To"), validators=[Optional()])
     notice_months = IntegerField(
-        _l("Notice period in months"), default=6, validators=[required(), NumberRange(0, 120)]
+        _l("Notice period in months"), default=6, validators=[required(), number_between(0, 120)]
     )
     ends_at_year_end = BooleanField(_l("Notice takes effect at the end of the year"), default=True)
     agreement_version = StringField(_l("Agreement version"), validators=[Optional(), at_most(40)])

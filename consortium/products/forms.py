@@ -13,14 +13,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms import (
-    Form as SubForm,
-)
 from wtforms.validators import Optional, ValidationError
 
 from consortium.auth.models import User
 from consortium.extensions import db
-from consortium.forms import Form, at_most, required
+from consortium.forms import Form, SubForm, at_most, required
 from consortium.products import licences, slugs
 from consortium.products.labels import (
     BODY_LABELS,

@@ -8,12 +8,21 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
-from consortium.forms import Form, at_most, email_address, required
+from consortium.forms import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    Form,
+    at_most,
+    email_address,
+    number_between,
+    required,
+)
 from consortium.i18n import language_choices
 from consortium.members import identifiers
 from consortium.members.labels import IDENTIFIER_MESSAGES
+from consortium.members.tiers import MAX_POPULATION
 
 CURRENCIES = ("DKK", "EUR", "CZK")
 
@@ -74,16 +83,18 @@ class TierBandsForm(Form):
     """The tier bands in force from a year on: each tier's inclusive lower bound."""
 
     effective_from_year = IntegerField(
-        _l("In force from the year"), validators=[required(), NumberRange(1900, 2200)]
+        _l("In force from the year"),
+        validators=[required(), number_between(EARLIEST_YEAR, LATEST_YEAR)],
     )
     medium_from = IntegerField(
-        _l("Medium from (residents)"), validators=[required(), NumberRange(min=1)]
+        _l("Medium from (residents)"), validators=[required(), number_between(1, MAX_POPULATION)]
     )
     large_from = IntegerField(
-        _l("Large from (residents)"), validators=[required(), NumberRange(min=1)]
+        _l("Large from (residents)"), validators=[required(), number_between(1, MAX_POPULATION)]
     )
     very_large_from = IntegerField(
-        _l("Very large from (residents)"), validators=[required(), NumberRange(min=1)]
+        _l("Very large from (residents)"),
+        validators=[required(), number_between(1, MAX_POPULATION)],
     )
 
     def validate_large_from(self, field):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -13,7 +14,7 @@ from consortium.audit.queries import entries_for
 from consortium.forms import form_view
 from consortium.members import services as member_services
 from consortium.members.labels import TIER_LABELS
-from consortium.members.tiers import LARGE, MEDIUM, SMALL, VERY_LARGE
+from consortium.members.tiers import LARGE, MAX_POPULATION, MEDIUM, SMALL, VERY_LARGE
 from consortium.settings import bp
 from consortium.settings.forms import SettingsForm, TierBandsForm
 from consortium.settings.services import get_settings, update_settings
@@ -51,6 +52,9 @@ BAND_MESSAGES = {
         "Bands can only be set from this year on: years already begun keep their tiers."
     ),
     "bands_invalid": lambda: _("Each tier must start above the one before it."),
+    "bands_too_large": lambda: _(
+        "A tier cannot start above %(limit)s residents.", limit=format_decimal(MAX_POPULATION)
+    ),
 }
 
 

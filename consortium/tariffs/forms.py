@@ -22,12 +22,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms import Form as PlainForm
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from consortium.fees import rules
 from consortium.fees.inputs import KINDS
-from consortium.forms import Form, at_most, required
+from consortium.forms import Form, SubForm, at_most, required
 from consortium.members.labels import KIND_LABELS, TIER_LABELS
 from consortium.members.tiers import TIERS
 from consortium.tariffs import specs
@@ -547,7 +546,7 @@ for _tier in TIERS:
     )
 
 
-class BudgetLineForm(PlainForm):
+class BudgetLineForm(SubForm):
     """One line of a budget (a row of the budget form)."""
 
     purpose = SelectField(_l("Purpose"), validators=[Optional()])

@@ -206,3 +206,92 @@ def test_a_confirmation_without_its_csrf_token_imports_nothing(csrf_app, secreta
     assert response.status_code == 400
     assert "nothing was saved" in response.get_data(as_text=True)
     assert _organisations() == 0
+
+
+# --- bad files get a message naming the line and the column -------------------------------
+
+
+def test_a_name_in_a_problem_is_shown_as_text_not_markup(secretariat_client):
+    services.create_organisation(
+        name="<xss1>", kind="municipality", country="DK", registration_number="55133018"
+    )
+    odder = services.create_organisation(name="Odder Kommune", kind="municipality", country="DK")
+    db.session.commit()
+    text = f"id,name,kind,country,registration_number\n{odder.id},Odder,municipality,DK,55133018\n"
+    page = _upload(secretariat_client, text).get_data(as_text=True)
+    assert "&lt;xss1&gt; already has this registration number." in page
+    assert "<xss1>" not in page
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "column"),
+    [
+        ("name,kind,country\nOdder\x00 Kommune,municipality,DK\n", 2, "name"),
+        ("name,kind,country\nOdder,municipality,DK\nSamsø,municipality\x1b,DK\n", 3, "kind"),
+        ('name,kind,country,address\nOdder,municipality,DK,"Rådhus\n\x07gade 3"\n', 3, "address"),
+    ],
+)
+def test_a_control_character_in_a_file_is_named_by_line_and_column(
+    secretariat_client, content, line, column
+):
+    page = _upload(secretariat_client, content).get_data(as_text=True)
+    assert "Contains a character that is not allowed (a control character)." in page
+    assert f"<tr><td>{line}</td><td>{column}</td>" in page
+    assert _organisations() == 0
+    assert db.session.scalar(select(PendingImport)) is None
+
+
+def test_tabs_and_line_breaks_in_a_cell_are_kept(secretariat_client):
+    content = 'name,kind,country,address\nOdder,municipality,DK,"Rådhusgade 3\r\n8300\tOdder"\n'
+    page = _upload(secretariat_client, content).get_data(as_text=True)
+    assert "Preview of kommuner.csv" in page
+
+
+def test_a_file_over_the_row_limit_is_refused_with_the_limit(secretariat_client):
+    # Short rows: the file stays below the size a test upload spools to a temporary file.
+    rows = "".join(f"K{number},other,DK\n" for number in range(20_001))
+    page = _upload(secretariat_client, "name,kind,country\n" + rows).get_data(as_text=True)
+    assert "The file has more than 20,000 rows." in page
+    assert _organisations() == 0
+
+
+def test_a_file_over_the_column_limit_is_refused_with_the_limit(secretariat_client):
+    header = ",".join(["name", "kind", "country"] + [f"extra{number}" for number in range(60)])
+    page = _upload(secretariat_client, header + "\nOdder,municipality,DK\n").get_data(as_text=True)
+    assert "The file has more than 50 columns." in page
+
+
+def test_a_population_beyond_the_limit_in_a_file_is_named(secretariat_client):
+    text = "name,kind,country,population,population_year\nOdder,municipality,DK,999999999999,2025\n"
+    page = _upload(secretariat_client, text).get_data(as_text=True)
+    assert "A population cannot be above 100,000,000." in page
+    assert _organisations() == 0
+
+
+def test_the_preview_says_what_the_import_then_does(secretariat_client):
+    """The preview works the changes out without making them; the import makes them."""
+    from consortium.members import transfer
+
+    odder = services.create_organisation(
+        name="Odder Kommune", kind="municipality", country="DK", municipality_code="727"
+    )
+    services.set_population(odder, 2025, 22_000, "BY2")
+    services.create_organisation(
+        name="Samsø Kommune", kind="municipality", country="DK", municipality_code="741"
+    )
+    db.session.commit()
+    text = (
+        "name,kind,country,municipality_code,population,population_year,ean,email,status\n"
+        "Odder Kommune,municipality,DK,727,22500,2025,,,active\n"
+        "Samsø Kommune,municipality,DK,741,,,,post@samsoe.dk,\n"
+        "Læsø Kommune,municipality,DK,825,1750,2025,5790000000005,,\n"
+    )
+    data = text.encode()
+    preview = transfer.import_organisations(data, "f.csv", apply=False)
+    assert preview.ok, [str(problem) for problem in preview.problems]
+    assert _organisations() == 2
+    applied = transfer.import_organisations(data, "f.csv", apply=True)
+    assert [(row.line, row.action, row.name, row.changed) for row in preview.rows] == [
+        (row.line, row.action, row.name, row.changed) for row in applied.rows
+    ]
+    assert [row.action for row in applied.rows] == ["update", "update", "create"]
