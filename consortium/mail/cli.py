@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import click
 from flask import Flask, current_app
@@ -54,7 +53,9 @@ def send(keep_going: bool, interval: float) -> None:
             "no mail server is configured (MAIL_SERVER): messages stay in the outbox unsent"
         )
     if keep_going:
-        click.echo(f"Sending queued mail through {current_app.config['MAIL_SERVER']}; stop with Ctrl-C.")
+        click.echo(
+            f"Sending queued mail through {current_app.config['MAIL_SERVER']}; stop with Ctrl-C."
+        )
         try:
             loop(interval)
         except KeyboardInterrupt:

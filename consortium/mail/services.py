@@ -130,7 +130,8 @@ def send_due(limit: int = BATCH_SIZE) -> int:
     sent = 0
     connection = mail.get_connection(backend=config.get("MAIL_BACKEND"), fail_silently=False)
     for message_id in claimed:
-        message = db.session.get(OutboxMessage, message_id)
+        # As the claim left it (attempts counted), not as an earlier read in this session saw it.
+        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
         if message is None or message.status != QUEUED:
             continue
         try:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from consortium.auth import services
+from consortium.auth import services, throttle
 from consortium.auth.models import LoginAttempt, User
 from consortium.extensions import db
 from tests.conftest import PASSWORD, login, make_user
@@ -274,3 +274,26 @@ def test_failed_attempts_are_kept_when_the_request_fails(committed_app, monkeypa
         assert [(attempt.email, attempt.succeeded) for attempt in attempts] == [
             ("kept@example.org", False)
         ]
+
+
+def test_a_throttle_record_never_commits_the_requests_half_done_work(committed_app):
+    """The attempt is committed on its own; what the request changed so far is not."""
+    from tests.conftest import server_url
+
+    with committed_app.app_context():
+        make_user("half@example.org", name="Before")
+        db.session.commit()
+    with committed_app.test_request_context("/sign-in", method="POST"):
+        person = services.find_user_by_email("half@example.org")
+        person.name = "Half done"
+        db.session.flush()
+        throttle.record("half@example.org", "192.0.2.1", succeeded=False)
+        db.session.rollback()
+        db.session.remove()
+    with committed_app.app_context():
+        assert services.find_user_by_email("half@example.org").name == "Before"
+        attempts = db.session.scalar(select(db.func.count(LoginAttempt.id)))
+        if server_url() is not None:
+            # PostgreSQL keeps the two apart; SQLite, one writer at a time, cannot.
+            assert attempts == 1
+        db.session.remove()
