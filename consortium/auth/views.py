@@ -96,7 +96,7 @@ def sign_out_everywhere():
     logout_user()
     _clear_session_keeping_language()
     flash(_("You are signed out everywhere, in every browser."), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("main.home"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
