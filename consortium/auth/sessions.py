@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 
 from consortium.auth.models import User, UserSession
 from consortium.db import utcnow
@@ -38,6 +38,16 @@ def start(user: User) -> str:
     """Open a session for the user and return the id for the cookie (only its hash is kept)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    # The user's sessions that can never run again are of no further use: forget them.
+    lifetime = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    db.session.execute(
+        delete(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            or_(UserSession.ended_at.is_not(None), UserSession.created_at < now - lifetime),
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.add(
         UserSession(user_id=user.id, token_hash=_hash(token), created_at=now, last_seen_at=now)
     )

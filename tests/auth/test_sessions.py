@@ -142,3 +142,16 @@ def test_the_session_row_is_written_at_most_once_a_minute(app, user, client):
     client.get("/profile")
     db.session.expire_all()
     assert db.session.scalar(select(UserSession.last_seen_at)) >= first
+
+
+def test_sessions_that_cannot_run_again_are_forgotten_at_the_next_sign_in(app, user):
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, user.email)
+    login(phone, user.email)
+    laptop.post("/sign-out")
+    assert db.session.scalar(select(db.func.count(UserSession.id))) == 2
+    login(laptop, user.email)
+    # The ended one is gone; the phone's and the new one run.
+    assert db.session.scalar(select(db.func.count(UserSession.id))) == 2
+    assert phone.get("/profile").status_code == 200
+    assert laptop.get("/profile").status_code == 200
