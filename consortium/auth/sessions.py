@@ -46,7 +46,8 @@ def start(user: User) -> str:
             UserSession.user_id == user.id,
             or_(UserSession.ended_at.is_not(None), UserSession.created_at < now - lifetime),
         )
-        .execution_options(synchronize_session=False)
+        # Also out of this session's identity map: a new row may get a deleted row's id.
+        .execution_options(synchronize_session="fetch")
     )
     db.session.add(
         UserSession(user_id=user.id, token_hash=_hash(token), created_at=now, last_seen_at=now)
