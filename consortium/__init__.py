@@ -35,6 +35,16 @@ def create_app(config: dict | None = None) -> Flask:
     from consortium import errors
 
     errors.init_app(app)
+    if (
+        app.config["MAIL_SENDER_THREAD"]
+        and app.config["CONSORTIUM_ENV"] == "development"
+        and not app.config["MAIL_OUTBOX"]
+    ):
+        # Development only (`make run` with a mail server): production runs `flask mail send
+        # --loop` as a service of its own.
+        from consortium.mail.cli import start_thread
+
+        start_thread(app)
     return app
 
 
@@ -111,9 +121,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from consortium.cli import demo_cli, translate_cli, users_cli
+    from consortium.mail.cli import mail_cli
     from consortium.members.cli import orgs_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(orgs_cli)
+    app.cli.add_command(mail_cli)

@@ -57,9 +57,16 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USE_SSL": _bool(os.environ.get("MAIL_USE_SSL")),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "consortium@localhost"),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 60),
+        "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
         "DEFAULT_LANGUAGE": os.environ.get("DEFAULT_LANGUAGE", "en"),
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 5),
+        # Sent by `flask run` itself in development, when a mail server is configured.
+        "MAIL_SENDER_THREAD": _bool(os.environ.get("MAIL_SENDER_THREAD")),
     }
+    # Unset: one year in production, none in development and testing (see finish()).
+    if os.environ.get("HSTS_SECONDS", "").strip():
+        config["HSTS_SECONDS"] = _int("HSTS_SECONDS", 0)
     return config
 
 
@@ -79,6 +86,16 @@ DEFAULTS: dict = {
     "LOGIN_CLIENT_MAX_FAILURES": 20,
     "LOGIN_CLIENT_WINDOW_SECONDS": 15 * 60,
     "RESET_TOKEN_HOURS": 1,
+    # Reset-link requests: at most this many per address typed and per client address within
+    # the window; beyond them the answer stays the same and nothing is sent.
+    "RESET_ACCOUNT_MAX_REQUESTS": 3,
+    "RESET_CLIENT_MAX_REQUESTS": 10,
+    "RESET_WINDOW_SECONDS": 60 * 60,
+    # Outgoing mail: a failed attempt is tried again after this long, doubling each time.
+    "MAIL_RETRY_BASE_SECONDS": 60,
+    "MAIL_TIMEOUT": 30,  # seconds an SMTP connection may hang before the attempt fails
+    # A sender claims a message for this long; if it dies meanwhile, another sends it later.
+    "MAIL_CLAIM_SECONDS": 5 * 60,
     "INVITE_TOKEN_DAYS": 7,
     "LANGUAGES": ["en", "da", "de", "cs"],
 }
@@ -109,6 +126,13 @@ def finish(config: dict, instance_path: str) -> dict:
     # Without a mail server (development and tests only) mail is kept in the in-app outbox.
     config["MAIL_OUTBOX"] = not config.get("MAIL_SERVER")
     config.setdefault("SESSION_COOKIE_SECURE", not relaxed)
+    # Browsers remember to use HTTPS only for this long (Strict-Transport-Security); 0 is off.
+    config.setdefault("HSTS_SECONDS", 0 if relaxed else 365 * 24 * 60 * 60)
+    if config["HSTS_SECONDS"] < 0:
+        raise ConfigError("HSTS_SECONDS must be 0 (off) or a positive number of seconds")
+    for name in ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "MAIL_MAX_ATTEMPTS"):
+        if config[name] < 1:
+            raise ConfigError(f"{name} must be at least 1")
     if config.get("DEFAULT_LANGUAGE") not in config["LANGUAGES"]:
         raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(config['LANGUAGES'])}")
     return config

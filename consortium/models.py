@@ -1,7 +1,7 @@
 """Every model, imported in one place so the metadata and migrations see all tables."""
 
 from consortium.audit.models import AuditEntry
-from consortium.auth.models import LoginAttempt, User, UserToken
+from consortium.auth.models import LoginAttempt, User, UserSession, UserToken
 from consortium.groups.models import Group, GroupMember
 from consortium.mail.models import OutboxMessage
 from consortium.members.models import (
@@ -59,5 +59,6 @@ __all__ = [
     "PopulationFigure",
     "TierBandSet",
     "User",
+    "UserSession",
     "UserToken",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -46,6 +46,11 @@ def set_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    hsts_seconds = current_app.config.get("HSTS_SECONDS", 0)
+    if hsts_seconds and request.is_secure:
+        # Only over HTTPS (behind a proxy: its X-Forwarded-Proto, trusted with PROXY_COUNT);
+        # browsers ignore the header on plain HTTP.
+        headers.setdefault("Strict-Transport-Security", f"max-age={hsts_seconds}")
     if request.endpoint != "static":
         # Pages may show personal data: never keep them in a shared or browser cache.
         headers["Cache-Control"] = "no-store"

@@ -1,4 +1,4 @@
-"""Users, their emailed one-time links, and the record of sign-in attempts."""
+"""Users, their sessions, their emailed one-time links, and the record of sign-in attempts."""
 
 from __future__ import annotations
 
@@ -111,8 +111,33 @@ class UserToken(db.Model):
         return f"<UserToken {self.id} {self.purpose} user={self.user_id}>"
 
 
+class UserSession(db.Model):
+    """One signed-in browser. The cookie carries a random id whose hash is kept here, so that
+    signing out ends the session on the server: a copy of the cookie stops working too."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Written at most once a minute, so a page view is not a write each time.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id} ended={self.ended_at is not None}>"
+
+
+# What a LoginAttempt row records: a sign-in (or a check of the current password) or a request
+# for a password reset link.
+SIGN_IN = "sign_in"
+RESET_REQUEST = "reset"
+
+
 class LoginAttempt(db.Model):
-    """One sign-in attempt; the throttle counts these, so the limit holds across processes."""
+    """One sign-in attempt or reset-link request; the throttles count these, so the limits hold
+    across processes."""
 
     __tablename__ = "login_attempt"
     __table_args__ = (
@@ -121,10 +146,11 @@ class LoginAttempt(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default=SIGN_IN, server_default=SIGN_IN)
     email: Mapped[str] = mapped_column(String(254))
     client_address: Mapped[str] = mapped_column(String(64))
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
 
     def __repr__(self) -> str:
-        return f"<LoginAttempt {self.email} {self.client_address} ok={self.succeeded}>"
+        return f"<LoginAttempt {self.kind} {self.email} {self.client_address} ok={self.succeeded}>"

@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from consortium.auth import throttle
+from consortium.auth import sessions, throttle
 from consortium.auth.models import User, UserToken
 from consortium.auth.passwords import hash_password, verify_password
 from consortium.db import utcnow
@@ -121,18 +121,22 @@ def invite_user(user: User, invited_by: User | None) -> None:
     )
 
 
-def request_password_reset(email: str) -> None:
-    """Email a reset link when the address has an active account; otherwise do nothing."""
+def request_password_reset(email: str, client_address: str = "unknown") -> None:
+    """Email a reset link when the address has an active account; otherwise do nothing.
+
+    Requests are limited per address typed and per client address; beyond the limits nothing is
+    sent. The mail is only queued (a worker sends it), so the answer takes about the same time
+    whether the address has an account or not.
+    """
+    email = normalise_email(email)
+    if not throttle.reset_request_allowed(email, client_address):
+        return
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
     hours = current_app.config["RESET_TOKEN_HOURS"]
     token = _new_token(user, RESET, timedelta(hours=hours))
-    try:
-        _send_reset(user, token, hours)
-    except OSError:
-        # The reply must stay the same as for an unknown address; the failure is logged.
-        current_app.logger.exception("Could not send the password reset mail for user %s", user.id)
+    _send_reset(user, token, hours)
 
 
 def _send_reset(user: User, token: str, hours: int) -> None:
@@ -186,8 +190,17 @@ def set_password(user: User, new_password: str) -> None:
     """Change the password, end the user's other sessions and every emailed link."""
     user.password_hash = hash_password(new_password)
     user.session_version += 1
+    sessions.end_all(user)
     _end_links(user)
     db.session.flush()
+
+
+def sign_out_everywhere(user: User) -> int:
+    """End every session of the user, in every browser; returns how many were running."""
+    user.session_version += 1
+    ended = sessions.end_all(user)
+    db.session.flush()
+    return ended
 
 
 def _end_links(user: User) -> None:
@@ -215,28 +228,41 @@ def check_sign_in(email: str, password: str, client_address: str) -> SignInResul
     count against each other; it becomes a success only when the user gets in.
     """
     email = normalise_email(email)
-    refusal = throttle.check(email, client_address)
-    if refusal is not None:
-        return SignInResult(refused="throttled", retry_after_seconds=refusal.retry_after_seconds)
-    attempt = throttle.record(email, client_address, succeeded=False)
+    state = throttle.assess(email, client_address)
+    if state.refusal is not None:
+        return _throttled(state.refusal.retry_after_seconds)
+    attempt_id = throttle.record(email, client_address, succeeded=False)
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
-        return SignInResult(refused="wrong")
+        return _failed(email, client_address, state)
     if not user.active:
         return SignInResult(refused="deactivated")
-    throttle.mark_succeeded(attempt)
+    # A correct password gets in even from an address over its limit: the address limit only
+    # slows down failures, so one guesser cannot lock out a whole town hall behind one address.
+    throttle.mark_succeeded(attempt_id)
     record_sign_in(user)
     return SignInResult(user=user)
 
 
+def _throttled(seconds: int) -> SignInResult:
+    return SignInResult(refused="throttled", retry_after_seconds=max(1, seconds))
+
+
+def _failed(email: str, client_address: str, state: throttle.SignInState) -> SignInResult:
+    """A wrong password; from an address over its limit, answered with the wait it now has."""
+    if state.client_over_limit:
+        return _throttled(throttle.wait_after_failure(email, client_address))
+    return SignInResult(refused="wrong")
+
+
 def check_current_password(user: User, password: str, client_address: str) -> SignInResult:
     """Check a signed-in user's current password, throttled like a sign-in."""
-    refusal = throttle.check(user.email, client_address)
-    if refusal is not None:
-        return SignInResult(refused="throttled", retry_after_seconds=refusal.retry_after_seconds)
+    state = throttle.assess(user.email, client_address)
+    if state.refusal is not None:
+        return _throttled(state.refusal.retry_after_seconds)
     if not verify_password(user.password_hash, password):
         throttle.record(user.email, client_address, succeeded=False)
-        return SignInResult(refused="wrong")
+        return _failed(user.email, client_address, state)
     return SignInResult(user=user)
 
 
@@ -258,5 +284,6 @@ def set_active(user: User, active: bool) -> None:
     user.active = active
     user.session_version += 1
     if not active:
+        sessions.end_all(user)
         _end_links(user)
     db.session.flush()

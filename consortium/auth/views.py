@@ -10,7 +10,7 @@ from sqlalchemy import select
 from consortium import permissions
 from consortium.audit.context import user_actor
 from consortium.audit.queries import entries_for
-from consortium.auth import bp, services
+from consortium.auth import bp, services, sessions
 from consortium.auth.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -24,6 +24,7 @@ from consortium.auth.models import User
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.security import client_address, is_safe_next
+from consortium.web import SESSION_ID_KEY
 
 
 def _clear_session_keeping_language() -> None:
@@ -35,9 +36,10 @@ def _clear_session_keeping_language() -> None:
 
 
 def _start_session(user: User) -> None:
-    """Sign the user in with a fresh session."""
+    """Sign the user in with a fresh session, known to the server."""
     _clear_session_keeping_language()
     login_user(user)
+    session[SESSION_ID_KEY] = sessions.start(user)
     session.permanent = True
 
 
@@ -76,10 +78,24 @@ def login():
 
 @bp.route("/sign-out", methods=["POST"])
 def logout():
-    """Sign out (a POST, so another site cannot sign a user out)."""
+    """Sign out (a POST, so another site cannot sign a user out); the session ends on the
+    server, so a copy of the cookie stops working too."""
+    sessions.end(session.get(SESSION_ID_KEY))
     logout_user()
     _clear_session_keeping_language()
     flash(_("You are signed out."), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/profile/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    """End every session of one's own account, in every browser, this one included."""
+    permissions.require("profile.edit", current_user)
+    services.sign_out_everywhere(current_user._get_current_object())
+    logout_user()
+    _clear_session_keeping_language()
+    flash(_("You are signed out everywhere, in every browser."), "success")
     return redirect(url_for("main.home"))
 
 
@@ -89,7 +105,7 @@ def forgot_password():
     """Ask for a password reset link; the reply never tells whether the address has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data, client_address())
         flash(
             _(
                 "If %(email)s belongs to an account, we have sent it a link to choose a new password. The link works once, for one hour.",
@@ -158,7 +174,7 @@ def profile():
         session.pop("language", None)
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("auth.profile"))
-    return render_template("auth/profile.html", form=form)
+    return render_template("auth/profile.html", form=form, sign_out_form=ConfirmForm())
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, or_, select
 
 from consortium.audit.models import AuditEntry
 from consortium.auth import services as auth_services
-from consortium.auth.models import LoginAttempt, User, UserToken
+from consortium.auth.models import RESET_REQUEST, SIGN_IN, LoginAttempt, User, UserToken
 from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.groups.models import GroupMember
@@ -130,7 +130,7 @@ def personal_data(user: User) -> dict[str, Any]:
         select(LoginAttempt)
         .where(_same_address(LoginAttempt.email, user.email))
         .order_by(LoginAttempt.attempted_at)
-    )
+    ).all()
     entries = db.session.scalars(
         select(AuditEntry)
         .where(
@@ -173,6 +173,15 @@ def personal_data(user: User) -> dict[str, Any]:
                 "client_address": attempt.client_address,
             }
             for attempt in attempts
+            if attempt.kind == SIGN_IN
+        ],
+        "password_reset_requests": [
+            {
+                "requested_at": _iso(attempt.attempted_at),
+                "client_address": attempt.client_address,
+            }
+            for attempt in attempts
+            if attempt.kind == RESET_REQUEST
         ],
         "audit_entries": [
             {

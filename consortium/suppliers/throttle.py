@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from consortium.auth.models import LoginAttempt
 from consortium.db import utcnow
 from consortium.extensions import db
+from consortium.transactions import separate_transaction
 
 MARKER = "supplier-registration"
 DEFAULT_MAX_PER_WINDOW = 5
@@ -55,8 +56,9 @@ def retry_after(client_address: str) -> int:
 
 def record(client_address: str) -> None:
     """Count a registration sent from the address, committed whatever happens next."""
-    db.session.add(LoginAttempt(email=_key(client_address), client_address=MARKER))
-    db.session.commit()
+    # A transaction of its own: committing the request's would commit its half-done work.
+    with separate_transaction() as session:
+        session.add(LoginAttempt(email=_key(client_address), client_address=MARKER))
 
 
 def _aware(value: datetime | str) -> datetime:

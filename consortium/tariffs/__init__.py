@@ -11,7 +11,6 @@ bp = Blueprint("tariffs", __name__, cli_group="fees")
 
 # The audit trail shows fee rules, tariffs, budget lines and explanations in words.
 from consortium.tariffs import audit_values as _audit_values  # noqa: E402,F401
-
 from consortium.tariffs import years as _years  # noqa: E402
 
 # Every fee page with a year in its path refuses a year outside the fees' range.
