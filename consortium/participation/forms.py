@@ -18,6 +18,7 @@ from consortium.participation import rules
 from consortium.participation.labels import PHASE_LABELS, amount_text
 from consortium.participation.queries import all_products, joinable_products
 from consortium.products.models import Product
+from consortium.web import MAX_ID
 
 
 class AmountField(StringField):
@@ -116,7 +117,8 @@ class JoinRequestForm(Form):
         self.billing_identity.choices = billing_choices(organisation)
 
     def validate_product(self, field):
-        if not str(field.data or "").isdigit() or db.session.get(Product, int(field.data)) is None:
+        text = str(field.data or "")
+        if not text.isdigit() or int(text) > MAX_ID or db.session.get(Product, int(text)) is None:
             raise ValidationError(_l("Choose a product from the list."))
 
     validate_amount_per_year = ParticipationForm.validate_amount_per_year
