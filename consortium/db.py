@@ -62,7 +62,7 @@ def _sqlite_connect(dbapi_connection, connection_record):
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
 
@@ -72,5 +72,13 @@ def _lower(value):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
+    """On SQLite every transaction takes the write lock when it begins.
+
+    SQLite has no row locks: two transactions that both read a budget and then approve it
+    would otherwise both pass the check, and the second writer would fail with "database is
+    locked" instead of waiting. Beginning immediately makes them wait their turn (up to the
+    busy timeout), as ``SELECT … FOR UPDATE`` does on PostgreSQL, so each action takes
+    effect once on the embedded database too.
+    """
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -6,7 +6,8 @@ then finds the change made; and what must not exist twice is refused by a unique
 whose violation ``unique`` turns into the domain's own error instead of a server error.
 
 On PostgreSQL ``SELECT … FOR UPDATE`` holds the row until the transaction ends. SQLite has no
-row locks and ignores it; it lets one transaction write at a time anyway.
+row locks and ignores it; there every transaction takes the database's write lock when it
+begins (``consortium/db.py``), so the requests take their turns.
 """
 
 from __future__ import annotations

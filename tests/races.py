@@ -10,6 +10,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import has_app_context
+
+from consortium.extensions import db
 from tests.conftest import PASSWORD, login
 
 
@@ -22,8 +25,15 @@ class Outcome:
     error: BaseException | None = None
 
 
+def _let_go() -> None:
+    """End the test's own transaction: on SQLite every transaction holds the write lock."""
+    if has_app_context():
+        db.session.commit()
+
+
 def signed_in_clients(app, email: str, n: int, password: str = PASSWORD) -> list:
     """n test clients of the app, each signed in as the user with that email."""
+    _let_go()
     clients = []
     for _ in range(n):
         client = app.test_client()
@@ -38,6 +48,7 @@ def fire_at_once(n: int, action: Callable[[int], object], timeout: float = 120) 
     ``action`` returns a test client's response; an exception raised by the app (a 500 in
     production) is kept as the outcome's error instead of stopping the other threads.
     """
+    _let_go()
     barrier = threading.Barrier(n)
     outcomes: list[Outcome | None] = [None] * n
 

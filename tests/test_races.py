@@ -2,8 +2,8 @@
 
 Every test fires one action from several connections at the same moment and then counts the
 rows: nothing doubles, nobody sees a server error, and the late ones read a clear message.
-They need a database with row locks and concurrent writers: PostgreSQL (`make test` runs them
-there).
+They run on both databases: on PostgreSQL the rows are locked, on SQLite every transaction
+waits for the write lock.
 """
 
 from __future__ import annotations
@@ -29,12 +29,8 @@ from consortium.suppliers import services as suppliers
 from consortium.suppliers.models import Supplier, SupplierContact
 from consortium.tariffs import services as tariffs
 from consortium.tariffs.models import BudgetShare, ProductBudget
-from tests.conftest import make_user, server_url
+from tests.conftest import make_user
 from tests.races import assert_no_server_error, count_saying, fire_at_once, signed_in_clients
-
-pytestmark = pytest.mark.skipif(
-    server_url() is None, reason="needs PostgreSQL: row locks and writers at the same moment"
-)
 
 N = 6
 YEAR = 2027

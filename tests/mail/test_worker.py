@@ -13,7 +13,7 @@ from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.mail import services
 from consortium.mail.models import FAILED, KEPT, QUEUED, SENT, OutboxMessage
-from tests.conftest import make_app, migrate, server_url
+from tests.conftest import make_app, migrate
 from tests.mail import backends
 
 RECORDING = "tests.mail.backends.RecordingEmailBackend"
@@ -198,9 +198,6 @@ def test_the_command_sends_the_queued_mail(mail_server, runner):
     ]
 
 
-@pytest.mark.skipif(
-    server_url() is None, reason="SQLite lets one writer in at a time; production runs PostgreSQL"
-)
 def test_two_workers_never_send_one_message_twice(tmp_path_factory):
     """Workers in parallel, each with its own connection: every message goes out once."""
     from tests.conftest import new_database
