@@ -178,3 +178,11 @@ def check() -> None:
             click.echo(problem, err=True)
         raise click.ClickException(f"{len(problems)} translation problems")
     click.echo(f"Translations complete: {len(template) - 1} messages in every language.")
+
+
+def register(app) -> None:
+    """`flask users`, `flask demo` and `flask translate`; each domain adds its own command group
+    in its register() (`flask orgs` in members/cli.py, `flask mail` in mail/cli.py, ...)."""
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(translate_cli)

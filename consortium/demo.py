@@ -13,10 +13,10 @@ from flask import current_app
 from sqlalchemy import func, select
 from stdnum import ean
 
+from consortium import identifiers
 from consortium.auth import services as auth_services
 from consortium.auth.models import User
 from consortium.extensions import db
-from consortium.members import identifiers
 from consortium.members import services as members
 from consortium.members.models import Organisation
 from consortium.members.tiers import LARGE, MEDIUM, SMALL

@@ -13,9 +13,16 @@ from wtforms import DateField, HiddenField, IntegerField, TextAreaField
 from wtforms import Form as WTForm
 from wtforms.validators import DataRequired, Email, Length, StopValidation
 
+from consortium import identifiers
 from consortium.text import has_control_character
 
 CONTROL_CHARACTER_MESSAGE = _l("Contains a character that is not allowed (a control character).")
+
+# Why a registration number, EAN/GLN or Peppol id was refused (consortium/identifiers.py).
+IDENTIFIER_MESSAGES = {
+    identifiers.FORMAT: _l("This number does not have the right format."),
+    identifiers.CHECKSUM: _l("This number is not valid: its check digit does not match."),
+}
 
 # Dates people record (terms, agreements, decisions, memberships): wide enough for history and
 # plans, narrow enough that a day or a year added to them stays a date.

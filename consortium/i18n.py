@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, localcontext
+from typing import Any
 
 from babel import Locale
 from flask import current_app, has_request_context, request, session
@@ -50,12 +52,8 @@ def browser_language(languages: list[str]) -> str | None:
 
 
 def association_default_language() -> str:
-    from consortium.settings.services import get_settings
-
-    try:
-        language = get_settings().default_language
-    except Exception:  # noqa: BLE001 - before the first migration there is no settings table
-        language = None
+    settings = _association_settings()
+    language = settings.default_language if settings is not None else None
     return (
         language
         if language in current_app.config["LANGUAGES"]
@@ -64,12 +62,24 @@ def association_default_language() -> str:
 
 
 def select_timezone() -> str:
-    from consortium.settings.services import get_settings
+    settings = _association_settings()
+    return settings.timezone if settings is not None else "UTC"
 
-    try:
-        return get_settings().timezone
-    except Exception:  # noqa: BLE001
-        return "UTC"
+
+# How the association's settings (default language, time zone) are read: registered at start-up
+# by the settings domain (consortium/settings), so that this module imports no domain.
+_settings_reader: Callable[[], Any] | None = None
+
+
+def read_association_settings_with(reader: Callable[[], Any]) -> None:
+    """Register the function that returns the association's settings, or None while there are
+    none to read (before the first migration)."""
+    global _settings_reader
+    _settings_reader = reader
+
+
+def _association_settings():
+    return None if _settings_reader is None else _settings_reader()
 
 
 def money(amount: Decimal | int | str, currency: str) -> str:
@@ -118,26 +128,17 @@ def plain_lazy_text(value):
 
 
 def init_app(app) -> None:
-    from consortium.audit import labels
-
+    """The formatting filters every template uses; the audit trail adds its own (audit.register)."""
     app.jinja_env.filters.update(
         money=money,
         number=number,
         country_name=country_name,
         when=when,
         day=day,
-        record_type_label=labels.record_type_label,
-        action_label=labels.action_label,
-        field_label=labels.field_label,
-        value_label=labels.value_label,
-        actor_name=labels.actor_name,
-        source_label=labels.source_label,
-        record_name=labels.record_name,
     )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.finalize = plain_lazy_text
     app.jinja_env.globals.update(
         current_language=current_language,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
-        change_hidden=labels.change_hidden,
     )

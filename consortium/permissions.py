@@ -121,18 +121,17 @@ def _own_account(user, obj) -> bool:
     return obj is not None and getattr(obj, "id", None) == user.id
 
 
+# The rules about a record ask the record itself (Organisation.has_contact, Group.has_current_member,
+# Supplier.has_contact), so that this module imports no domain; `permission_subject` says what
+# kind of record an object is.
+def _is(obj, subject: str) -> bool:
+    return getattr(obj, "permission_subject", None) == subject
+
+
 # Source: being a contact of an organisation (any role).
 @rule("organisations.view", "organisations.edit_contact_data")
 def _organisation_contact(user, obj) -> bool:
-    from consortium.members.models import Organisation, OrganisationContact
-
-    if not isinstance(obj, Organisation):
-        return False
-    return any(
-        contact.user_id == user.id
-        for contact in obj.contacts
-        if isinstance(contact, OrganisationContact)
-    )
+    return _is(obj, "organisation") and obj.has_contact(user.id)
 
 
 # Source: membership of a group (groups/), and contacts' participation (participation/).
@@ -143,18 +142,12 @@ def _signed_in_sees_own_groups_and_participations(user, obj) -> bool:
 
 @rule("groups.view")
 def _current_group_member(user, obj) -> bool:
-    from consortium.groups.models import Group
-    from consortium.groups.queries import is_current_member
-
-    return isinstance(obj, Group) and is_current_member(user.id, obj)
+    return _is(obj, "group") and obj.has_current_member(user.id)
 
 
 @rule("groups.write_minutes")
 def _current_group_chair_or_secretary(user, obj) -> bool:
-    from consortium.groups.models import Group
-    from consortium.groups.queries import is_current_member
-
-    return isinstance(obj, Group) and is_current_member(user.id, obj, roles=("chair", "secretary"))
+    return _is(obj, "group") and obj.has_current_member(user.id, roles=("chair", "secretary"))
 
 
 @rule("participations.view", "participations.request")
@@ -170,11 +163,7 @@ def _supplier_contact_list(user, obj) -> bool:
 
 @rule("suppliers.view", "suppliers.edit_contact_data")
 def _supplier_contact(user, obj) -> bool:
-    from consortium.suppliers.models import Supplier
-
-    if not isinstance(obj, Supplier):
-        return False
-    return any(contact.user_id == user.id for contact in obj.contacts)
+    return _is(obj, "supplier") and obj.has_contact(user.id)
 
 
 # Source: every signed-in user sees the product catalogue (products/).

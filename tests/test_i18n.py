@@ -12,7 +12,7 @@ from sqlalchemy import select
 from consortium import i18n
 from consortium.auth.models import User
 from consortium.extensions import db
-from consortium.settings.services import get_settings
+from consortium.settings.services import get_settings, update_settings
 from tests.conftest import login, make_user
 
 LANGUAGES = ["en", "da", "de", "cs"]
@@ -64,7 +64,7 @@ def test_every_page_in_every_language(app, client, role, language):
 
 
 def test_locale_order_user_setting_then_choice_then_browser_then_default(app, client):
-    get_settings().default_language = "cs"
+    update_settings(get_settings(), default_language="cs")
     db.session.commit()
     assert '<html lang="cs">' in client.get("/").get_data(as_text=True)
     assert '<html lang="de">' in client.get("/", headers={"Accept-Language": "de"}).get_data(

@@ -65,7 +65,7 @@ ROUTES = {
     "auth.reactivate": ("POST", "/users/{other}/reactivate", secretariat(REDIRECT)),
     "auth.resend_invitation": ("POST", "/users/{other}/resend-invitation", secretariat(REDIRECT)),
     "settings.edit": ("GET", "/settings/", secretariat()),
-    "settings.tiers": ("GET", "/settings/tiers", secretariat()),
+    "members.tiers": ("GET", "/settings/tiers", secretariat()),
     "audit.index": ("GET", "/audit/", secretariat()),
     "audit.record": ("GET", "/audit/user/{other}", secretariat()),
     "mail.index": ("GET", "/outbox/", secretariat()),

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, and_, cast
-from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium.db import UTCDateTime, utcnow
 from consortium.extensions import db
 
 if TYPE_CHECKING:
-    from consortium.auth.models import User
+    from consortium.auth.models import User  # noqa: F401 - named in annotations only
 
 
 class AuditEntry(db.Model):
@@ -36,13 +36,15 @@ class AuditEntry(db.Model):
     source: Mapped[str | None] = mapped_column(Text)
 
     # The acting account and, for an entry about a user, that user: read for their current
-    # name (a placeholder once anonymised), loaded with the entry in the same query.
+    # name (a placeholder once anonymised), loaded with the entry in the same query. The user
+    # table is named, never imported: the accounts (auth) stand above the audit trail.
     actor: Mapped[User | None] = relationship(
         "User", foreign_keys=[actor_user_id], lazy="joined", viewonly=True
     )
     record_user: Mapped[User | None] = relationship(
         "User",
-        primaryjoin=lambda: _record_user_join(),
+        primaryjoin="and_(AuditEntry.record_type == 'user', "
+        "foreign(AuditEntry.record_id) == cast(User.id, String))",
         lazy="joined",
         viewonly=True,
         uselist=False,
@@ -50,12 +52,3 @@ class AuditEntry(db.Model):
 
     def __repr__(self) -> str:
         return f"<AuditEntry {self.id} {self.action} {self.record_type}:{self.record_id}>"
-
-
-def _record_user_join():
-    from consortium.auth.models import User
-
-    return and_(
-        AuditEntry.record_type == "user",
-        foreign(AuditEntry.record_id) == cast(User.id, String),
-    )

@@ -24,6 +24,9 @@ from consortium.transactions import separate_transaction
 # last_seen_at is written when it is older than this, not on every request.
 TOUCH_INTERVAL = timedelta(minutes=1)
 
+# The key of the signed cookie that holds the server-side session's random id.
+SESSION_ID_KEY = "session_id"
+
 # Why a session is no longer valid.
 IDLE = "idle"
 EXPIRED = "expired"

@@ -21,10 +21,10 @@ from consortium.auth.forms import (
     SignInForm,
 )
 from consortium.auth.models import User
+from consortium.auth.sessions import SESSION_ID_KEY
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.security import client_address, is_safe_next
-from consortium.web import SESSION_ID_KEY
 
 
 def _clear_session_keeping_language() -> None:

@@ -42,6 +42,15 @@ class Group(db.Model):
         back_populates="group", order_by="GroupMember.starts_on"
     )
 
+    # What the rules in consortium/permissions.py take this record for.
+    permission_subject = "group"
+
+    def has_current_member(self, user_id: int, roles: tuple[str, ...] | None = None) -> bool:
+        """Whether the user sits in the group today (in one of the roles, when given)."""
+        from consortium.groups.queries import is_current_member
+
+        return is_current_member(user_id, self, roles=roles)
+
     @property
     def audit_label(self) -> str:
         return self.name

@@ -100,3 +100,12 @@ def is_current_member(user_id: int, group: Group, roles=None, on: date | None = 
     if roles:
         query = query.where(GroupMember.role.in_(roles))
     return db.session.scalar(query.limit(1)) is not None
+
+
+def product_groups(product, today: date | None = None) -> list[Group]:
+    """A product's groups (its committees), by kind and name, for the product's page."""
+    return list(
+        db.session.scalars(
+            select(Group).where(Group.product_id == product.id).order_by(Group.kind, Group.name)
+        )
+    )

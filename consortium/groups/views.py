@@ -11,12 +11,7 @@ from flask_login import current_user, login_required
 from consortium import permissions
 from consortium.extensions import db
 from consortium.forms import form_view
-from consortium.groups import (
-    bp,
-    cli,  # noqa: F401 - attaches `flask groups` commands to the blueprint
-    queries,
-    services,
-)
+from consortium.groups import bp, queries, services
 from consortium.groups.forms import EndTermForm, GroupForm, MemberForm, product_choices
 from consortium.groups.labels import ERROR_MESSAGES, KIND_LABELS, ROLE_LABELS, warning_text
 from consortium.groups.models import Group, GroupMember

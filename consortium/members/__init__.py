@@ -1,8 +1,19 @@
 """The member register: organisations, populations, size tiers, billing identities, membership."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("members", __name__)
+
+
+def register(app: Flask) -> None:
+    """The register's pages at /organisations, the tier bands page at /settings/tiers,
+    `flask orgs`, and the tier bands in the audit trail."""
+    from consortium.members import cli, tier_views, views  # noqa: F401 - views attaches the routes
+
+    app.register_blueprint(bp, url_prefix="/organisations")
+    app.add_url_rule(tier_views.URL, "members.tiers", tier_views.tiers, methods=["GET", "POST"])
+    app.cli.add_command(cli.orgs_cli)
+    _register_audit_values()
 
 
 def _register_audit_values() -> None:
@@ -24,6 +35,3 @@ def _register_audit_values() -> None:
         )
 
     register_value_formatter("tier_band_set", "bands", bands_text)
-
-
-_register_audit_values()

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional, ValidationError
 
+from consortium import identifiers
 from consortium.forms import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -28,7 +29,6 @@ from consortium.forms import (
     required,
 )
 from consortium.i18n import language_choices
-from consortium.members import identifiers
 from consortium.members.labels import (
     IDENTIFIER_MESSAGES,
     KIND_LABELS,
@@ -207,3 +207,30 @@ class ImportForm(Form):
 
 class ConfirmImportForm(Form):
     """Confirm the import shown in the preview."""
+
+
+class TierBandsForm(Form):
+    """The tier bands in force from a year on: each tier's inclusive lower bound."""
+
+    effective_from_year = IntegerField(
+        _l("In force from the year"),
+        validators=[required(), number_between(EARLIEST_YEAR, LATEST_YEAR)],
+    )
+    medium_from = IntegerField(
+        _l("Medium from (residents)"), validators=[required(), number_between(1, MAX_POPULATION)]
+    )
+    large_from = IntegerField(
+        _l("Large from (residents)"), validators=[required(), number_between(1, MAX_POPULATION)]
+    )
+    very_large_from = IntegerField(
+        _l("Very large from (residents)"),
+        validators=[required(), number_between(1, MAX_POPULATION)],
+    )
+
+    def validate_large_from(self, field):
+        if self.medium_from.data and field.data is not None and field.data <= self.medium_from.data:
+            raise ValidationError(_l("Must be more than the lower bound of the tier before."))
+
+    def validate_very_large_from(self, field):
+        if self.large_from.data and field.data is not None and field.data <= self.large_from.data:
+            raise ValidationError(_l("Must be more than the lower bound of the tier before."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
 
-from consortium.members import identifiers
+from consortium import forms
 
 KIND_LABELS = {
     "municipality": _l("Municipality"),
@@ -31,7 +31,5 @@ ROLE_LABELS = {
     "technical": _l("Technical"),
     "other": pgettext_l("contact role", "Other"),
 }
-IDENTIFIER_MESSAGES = {
-    identifiers.FORMAT: _l("This number does not have the right format."),
-    identifiers.CHECKSUM: _l("This number is not valid: its check digit does not match."),
-}
+# The words for a refused registration number, EAN/GLN or Peppol id are shared by every form.
+IDENTIFIER_MESSAGES = forms.IDENTIFIER_MESSAGES

@@ -68,6 +68,13 @@ class Organisation(db.Model):
     )
     contacts: Mapped[list[OrganisationContact]] = relationship(back_populates="organisation")
 
+    # What the rules in consortium/permissions.py take this record for.
+    permission_subject = "organisation"
+
+    def has_contact(self, user_id: int) -> bool:
+        """Whether the user is one of the organisation's contacts (in any role)."""
+        return any(contact.user_id == user_id for contact in self.contacts)
+
     @property
     def audit_label(self) -> str:
         return self.name

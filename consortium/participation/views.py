@@ -12,12 +12,7 @@ from consortium import permissions
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.members.models import BillingIdentity, Organisation
-from consortium.participation import (
-    bp,
-    cli,  # noqa: F401 - attaches `flask participations` commands to the blueprint
-    queries,
-    services,
-)
+from consortium.participation import bp, queries, services
 from consortium.participation.forms import (
     DeclineForm,
     JoinRequestForm,

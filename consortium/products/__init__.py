@@ -1,8 +1,19 @@
 """Products: the shared software, its maturity level and its publiccode.yml."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("products", __name__)
+
+
+def register(app: Flask) -> None:
+    """The product pages at /products, and requirements' translations in the audit trail.
+
+    The domains above the products register their maturity checks (products/checks.py) and
+    what a product's page shows from them (products/related.py) in their own register()."""
+    from consortium.products import views  # noqa: F401 - views attaches the routes
+
+    app.register_blueprint(bp, url_prefix="/products")
+    _register_audit_values()
 
 
 def _register_audit_values() -> None:
@@ -17,6 +28,3 @@ def _register_audit_values() -> None:
         )
 
     register_value_formatter("maturity_requirement", "translations", translations_text)
-
-
-_register_audit_values()

@@ -9,9 +9,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consortium.extensions import db
-from consortium.groups.models import Group
-from consortium.participation.models import Participation
-from consortium.products import checks, levels
+from consortium.products import checks, levels, related
 from consortium.products.models import (
     LEVELS,
     MaturityRequirement,
@@ -136,9 +134,9 @@ def assess(product: Product, today: date | None = None) -> Assessment:
     )
 
 
-def current_participations(product: Product, today: date | None = None) -> list[Participation]:
+def current_participations(product: Product, today: date | None = None) -> list:
     """Organisations taking part now: participations started by today and not yet ended."""
-    participations = checks.current_participations(product, today or date.today())
+    participations = related.find(related.PARTICIPATIONS, product, today or date.today())
     return sorted(participations, key=lambda p: p.organisation.name.lower())
 
 
@@ -147,14 +145,11 @@ def participating_organisation_names(product: Product, today: date | None = None
     return sorted(names, key=str.lower)
 
 
-def supplier_agreements(product: Product, today: date | None = None):
+def supplier_agreements(product: Product, today: date | None = None) -> list:
     """Supplier agreements covering the product and valid today, with their suppliers."""
-    return checks.valid_supplier_agreements(product, today or date.today())
+    return related.find(related.SUPPLIER_AGREEMENTS, product, today or date.today())
 
 
-def groups_of(product: Product) -> list[Group]:
-    return list(
-        db.session.scalars(
-            select(Group).where(Group.product_id == product.id).order_by(Group.kind, Group.name)
-        )
-    )
+def groups_of(product: Product) -> list:
+    """The product's groups (its committees), by kind and name."""
+    return related.find(related.GROUPS, product, date.today())

@@ -7,22 +7,18 @@ from zoneinfo import available_timezones
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
+from consortium import identifiers
 from consortium.forms import (
-    EARLIEST_YEAR,
-    LATEST_YEAR,
+    IDENTIFIER_MESSAGES,
     Form,
     at_most,
     email_address,
-    number_between,
     required,
 )
 from consortium.i18n import language_choices
-from consortium.members import identifiers
-from consortium.members.labels import IDENTIFIER_MESSAGES
-from consortium.members.tiers import MAX_POPULATION
 
 CURRENCIES = ("DKK", "EUR", "CZK")
 
@@ -77,30 +73,3 @@ class SettingsForm(Form):
             field.data = identifiers.registration_number(self.country.data or "", field.data)
         except identifiers.InvalidIdentifier as exc:
             raise ValidationError(IDENTIFIER_MESSAGES[exc.reason]) from exc
-
-
-class TierBandsForm(Form):
-    """The tier bands in force from a year on: each tier's inclusive lower bound."""
-
-    effective_from_year = IntegerField(
-        _l("In force from the year"),
-        validators=[required(), number_between(EARLIEST_YEAR, LATEST_YEAR)],
-    )
-    medium_from = IntegerField(
-        _l("Medium from (residents)"), validators=[required(), number_between(1, MAX_POPULATION)]
-    )
-    large_from = IntegerField(
-        _l("Large from (residents)"), validators=[required(), number_between(1, MAX_POPULATION)]
-    )
-    very_large_from = IntegerField(
-        _l("Very large from (residents)"),
-        validators=[required(), number_between(1, MAX_POPULATION)],
-    )
-
-    def validate_large_from(self, field):
-        if self.medium_from.data and field.data is not None and field.data <= self.medium_from.data:
-            raise ValidationError(_l("Must be more than the lower bound of the tier before."))
-
-    def validate_very_large_from(self, field):
-        if self.large_from.data and field.data is not None and field.data <= self.large_from.data:
-            raise ValidationError(_l("Must be more than the lower bound of the tier before."))

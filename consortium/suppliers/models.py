@@ -78,6 +78,13 @@ class Supplier(db.Model):
         back_populates="supplier", order_by="SupplierAgreement.signed_on"
     )
 
+    # What the rules in consortium/permissions.py take this record for.
+    permission_subject = "supplier"
+
+    def has_contact(self, user_id: int) -> bool:
+        """Whether the user is one of the supplier's contacts."""
+        return any(contact.user_id == user_id for contact in self.contacts)
+
     @property
     def audit_label(self) -> str:
         return self.name

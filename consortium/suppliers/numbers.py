@@ -12,7 +12,7 @@ from stdnum.dk import cvr
 from stdnum.eu import vat
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
-from consortium.members.identifiers import CHECKSUM, FORMAT, InvalidIdentifier
+from consortium.identifiers import CHECKSUM, FORMAT, InvalidIdentifier
 
 # The VAT number belongs to another country than the one chosen.
 COUNTRY = "country"

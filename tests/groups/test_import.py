@@ -11,13 +11,14 @@ from consortium.audit.models import AuditEntry
 from consortium.extensions import db
 from consortium.groups import services, transfer
 from consortium.groups.models import GroupMember
-from consortium.settings.services import get_settings
+from consortium.settings.services import get_settings, update_settings
 from tests.groups.conftest import contact
 
 
 @pytest.fixture(autouse=True)
 def association(app):
-    get_settings()
+    """The settings have been saved, as they are once the association is set up."""
+    update_settings(get_settings())
     db.session.commit()
 
 

@@ -69,7 +69,7 @@ def test_negative_population_is_refused():
 
 def test_pure_modules_import_neither_flask_nor_sqlalchemy():
     code = (
-        "import sys, consortium.members.tiers, consortium.members.identifiers;"
+        "import sys, consortium.members.tiers, consortium.identifiers;"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'flask_sqlalchemy')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

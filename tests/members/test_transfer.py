@@ -11,7 +11,7 @@ from consortium.audit.models import AuditEntry
 from consortium.extensions import db
 from consortium.members import csvfiles, services, transfer
 from consortium.members.models import Organisation, PopulationFigure
-from consortium.settings.services import get_settings
+from consortium.settings.services import get_settings, update_settings
 
 HEADER = "name,kind,country,registration_number,municipality_code,population,population_year,ean,email,language\n"
 
@@ -37,8 +37,8 @@ def _import(text: str | bytes, filename="members.csv", apply=True, encoding="utf
 
 @pytest.fixture(autouse=True)
 def association(app):
-    """The settings row exists, as it does once the app has been used."""
-    get_settings()
+    """The settings have been saved, as they are once the association is set up."""
+    update_settings(get_settings())
     db.session.commit()
 
 

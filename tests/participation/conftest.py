@@ -9,14 +9,13 @@ import pytest
 from consortium.extensions import db
 from consortium.members import services as members
 from consortium.products.models import Product
-from consortium.settings.services import get_settings
+from consortium.settings.services import get_settings, update_settings
 from tests.conftest import login, make_user
 
 
 @pytest.fixture(autouse=True)
 def association(app):
-    settings = get_settings()
-    settings.email = "secretariat@association.example.org"
+    update_settings(get_settings(), email="secretariat@association.example.org")
     db.session.commit()
 
 

@@ -14,7 +14,7 @@ from consortium.extensions import db
 from consortium.mail.models import OutboxMessage
 from consortium.members import services as members
 from consortium.members.models import OrganisationContact
-from consortium.settings.services import get_settings
+from consortium.settings.services import get_settings, update_settings
 from tests.conftest import login, make_user, sign_in
 
 NAME, EMAIL = "Wilhelmina Quist", "wilhelmina.quist@example.org"
@@ -47,7 +47,7 @@ def test_privacy_page_is_public_and_linked_from_every_page(client):
 
 
 def test_privacy_page_gives_the_association_email(client):
-    get_settings().email = "secretariat@os2.example"
+    update_settings(get_settings(), email="secretariat@os2.example")
     db.session.commit()
     page = client.get("/privacy/").get_data(as_text=True)
     assert 'href="mailto:secretariat@os2.example"' in page

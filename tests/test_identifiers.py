@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from consortium.members.identifiers import (
+from consortium.identifiers import (
     CHECKSUM,
     FORMAT,
     InvalidIdentifier,
