@@ -15,15 +15,15 @@ from consortium.forms import EARLIEST_YEAR, LATEST_YEAR
 from consortium.groups import rules, services
 from consortium.groups.labels import ERROR_MESSAGES
 from consortium.groups.models import MEMBER_ROLES, Group
-from consortium.members import identifiers
-from consortium.members.models import Organisation
-from consortium.members.transfer import (
+from consortium.imports import (
     ImportReport,
     RowResult,
     check_header,
     read_table,
     run_import,
 )
+from consortium.members import identifiers
+from consortium.members.models import Organisation
 from consortium.settings.services import get_settings
 from consortium.suppliers.models import Supplier
 

@@ -13,15 +13,15 @@ from sqlalchemy.orm import selectinload
 
 from consortium.extensions import db
 from consortium.groups.transfer import parse_date
-from consortium.members import identifiers
-from consortium.members.models import Organisation
-from consortium.members.transfer import (
+from consortium.imports import (
     ImportReport,
     RowResult,
     check_header,
     read_table,
     run_import,
 )
+from consortium.members import identifiers
+from consortium.members.models import Organisation
 from consortium.participation import rules, services
 from consortium.participation.labels import amount_text, error_text
 from consortium.participation.models import PHASES
