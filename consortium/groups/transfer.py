@@ -9,10 +9,11 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from consortium import periods
 from consortium.auth.services import find_user_by_email
 from consortium.extensions import db
 from consortium.forms import EARLIEST_YEAR, LATEST_YEAR
-from consortium.groups import rules, services
+from consortium.groups import services
 from consortium.groups.labels import ERROR_MESSAGES
 from consortium.groups.models import MEMBER_ROLES, Group
 from consortium.imports import (
@@ -169,7 +170,7 @@ def import_members(data: bytes, filename: str, *, apply: bool) -> ImportReport:
             (
                 other_line
                 for other_line, other_start, other_end in planned.get(key, [])
-                if rules.terms_overlap(starts_on, ends_on, other_start, other_end)
+                if periods.overlaps(starts_on, ends_on, other_start, other_end)
             ),
             None,
         )
