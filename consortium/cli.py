@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 from flask import current_app
 from flask.cli import AppGroup
 
+from consortium.config import LANGUAGES
 from consortium.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -23,7 +24,7 @@ translate_cli = AppGroup("translate", help="Extract, update, compile and check t
 @click.option("--email", required=True, help="The new user's email address.")
 @click.option("--name", default="", help="The user's name.")
 @click.option("--secretariat", is_flag=True, help="Make the user a member of the secretariat.")
-@click.option("--language", type=click.Choice(["en", "da", "de", "cs"]), default=None)
+@click.option("--language", type=click.Choice(LANGUAGES), default=None)
 @click.password_option(help="The password (asked for when not given).")
 def create_user(
     email: str, name: str, secretariat: bool, language: str | None, password: str

@@ -70,6 +70,10 @@ def from_environment(instance_path: str) -> dict:
     return config
 
 
+# The languages of the user interface, of the catalogues in translations/ and of everything
+# kept per language (descriptions, letters, CSV files); English first, the language of the code.
+LANGUAGES = ("en", "da", "de", "cs")
+
 DEFAULTS: dict = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
@@ -97,7 +101,7 @@ DEFAULTS: dict = {
     # A sender claims a message for this long; if it dies meanwhile, another sends it later.
     "MAIL_CLAIM_SECONDS": 5 * 60,
     "INVITE_TOKEN_DAYS": 7,
-    "LANGUAGES": ["en", "da", "de", "cs"],
+    "LANGUAGES": list(LANGUAGES),
 }
 
 

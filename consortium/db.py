@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import ColumnElement, DateTime, MetaData, and_, event, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -20,6 +20,17 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def in_force_on(starts_on, ends_on, day: date) -> ColumnElement[bool]:
+    """In a query: the period in columns ``starts_on``..``ends_on`` (no end: open) covers the
+    day, as :func:`consortium.periods.in_force_on` answers it in Python."""
+    return and_(starts_on <= day, not_ended_before(ends_on, day))
+
+
+def not_ended_before(ends_on, day: date) -> ColumnElement[bool]:
+    """In a query: the period in force on the day or later (no end: it never ends)."""
+    return or_(ends_on.is_(None), ends_on >= day)
 
 
 def utcnow() -> datetime:

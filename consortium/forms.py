@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from flask import g
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms import Form as WTForm
 from wtforms.validators import DataRequired, Email, Length, StopValidation
 
-from consortium import identifiers
+from consortium import identifiers, numbers
 from consortium.text import has_control_character
 
 CONTROL_CHARACTER_MESSAGE = _l("Contains a character that is not allowed (a control character).")
@@ -152,3 +153,56 @@ def number_between(minimum: int, maximum: int):
 
     check.bounds = (minimum, maximum)
     return check
+
+
+NOT_A_NUMBER = _l("Enter a number such as 25000 or 25000,50.")
+
+
+class DecimalAmountField(StringField):
+    """A decimal number typed as the reader writes numbers (the rule is in consortium/numbers.py:
+    12,50 in Danish and 12.50 in English are the same); None when left empty.
+
+    ``places`` refuses more decimals than that; ``invalid_message`` replaces the message for
+    text that is no number. A subclass checks and rounds the number in :meth:`convert`,
+    raising ValueError with the message to show.
+    """
+
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        places: int | None = None,
+        invalid_message=None,
+        **kwargs,
+    ):
+        super().__init__(label, validators, **kwargs)
+        self.places = places
+        self.invalid_message = invalid_message or NOT_A_NUMBER
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        try:
+            value = numbers.parse_decimal(text, str(get_locale() or "en"))
+        except numbers.NumberError:
+            raise ValueError(self.invalid_message) from None
+        if self.places is not None and -value.as_tuple().exponent > self.places:
+            raise ValueError(_l("Use at most %(places)d decimals.", places=self.places))
+        self.data = self.convert(value)
+
+    def convert(self, value: Decimal) -> Decimal:
+        """The number to keep; ValueError with the message to show when it cannot be kept."""
+        return value
+
+    def _value(self):
+        """What was typed; else the number with the reader's decimal mark and no grouping,
+        which reads back as the same number."""
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        mark = numbers.decimal_mark(str(get_locale() or "en"))
+        return format(self.data, "f").replace(".", mark)

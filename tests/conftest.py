@@ -9,17 +9,20 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from consortium import create_app
 from consortium.auth import services as auth_services
 from consortium.extensions import db
+from consortium.mail.models import OutboxMessage
 
 PASSWORD = "correct horse battery staple"
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -209,3 +212,44 @@ def user_client(client, user):
 def secretariat_client(client, secretariat):
     assert login(client, secretariat.email).status_code == 302
     return client
+
+
+@pytest.fixture
+def count_queries(app) -> Callable[[], AbstractContextManager[list[str]]]:
+    """Count the SQL statements a page runs, for pages that list things::
+
+    with count_queries() as statements:
+        client.get("/organisations/")
+    assert len(statements) == few
+    """
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def remember(connection, cursor, statement, *args) -> None:
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", remember)
+
+    return counting
+
+
+@pytest.fixture
+def outbox(app) -> Callable[[str], list[OutboxMessage]]:
+    """The messages sent to an address, oldest first: ``outbox("kim@example.org")``."""
+
+    def sent_to(recipient: str) -> list[OutboxMessage]:
+        return list(
+            db.session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.recipient == recipient)
+                .order_by(OutboxMessage.id)
+            )
+        )
+
+    return sent_to

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consortium import demo
+from consortium import demo, identifiers
 from consortium.auth.passwords import password_problem
 from consortium.extensions import db
-from consortium.members import identifiers, services
+from consortium.members import services
 from consortium.members.models import KINDS, Organisation
 from consortium.members.tiers import TIERS
 from tests.conftest import login, make_app, migrate, new_database

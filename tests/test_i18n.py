@@ -149,3 +149,17 @@ def test_built_in_field_messages_are_translated(client, language, required):
 def test_browser_language_with_a_region_is_understood(client, header, expected):
     page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
     assert f'<html lang="{expected}">' in page
+
+
+def test_one_list_of_languages_names_every_language_once():
+    """config.LANGUAGES is the list: the defaults, the names and the catalogues follow it."""
+    from pathlib import Path
+
+    from consortium.config import DEFAULTS, LANGUAGES
+    from consortium.i18n import LANGUAGE_LABELS, LANGUAGE_NAMES
+
+    assert list(DEFAULTS["LANGUAGES"]) == list(LANGUAGES)
+    assert set(LANGUAGE_NAMES) == set(LANGUAGE_LABELS) == set(LANGUAGES)
+    translations = Path(__file__).resolve().parent.parent / "translations"
+    catalogues = {path.name for path in translations.iterdir() if path.is_dir()}
+    assert catalogues == set(LANGUAGES) - {"en"}

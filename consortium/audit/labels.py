@@ -181,7 +181,7 @@ def field_label(field: str) -> str:
 
 # How the actor and source of an entry are stored (in English, at write time, so the
 # append-only trail never depends on a reader's language): each is recognised here and shown
-# in the reader's language. See consortium/audit/context.py and consortium/members/transfer.py.
+# in the reader's language. See consortium/audit/context.py and consortium/imports.py.
 _ANONYMOUS = "anonymous web request"
 _COMMAND = re.compile(r"^CLI flask (?P<command>.+) \((?P<os_user>[^()]*)\)$")
 _SYSTEM = re.compile(r"^system \((?P<os_user>[^()]*)\)$")

@@ -11,6 +11,7 @@ from consortium.auth.models import User
 from consortium.db import UTCDateTime, utcnow
 from consortium.extensions import db
 from consortium.members.models import Organisation
+from consortium.periods import in_force_on
 from consortium.products.models import Product
 from consortium.suppliers.models import Supplier
 
@@ -89,4 +90,4 @@ class GroupMember(db.Model):
     supplier: Mapped[Supplier | None] = relationship()
 
     def current_on(self, day: date) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+        return in_force_on(self.starts_on, self.ends_on, day)

@@ -7,15 +7,14 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from consortium.db import in_force_on
 from consortium.extensions import db
 from consortium.groups import rules
 from consortium.groups.models import Group, GroupMember
 
 
 def _current(day: date):
-    return (GroupMember.starts_on <= day) & (
-        GroupMember.ends_on.is_(None) | (GroupMember.ends_on >= day)
-    )
+    return in_force_on(GroupMember.starts_on, GroupMember.ends_on, day)
 
 
 def _with_members():

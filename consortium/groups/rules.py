@@ -52,10 +52,3 @@ def composition_warnings(group: GroupFacts) -> list[Warning]:
     if not any(member.role == "chair" for member in group.members):
         warnings.append(Warning("no_chair"))
     return warnings
-
-
-def terms_overlap(starts_on, ends_on, other_starts_on, other_ends_on) -> bool:
-    """Whether two terms (open-ended when they have no end) share a day."""
-    return (other_ends_on is None or starts_on <= other_ends_on) and (
-        ends_on is None or other_starts_on <= ends_on
-    )

@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from consortium import periods
 from consortium.auth.models import User
 from consortium.extensions import db
-from consortium.groups import rules
 from consortium.groups.models import (
     GROUP_KINDS,
     MEMBER_ROLES,
@@ -108,7 +108,7 @@ def check_overlap(
         select(GroupMember).where(GroupMember.group_id == group.id, GroupMember.user_id == user.id)
     )
     for other in terms:
-        if other is not ignore and rules.terms_overlap(
+        if other is not ignore and periods.overlaps(
             starts_on, ends_on, other.starts_on, other.ends_on
         ):
             raise GroupError("overlapping_term")

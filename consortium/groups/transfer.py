@@ -9,21 +9,21 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from consortium import identifiers, periods
 from consortium.auth.services import find_user_by_email
 from consortium.extensions import db
 from consortium.forms import EARLIEST_YEAR, LATEST_YEAR
-from consortium.groups import rules, services
+from consortium.groups import services
 from consortium.groups.labels import ERROR_MESSAGES
 from consortium.groups.models import MEMBER_ROLES, Group
-from consortium.members import identifiers
-from consortium.members.models import Organisation
-from consortium.members.transfer import (
+from consortium.imports import (
     ImportReport,
     RowResult,
     check_header,
     read_table,
     run_import,
 )
+from consortium.members.models import Organisation
 from consortium.settings.services import get_settings
 from consortium.suppliers.models import Supplier
 
@@ -169,7 +169,7 @@ def import_members(data: bytes, filename: str, *, apply: bool) -> ImportReport:
             (
                 other_line
                 for other_line, other_start, other_end in planned.get(key, [])
-                if rules.terms_overlap(starts_on, ends_on, other_start, other_end)
+                if periods.overlaps(starts_on, ends_on, other_start, other_end)
             ),
             None,
         )

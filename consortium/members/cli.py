@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from consortium.extensions import db
+from consortium.imports import finish_import
 from consortium.members import transfer
 
 orgs_cli = AppGroup("orgs", help="Import and export the member register.")
@@ -24,7 +24,7 @@ def import_organisations(file: Path, dry_run: bool) -> None:
     """Import organisations from a CSV file: all rows or, when one is wrong, none."""
     with force_locale("en"):
         report = transfer.import_organisations(file.read_bytes(), file.name, apply=not dry_run)
-        _finish(report, dry_run)
+        finish_import(report, dry_run)
 
 
 @orgs_cli.command("import-population")
@@ -57,7 +57,7 @@ def import_population(
             skip_unknown=skip_unknown,
             apply=not dry_run,
         )
-        _finish(report, dry_run)
+        finish_import(report, dry_run)
 
 
 @orgs_cli.command("export")
@@ -77,40 +77,3 @@ def export(output: Path | None, separator: str) -> None:
     else:
         output.write_bytes(data)
         click.echo(f"Wrote {output}.", err=True)
-
-
-def _finish(report: transfer.ImportReport, dry_run: bool) -> None:
-    if report.problems:
-        db.session.rollback()
-        click.echo(
-            f"{report.filename}: nothing was imported; correct these lines and try again:", err=True
-        )
-        for problem in report.problems:
-            click.echo(f"  {problem}", err=True)
-        sys.exit(1)
-    for row in report.rows:
-        if row.action != "unchanged":
-            changed = (
-                f" ({', '.join(row.changed)})" if row.changed and row.action == "update" else ""
-            )
-            click.echo(f"  line {row.line}: {row.action} {row.name}{changed}")
-    for row in report.skipped:
-        click.echo(f"  line {row.line}: skipped {row.name}, not in the register")
-    for organisation in report.missing:
-        click.echo(f"  missing from the file: {organisation.name} (active member)")
-    click.echo(
-        f"{report.count('create')} created, {report.count('update')} updated, "
-        f"{report.count('unchanged')} unchanged"
-        + (f", {len(report.skipped)} skipped" if report.skipped else "")
-        + (
-            f", {len(report.missing)} active members missing from the file"
-            if report.missing
-            else ""
-        )
-        + "."
-    )
-    if dry_run:
-        db.session.rollback()
-        click.echo("Dry run: nothing was changed.")
-    else:
-        db.session.commit()

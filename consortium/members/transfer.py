@@ -1,9 +1,7 @@
 """Importing and exporting the register as CSV: all or nothing, every bad line named.
 
-An import is checked whole before anything changes: one bad row and nothing changes, and the
-report names the line, the column and what is wrong, for every bad row. The changes are then
-made in a savepoint, rolled back again for a dry run or a preview, with the file's name on
-every audit entry. An empty cell changes nothing.
+An import is checked whole before anything changes, with the machinery every import shares
+(consortium/imports.py). An empty cell changes nothing.
 """
 
 from __future__ import annotations
@@ -20,15 +18,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consortium.audit.context import audit_source
+from consortium import csvio, identifiers
+from consortium.config import LANGUAGES
 from consortium.extensions import db
-from consortium.members import csvfiles, identifiers, services
-from consortium.members.labels import IDENTIFIER_MESSAGES
+from consortium.forms import IDENTIFIER_MESSAGES
+from consortium.imports import (
+    ImportReport,
+    RowResult,
+    check_header,
+    read_table,
+    run_import,
+    source_text,
+)
+from consortium.members import services
 from consortium.members.models import KINDS, MEMBERSHIP_STATUSES, Organisation
 from consortium.members.tiers import MAX_POPULATION, TIERS, band_set_for_year
 from consortium.settings.services import get_settings
 
-LANGUAGES = ("en", "da", "de", "cs")
 REQUIRED_COLUMNS = ("name", "kind", "country")
 IMPORT_COLUMNS = (
     "name",
@@ -77,48 +83,6 @@ BILLING_LENGTHS = {"invoice_reference": 100, "invoice_email": 254}
 POPULATION_NUMBER = re.compile(r"^[0-9]{1,3}(?:[ .,\u00a0\u202f][0-9]{3}){1,4}$|^[0-9]{1,12}$")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong on a line of the file, and in which column."""
-
-    line: int
-    column: str
-    message: object  # a lazy string, shown in the reader's language
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
-
-
-@dataclass
-class RowResult:
-    line: int
-    action: str  # create, update, unchanged, skip
-    name: str
-    changed: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    filename: str
-    problems: list[Problem] = field(default_factory=list)
-    rows: list[RowResult] = field(default_factory=list)
-    # Population import: rows for bodies not in the register, and active members not in the file.
-    skipped: list[RowResult] = field(default_factory=list)
-    missing: list[Organisation] = field(default_factory=list)
-    applied: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    def add(self, line: int, column: str, message) -> None:
-        self.problems.append(Problem(line, column, message))
-
-
 @dataclass
 class _Plan:
     """What one row of the organisations file will do."""
@@ -133,66 +97,6 @@ class _Plan:
 
 
 # --- reading the file -------------------------------------------------------------------
-
-
-def read_table(
-    data: bytes, report: ImportReport, countries: Iterable[str]
-) -> csvfiles.Table | None:
-    try:
-        return csvfiles.read(data, countries)
-    except csvfiles.CsvError as exc:
-        line = exc.params.get("line", 1)
-        column = exc.params.get("column", "")
-        if exc.code == "encoding":
-            message = _l(
-                "The file is not in a character set that can be read without garbling letters. "
-                'In Excel, choose File → Save As → "CSV UTF-8 (Comma delimited) (*.csv)" '
-                "and use that file."
-            )
-        elif exc.code == "empty":
-            message = _l("The file is empty.")
-        elif exc.code == "too_many_cells":
-            message = _l("This line has more cells than the header has columns.")
-        elif exc.code == "too_many_rows":
-            message = _l(
-                "The file has more than %(limit)s rows. Split it into files of at most "
-                "%(limit)s rows each.",
-                limit=format_decimal(exc.params["limit"]),
-            )
-        elif exc.code == "too_many_columns":
-            message = _l(
-                "The file has more than %(limit)s columns.",
-                limit=format_decimal(exc.params["limit"]),
-            )
-        elif exc.code == "control_character":
-            message = _l(
-                "Contains a character that is not allowed (a control character). "
-                "Remove it and save the file again."
-            )
-        else:
-            message = _l("This line is not valid CSV: check the quotation marks.")
-        report.add(line, column, message)
-        return None
-
-
-def check_header(table: csvfiles.Table, report: ImportReport, allowed, required) -> None:
-    seen = set()
-    for column in table.header:
-        if column in seen:
-            report.add(1, column, _l("This column appears twice."))
-        seen.add(column)
-        if allowed is not None and column and column not in allowed:
-            report.add(
-                1,
-                column,
-                _l(
-                    "Unknown column. The columns are: %(columns)s.",
-                    columns=", ".join(allowed),
-                ),
-            )
-    for column in required:
-        if column not in seen:
-            report.add(1, column, _l("This column is missing."))
 
 
 def _integer(text: str) -> int | None:
@@ -567,7 +471,7 @@ def _apply_plan(plan: _Plan, source: str, today: date) -> RowResult:
 def import_organisations(data: bytes, filename: str, *, apply: bool) -> ImportReport:
     """Check a file of organisations and, when ``apply`` and nothing is wrong, import it."""
     report = ImportReport(filename)
-    hint = csvfiles.sniff_countries(data) | {get_settings().country}
+    hint = csvio.sniff_countries(data) | {get_settings().country}
     table = read_table(data, report, hint)
     if table is None:
         return report
@@ -586,32 +490,11 @@ def import_organisations(data: bytes, filename: str, *, apply: bool) -> ImportRe
     if not apply:
         report.rows = [_describe_plan(plan) for plan in plans]
         return report
-    source = _source_text(filename)
+    source = source_text(filename)
     run_import(
         report, apply, lambda: [_apply_plan(plan, source, date.today()) for plan in plans], filename
     )
     return report
-
-
-def _source_text(filename: str) -> str:
-    return f"Import of {filename}"
-
-
-def run_import(report: ImportReport, apply: bool, work, filename: str) -> None:
-    """Make the changes in a savepoint: kept when applying, rolled back for a dry run."""
-    savepoint = db.session.begin_nested()
-    try:
-        with audit_source(_source_text(filename)):
-            report.rows = work()
-            db.session.flush()
-    except Exception:
-        savepoint.rollback()
-        raise
-    if apply:
-        savepoint.commit()
-        report.applied = True
-    else:
-        savepoint.rollback()
 
 
 # --- importing population figures -------------------------------------------------------
@@ -757,7 +640,7 @@ def export_rows(organisations: Iterable[Organisation]) -> list[list]:
 
 
 def export_csv(organisations: Iterable[Organisation], delimiter: str = ",") -> bytes:
-    return csvfiles.write(EXPORT_COLUMNS, export_rows(organisations), delimiter)
+    return csvio.write(EXPORT_COLUMNS, export_rows(organisations), delimiter)
 
 
 def all_organisations() -> list[Organisation]:

@@ -12,11 +12,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete
 from sqlalchemy.orm import selectinload
 
-from consortium import once, permissions
+from consortium import csvio, once, permissions
 from consortium.audit.queries import entries_for
 from consortium.extensions import db
 from consortium.forms import form_view
-from consortium.members import bp, csvfiles, queries, services, transfer
+from consortium.members import bp, queries, services, transfer
 from consortium.members.forms import (
     BillingIdentityForm,
     ConfirmImportForm,
@@ -306,7 +306,7 @@ def export():
     organisations = db.session.scalars(
         statement.options(selectinload(Organisation.billing_identities))
     ).all()
-    delimiter = csvfiles.delimiter_for(str(get_locale()))
+    delimiter = csvio.delimiter_for(str(get_locale()))
     filename = f"organisations-{date.today().isoformat()}.csv"
     return Response(
         transfer.export_csv(organisations, delimiter),

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask_babel import force_locale
 
-from consortium.members.cli import _finish
+from consortium.imports import finish_import
 from consortium.participation import bp, transfer
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -20,4 +20,4 @@ def import_participations(file: Path, dry_run: bool) -> None:
     """Record participations from a CSV file: all rows or, when one is wrong, none."""
     with force_locale("en"):
         report = transfer.import_participations(file.read_bytes(), file.name, apply=not dry_run)
-        _finish(report, dry_run)
+        finish_import(report, dry_run)

@@ -2,47 +2,36 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from babel.numbers import NumberFormatError, parse_decimal
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from consortium.extensions import db
-from consortium.forms import Form, at_most, number_between, required
+from consortium.forms import DecimalAmountField, Form, at_most, number_between, required
 from consortium.members.models import Organisation
 from consortium.participation import rules
-from consortium.participation.labels import PHASE_LABELS, amount_text
+from consortium.participation.labels import AMOUNT_MESSAGES, PHASE_LABELS, amount_text
 from consortium.participation.queries import all_products, joinable_products
 from consortium.products.models import Product
 from consortium.web import MAX_ID
 
 
-class AmountField(StringField):
-    """An amount typed as the reader writes numbers: 12,50 in Danish, 12.50 in English."""
+class AmountField(DecimalAmountField):
+    """An amount typed as the reader writes numbers (12,50 in Danish, 12.50 in English),
+    rounded to cents."""
 
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip().replace("\u00a0", "").replace(" ", "")
-        if not text:
-            return
-        try:
-            value = parse_decimal(text, locale=str(get_locale() or "en"), strict=True)
-        except NumberFormatError:
-            try:
-                value = Decimal(text)
-            except (InvalidOperation, ValueError):
-                value = Decimal("NaN")
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("invalid_message", AMOUNT_MESSAGES["invalid"])
+        super().__init__(*args, **kwargs)
+
+    def convert(self, value: Decimal) -> Decimal:
         problem = rules.amount_problem(value)
         if problem is not None:
             raise ValueError(amount_text(problem))
-        self.data = rules.to_cents(value)
-
-    def _value(self):
-        return "" if self.data is None else str(self.data)
+        return rules.to_cents(value)
 
 
 def billing_choices(organisation: Organisation) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from consortium.db import in_force_on, not_ended_before
 from consortium.extensions import db
 from consortium.members.models import Organisation, OrganisationContact
 from consortium.participation.models import Participation, ParticipationRequest
@@ -14,9 +15,7 @@ from consortium.products.models import Product
 
 
 def _current(day: date):
-    return (Participation.starts_on <= day) & (
-        Participation.ends_on.is_(None) | (Participation.ends_on >= day)
-    )
+    return in_force_on(Participation.starts_on, Participation.ends_on, day)
 
 
 def current_participations(product: Product, on: date | None = None) -> list[Participation]:
@@ -115,7 +114,7 @@ def joinable_products(organisation: Organisation, on: date | None = None) -> lis
     day = on or date.today()
     taking_part = select(Participation.product_id).where(
         Participation.organisation_id == organisation.id,
-        Participation.ends_on.is_(None) | (Participation.ends_on >= day),
+        not_ended_before(Participation.ends_on, day),
     )
     pending = select(ParticipationRequest.product_id).where(
         ParticipationRequest.organisation_id == organisation.id,

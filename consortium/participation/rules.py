@@ -52,20 +52,6 @@ def notice_takes_effect(given_on: date, notice_months: int, ends_at_year_end: bo
     return date(end.year, 12, 31) if ends_at_year_end else end
 
 
-def is_current(starts_on: date, ends_on: date | None, on: date) -> bool:
-    """Whether a period that ends at the end of ``ends_on`` covers the day."""
-    return starts_on <= on and (ends_on is None or on <= ends_on)
-
-
-def overlaps(
-    starts_on: date, ends_on: date | None, other_starts_on: date, other_ends_on: date | None
-) -> bool:
-    """Whether two periods (open-ended when they have no end) share a day."""
-    return (other_ends_on is None or starts_on <= other_ends_on) and (
-        ends_on is None or other_starts_on <= ends_on
-    )
-
-
 def notice_day_in_range(given_on: date, today: date) -> bool:
     """Whether notice may be recorded for the day: at most NOTICE_YEARS from today."""
     try:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from consortium import periods
 from consortium.auth.models import User
 from consortium.extensions import db
 from consortium.members.models import BillingIdentity, Organisation
@@ -63,7 +64,7 @@ def check_period(
     for other in _participations(organisation, product):
         if other is ignore:
             continue
-        if rules.overlaps(starts_on, ends_on, other.starts_on, other.ends_on):
+        if periods.overlaps(starts_on, ends_on, other.starts_on, other.ends_on):
             raise ParticipationError("already_participating")
 
 

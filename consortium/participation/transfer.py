@@ -11,17 +11,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from consortium import csvio, identifiers, numbers, periods
 from consortium.extensions import db
 from consortium.groups.transfer import parse_date
-from consortium.members import identifiers
-from consortium.members.models import Organisation
-from consortium.members.transfer import (
+from consortium.imports import (
     ImportReport,
     RowResult,
     check_header,
     read_table,
     run_import,
 )
+from consortium.members.models import Organisation
 from consortium.participation import rules, services
 from consortium.participation.labels import amount_text, error_text
 from consortium.participation.models import PHASES
@@ -54,27 +54,18 @@ class _Plan:
     fields: dict
 
 
-def _amount(text: str) -> tuple[Decimal | None, str | None]:
-    """An amount as a spreadsheet may write it: 12500, 12500.00, 12.500,00, 12,500.00, 12 500,00.
+def _amount(text: str, decimal_mark: str) -> tuple[Decimal | None, str | None]:
+    """An amount as a spreadsheet writes it: 12500, 12500.00, 12.500,00, 12,500.00, 12 500,00.
 
-    With both a comma and a dot, the last one is the decimal mark. A single separator followed
-    by exactly three digits (12.500 or 12,500) could be either, so it is refused rather than
-    guessed. The amount rounded to cents, or None and why it is no amount.
+    Read by the rule of every form (consortium/numbers.py), with the decimal mark of the
+    spreadsheet that wrote the file: 12.500 is 12500 in a file separated by semicolons (Excel
+    in Danish, German, Czech) and 12.5 in one separated by commas. The amount rounded to
+    cents, or None and why it is no amount.
     """
-    cleaned = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-    marks = [mark for mark in (",", ".") if mark in cleaned]
-    if len(marks) == 2:
-        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        grouping = "." if decimal_mark == "," else ","
-        cleaned = cleaned.replace(grouping, "").replace(decimal_mark, ".")
-    elif marks:
-        mark = marks[0]
-        if cleaned.count(mark) > 1 or re.fullmatch(r"-?[0-9]+[.,][0-9]{3}", cleaned):
-            return None, "invalid"
-        cleaned = cleaned.replace(mark, ".")
-    if not re.fullmatch(r"-?[0-9]{1,40}(\.[0-9]+)?", cleaned):
+    try:
+        value = numbers.parse_with_mark(text, decimal_mark)
+    except numbers.NumberError:
         return None, "invalid"
-    value = Decimal(cleaned)
     problem = rules.amount_problem(value)
     return (None, problem) if problem else (rules.to_cents(value), None)
 
@@ -116,6 +107,7 @@ def import_participations(data: bytes, filename: str, *, apply: bool) -> ImportR
     if report.problems:
         return report
     register = _Register()
+    decimal_mark = csvio.decimal_mark_for(table.delimiter)
     planned: dict[tuple[int, int], list[tuple[int, date, date | None]]] = {}
     plans: list[_Plan] = []
     for line, raw in table.rows:
@@ -157,7 +149,7 @@ def import_participations(data: bytes, filename: str, *, apply: bool) -> ImportR
             report.add(line, "agreement_version", _l("Use at most %(max)d characters.", max=40))
         amount = None
         if cells.get("amount_per_year"):
-            amount, problem = _amount(cells["amount_per_year"])
+            amount, problem = _amount(cells["amount_per_year"], decimal_mark)
             if problem is not None:
                 report.add(line, "amount_per_year", amount_text(problem))
         elif phase == "commitment":
@@ -199,7 +191,7 @@ def import_participations(data: bytes, filename: str, *, apply: bool) -> ImportR
             (
                 other_line
                 for other_line, other_start, other_end in planned.get(key, [])
-                if rules.overlaps(starts_on, ends_on, other_start, other_end)
+                if periods.overlaps(starts_on, ends_on, other_start, other_end)
             ),
             None,
         )

@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from consortium import permissions
+from consortium import periods, permissions
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.members.models import BillingIdentity, Organisation
@@ -206,7 +206,7 @@ def mine():
             [
                 p
                 for p in queries.participations_of(organisation)
-                if p.ends_on is None or p.ends_on >= today
+                if not periods.ended_before(p.ends_on, today)
             ],
             queries.requests_of(organisation),
         )

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from consortium.config import LANGUAGES
 from consortium.products import licences, publiccode_rules, slugs
 
 VERSION = "0.4"
@@ -38,7 +39,6 @@ DEVELOPMENT_TO_STATUS = {
     "obsolete": "retired",
 }
 SOFTWARE_TYPES = publiccode_rules.SOFTWARE_TYPES
-LANGUAGES = ("en", "da", "de", "cs")
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 20  # nested lists and mappings; publiccode.yml itself needs four
 MAX_ITEMS = 100  # in a list such as platforms, categories or features

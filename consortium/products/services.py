@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from consortium.config import LANGUAGES
 from consortium.extensions import db
 from consortium.products import requirements as defaults
 from consortium.products.models import (
@@ -18,7 +19,8 @@ from consortium.products.models import (
     RequirementRating,
 )
 
-DESCRIPTION_LANGUAGES = ("en", "da", "de", "cs")
+# Descriptions are kept in each language of the user interface.
+DESCRIPTION_LANGUAGES = LANGUAGES
 
 
 class SlugTaken(ValueError):

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consortium.auth.models import User
+from consortium.db import in_force_on
 from consortium.extensions import db
 from consortium.groups.models import Group, GroupMember
 from consortium.members.models import Membership, Organisation
@@ -94,10 +95,6 @@ def product_by_slug(slug: str) -> Product | None:
     )
 
 
-def _current(starts, ends, day: date):
-    return and_(starts <= day, or_(ends.is_(None), ends >= day))
-
-
 def participating_organisations(product: Product, day: date) -> list[str]:
     """Names of the organisations whose commitment or agreement runs on the day."""
     return list(
@@ -106,7 +103,7 @@ def participating_organisations(product: Product, day: date) -> list[str]:
             .join(Participation, Participation.organisation_id == Organisation.id)
             .where(
                 Participation.product_id == product.id,
-                _current(Participation.starts_on, Participation.ends_on, day),
+                in_force_on(Participation.starts_on, Participation.ends_on, day),
             )
             .distinct()
             .order_by(Organisation.name)
@@ -119,7 +116,7 @@ def _valid_agreement_products(day: date) -> Select:
     return (
         select(SupplierAgreement.supplier_id, agreement_product.c.product_id)
         .join(agreement_product, agreement_product.c.agreement_id == SupplierAgreement.id)
-        .where(_current(SupplierAgreement.signed_on, SupplierAgreement.valid_until, day))
+        .where(in_force_on(SupplierAgreement.signed_on, SupplierAgreement.valid_until, day))
     )
 
 
@@ -181,7 +178,7 @@ def contractors(product: Product, day: date) -> list[tuple[str, date | None]]:
         .where(
             Supplier.status == "approved",
             agreement_product.c.product_id == product.id,
-            _current(SupplierAgreement.signed_on, SupplierAgreement.valid_until, day),
+            in_force_on(SupplierAgreement.signed_on, SupplierAgreement.valid_until, day),
         )
         .order_by(Supplier.name)
     )
@@ -230,7 +227,7 @@ def product_groups(product: Product, day: date) -> list[PublicGroup]:
         .where(
             GroupMember.group_id.in_([group.id for group in groups]),
             GroupMember.role == "chair",
-            _current(GroupMember.starts_on, GroupMember.ends_on, day),
+            in_force_on(GroupMember.starts_on, GroupMember.ends_on, day),
         )
         .order_by(GroupMember.starts_on, GroupMember.id)
     )

@@ -135,26 +135,16 @@ def test_secretariat_reads_the_filtered_list_and_a_record(secretariat_client, se
         assert "1 entry" in page
 
 
-def test_audit_list_query_count_does_not_grow_with_entries(app, secretariat_client):
-    from sqlalchemy import event
-
-    def count_queries():
-        statements = []
-
-        def remember(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", remember)
-        try:
+def test_audit_list_query_count_does_not_grow_with_entries(app, secretariat_client, count_queries):
+    def count():
+        with count_queries() as statements:
             secretariat_client.get("/audit/")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", remember)
         return len(statements)
 
-    few = count_queries()
+    few = count()
     for number in range(20):
         make_user(f"many{number}@example.org")
-    assert count_queries() == few
+    assert count() == few
 
 
 def test_history_is_shown_in_the_readers_language(secretariat_client, user):

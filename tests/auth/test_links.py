@@ -18,23 +18,15 @@ from tests.conftest import PASSWORD, login
 NEW_PASSWORD = "a brand new passphrase"
 
 
-def outbox(recipient: str) -> list[OutboxMessage]:
-    return list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.recipient == recipient)
-            .order_by(OutboxMessage.id)
-        )
-    )
-
-
 def link_in(message: OutboxMessage) -> str:
     found = re.search(r"https://consortium\.example\.org(/\S+)", message.body)
     assert found, message.body
     return found.group(1)
 
 
-def test_secretariat_invites_a_user_who_sets_a_password_and_signs_in(app, secretariat_client):
+def test_secretariat_invites_a_user_who_sets_a_password_and_signs_in(
+    app, secretariat_client, outbox
+):
     response = secretariat_client.post(
         "/users/invite",
         data={"email": "New.Person@Example.org", "name": "New Person", "language": "de"},
@@ -74,7 +66,7 @@ def test_users_page_shows_last_sign_in_and_state(secretariat_client, user):
     assert "Invited" in page
 
 
-def test_resent_invitation_replaces_the_earlier_link(app, secretariat_client):
+def test_resent_invitation_replaces_the_earlier_link(app, secretariat_client, outbox):
     secretariat_client.post("/users/invite", data={"email": "twice@example.org", "name": "Twice"})
     user = db.session.scalar(select(User).where(User.email == "twice@example.org"))
     secretariat_client.post(f"/users/{user.id}/resend-invitation")
@@ -84,7 +76,7 @@ def test_resent_invitation_replaces_the_earlier_link(app, secretariat_client):
     assert visitor.get(second).status_code == 200
 
 
-def test_forgotten_password_reply_is_the_same_for_unknown_addresses(client, user):
+def test_forgotten_password_reply_is_the_same_for_unknown_addresses(client, user, outbox):
     known = client.post("/forgot-password", data={"email": user.email}, follow_redirects=True)
     unknown = client.post(
         "/forgot-password", data={"email": "nobody@example.org"}, follow_redirects=True
@@ -101,7 +93,7 @@ def test_forgotten_password_reply_is_the_same_for_unknown_addresses(client, user
     assert outbox("nobody@example.org") == []
 
 
-def test_reset_link_is_built_from_the_base_url_not_the_host_header(client, user):
+def test_reset_link_is_built_from_the_base_url_not_the_host_header(client, user, outbox):
     client.post(
         "/forgot-password", data={"email": user.email}, headers={"Host": "evil.example.net"}
     )
@@ -110,7 +102,7 @@ def test_reset_link_is_built_from_the_base_url_not_the_host_header(client, user)
     assert link_in(message).startswith("/reset-password/")
 
 
-def test_reset_sets_the_password_once_and_ends_other_sessions(app, client, user):
+def test_reset_sets_the_password_once_and_ends_other_sessions(app, client, user, outbox):
     other_browser = app.test_client()
     login(other_browser, user.email)
     client.post("/forgot-password", data={"email": user.email})
@@ -129,7 +121,7 @@ def test_reset_sets_the_password_once_and_ends_other_sessions(app, client, user)
     assert "has been used or has expired" in again.get_data(as_text=True)
 
 
-def test_expired_reset_link_is_refused(app, client, user):
+def test_expired_reset_link_is_refused(app, client, user, outbox):
     client.post("/forgot-password", data={"email": user.email})
     path = link_in(outbox(user.email)[0])
     token = db.session.scalar(select(UserToken).where(UserToken.user_id == user.id))
@@ -151,7 +143,7 @@ def test_expired_reset_link_is_refused(app, client, user):
         ("aaaaaaaaaaaaaaaa", "repeats too few characters"),
     ],
 )
-def test_weak_passwords_are_refused(app, client, password, message):
+def test_weak_passwords_are_refused(app, client, password, message, outbox):
     user = services.create_user("weak@example.org", "Weak")
     services.invite_user(user, None)
     db.session.commit()
@@ -195,7 +187,7 @@ def test_cli_refuses_a_weak_password(runner):
     assert "at least 12 characters" in result.output
 
 
-def test_deactivated_user_gets_no_reset_mail(user):
+def test_deactivated_user_gets_no_reset_mail(user, outbox):
     services.set_active(user, False)
     services.request_password_reset(user.email)
     assert outbox(user.email) == []
@@ -207,7 +199,7 @@ def test_secretariat_cannot_deactivate_itself(secretariat_client, secretariat):
     assert secretariat_client.get("/users").status_code == 200
 
 
-def test_setting_a_password_ends_every_other_link(app, client, user):
+def test_setting_a_password_ends_every_other_link(app, client, user, outbox):
     invited = services.create_user("links@example.org", "Links")
     services.invite_user(invited, None)
     db.session.commit()
@@ -222,7 +214,7 @@ def test_setting_a_password_ends_every_other_link(app, client, user):
 
 
 def test_an_accepted_invitation_cannot_be_used_again_after_a_password_change(
-    app, user_client, user
+    app, user_client, user, outbox
 ):
     user_client.post("/forgot-password", data={"email": user.email})
     reset = link_in(outbox(user.email)[0])
@@ -233,7 +225,7 @@ def test_an_accepted_invitation_cannot_be_used_again_after_a_password_change(
     assert app.test_client().get(reset).status_code == 410
 
 
-def test_deactivation_ends_outstanding_links(app, secretariat_client, user):
+def test_deactivation_ends_outstanding_links(app, secretariat_client, user, outbox):
     app.test_client().post("/forgot-password", data={"email": user.email})
     reset = link_in(outbox(user.email)[0])
     secretariat_client.post(f"/users/{user.id}/deactivate")

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from consortium.mail.models import KEPT, QUEUED
-from tests.auth.test_links import outbox
 from tests.conftest import make_user
 
 KNOWN = "ulla@example.org"
@@ -30,7 +29,7 @@ def _page(response, email):
     return re.sub(r'(name="csrf_token"[^>]*value=)"[^"]*"', r"\1CSRF", page)
 
 
-def test_thirty_requests_for_one_account_send_only_a_few_mails(app, client):
+def test_thirty_requests_for_one_account_send_only_a_few_mails(app, client, outbox):
     make_user(KNOWN)
     limit = app.config["RESET_ACCOUNT_MAX_REQUESTS"]
     # From many addresses, so that only the per-account limit is at work.
@@ -39,7 +38,7 @@ def test_thirty_requests_for_one_account_send_only_a_few_mails(app, client):
     assert len(outbox(KNOWN)) == limit
 
 
-def test_the_account_limit_counts_the_address_however_it_is_typed(app, client):
+def test_the_account_limit_counts_the_address_however_it_is_typed(app, client, outbox):
     make_user(KNOWN)
     limit = app.config["RESET_ACCOUNT_MAX_REQUESTS"]
     for number in range(limit + 3):
@@ -47,7 +46,9 @@ def test_the_account_limit_counts_the_address_however_it_is_typed(app, client):
     assert len(outbox(KNOWN)) == limit
 
 
-def test_one_client_address_gets_only_a_few_mails_for_many_accounts(app, client, monkeypatch):
+def test_one_client_address_gets_only_a_few_mails_for_many_accounts(
+    app, client, monkeypatch, outbox
+):
     monkeypatch.setitem(app.config, "RESET_CLIENT_MAX_REQUESTS", 4)
     people = [make_user(f"person{number}@example.org").email for number in range(6)]
     for email in people:
@@ -58,7 +59,7 @@ def test_one_client_address_gets_only_a_few_mails_for_many_accounts(app, client,
     assert len(outbox(people[5])) == 1
 
 
-def test_the_answer_is_the_same_for_known_unknown_and_throttled_addresses(app, client):
+def test_the_answer_is_the_same_for_known_unknown_and_throttled_addresses(app, client, outbox):
     make_user(KNOWN)
     limit = app.config["RESET_ACCOUNT_MAX_REQUESTS"]
     known = _page(_ask(client, KNOWN, "198.51.100.1"), KNOWN)
@@ -72,7 +73,7 @@ def test_the_answer_is_the_same_for_known_unknown_and_throttled_addresses(app, c
 
 
 @pytest.mark.parametrize("email", [KNOWN, UNKNOWN])
-def test_the_request_never_waits_for_the_mail_server(app, client, monkeypatch, email):
+def test_the_request_never_waits_for_the_mail_server(app, client, monkeypatch, email, outbox):
     """With a mail server the reset mail is only queued: the answer does not depend on SMTP."""
     make_user(KNOWN)
 
@@ -87,7 +88,7 @@ def test_the_request_never_waits_for_the_mail_server(app, client, monkeypatch, e
     assert [message.status for message in outbox(email)] == ([QUEUED] if email == KNOWN else [])
 
 
-def test_without_a_mail_server_the_link_is_kept_for_developers(app, client):
+def test_without_a_mail_server_the_link_is_kept_for_developers(app, client, outbox):
     make_user(KNOWN)
     _ask(client, KNOWN)
     assert [message.status for message in outbox(KNOWN)] == [KEPT]

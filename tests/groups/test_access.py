@@ -8,7 +8,7 @@ from consortium import permissions
 from consortium.extensions import db
 from consortium.groups import services
 from tests.conftest import login
-from tests.groups.conftest import add, contact
+from tests.groups.factories import add, contact
 
 
 def test_a_member_sees_their_group_and_gets_403_on_another(client, committee, aarhus, product):

@@ -12,7 +12,7 @@ from consortium.extensions import db
 from consortium.groups import services, transfer
 from consortium.groups.models import GroupMember
 from consortium.settings.services import get_settings, update_settings
-from tests.groups.conftest import contact
+from tests.groups.factories import contact
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from consortium.groups import services
 from consortium.groups.models import Group, GroupMember
 from consortium.suppliers.models import Supplier, SupplierContact
 from tests.conftest import login
-from tests.groups.conftest import add, contact
+from tests.groups.factories import add, contact
 
 
 def test_secretariat_creates_a_steering_committee_for_a_product(secretariat_client, product):

@@ -63,14 +63,3 @@ def test_an_n3_product_needs_a_board_member_on_its_steering_committee():
 def test_sizes_do_not_apply_to_other_kinds():
     assert _codes(GroupFacts("general_assembly", None, _members("chair"))) == []
     assert _codes(GroupFacts("board", None, _members("chair"))) == []
-
-
-def test_terms_overlap_when_they_share_a_day():
-    from datetime import date
-
-    from consortium.groups.rules import terms_overlap
-
-    assert terms_overlap(date(2025, 1, 1), None, date(2020, 1, 1), None)
-    assert terms_overlap(date(2025, 1, 1), None, date(2024, 1, 1), date(2025, 1, 1))
-    assert not terms_overlap(date(2025, 1, 2), None, date(2024, 1, 1), date(2025, 1, 1))
-    assert not terms_overlap(date(2024, 1, 1), date(2024, 12, 31), date(2025, 1, 1), None)

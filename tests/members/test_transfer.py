@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from consortium import csvio
 from consortium.audit.models import AuditEntry
 from consortium.extensions import db
-from consortium.members import csvfiles, services, transfer
+from consortium.members import services, transfer
 from consortium.members.models import Organisation, PopulationFigure
 from consortium.settings.services import get_settings, update_settings
 
@@ -87,7 +88,7 @@ def test_a_utf8_file_with_commas_creates_organisations_with_their_figures(app):
 
 def test_excel_files_with_a_bom_and_semicolons_are_read(app):
     text = "name;kind;country;municipality_code\nHelsingør Kommune;municipality;DK;217\n"
-    report = _import(csvfiles.UTF8_BOM + text.encode("utf-8"))
+    report = _import(csvio.UTF8_BOM + text.encode("utf-8"))
     assert report.ok
     assert _by_name("Helsingør Kommune").municipality_code == "217"
 
@@ -408,10 +409,10 @@ def test_numbers_that_are_not_plain_digits_are_line_errors(app, population):
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1"])
 def test_every_formula_start_is_neutralised(text):
-    assert csvfiles.neutralise(text) == "'" + text
-    assert csvfiles.unneutralise(csvfiles.neutralise(text)) == text
+    assert csvio.neutralise(text) == "'" + text
+    assert csvio.unneutralise(csvio.neutralise(text)) == text
 
 
 @pytest.mark.parametrize("number", ["-12.50", "-1234,56", "-5"])
 def test_plain_negative_numbers_stay_numbers(number):
-    assert csvfiles.neutralise(number) == number
+    assert csvio.neutralise(number) == number

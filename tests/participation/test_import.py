@@ -141,6 +141,7 @@ def test_the_largest_amount_is_imported(runner, tmp_path, aarhus, product):
     assert db.session.scalar(select(Participation)).amount_per_year == Decimal("999999999999.99")
 
 
+@pytest.mark.parametrize("decimal_mark", [",", "."])
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -153,14 +154,42 @@ def test_the_largest_amount_is_imported(runner, tmp_path, aarhus, product):
         ("12 500,00", "12500.00"),
     ],
 )
-def test_amounts_as_spreadsheets_write_them(text, expected):
+def test_amounts_as_spreadsheets_write_them(text, expected, decimal_mark):
     from consortium.participation.transfer import _amount
 
-    assert _amount(text) == (Decimal(expected), None)
+    assert _amount(text, decimal_mark) == (Decimal(expected), None)
 
 
-@pytest.mark.parametrize("text", ["12.500", "12,500", "1.2.3", "²", "12e3", "abc"])
-def test_ambiguous_or_malformed_amounts_are_refused(text):
+@pytest.mark.parametrize(
+    ("text", "decimal_mark", "expected"),
+    [
+        ("12.500", ",", "12500.00"),
+        ("12,500", ",", "12.50"),
+        ("12.500", ".", "12.50"),
+        ("12,500", ".", "12500.00"),
+    ],
+)
+def test_a_single_mark_before_three_digits_is_read_as_the_spreadsheet_writes_it(
+    text, decimal_mark, expected
+):
     from consortium.participation.transfer import _amount
 
-    assert _amount(text)[0] is None
+    assert _amount(text, decimal_mark) == (Decimal(expected), None)
+
+
+@pytest.mark.parametrize("decimal_mark", [",", "."])
+@pytest.mark.parametrize("text", ["1.2.3", "1.00,5", "²", "12e3", "abc"])
+def test_malformed_amounts_are_refused(text, decimal_mark):
+    from consortium.participation.transfer import _amount
+
+    assert _amount(text, decimal_mark)[0] is None
+
+
+def test_a_file_separated_by_semicolons_has_decimal_commas(runner, tmp_path, aarhus, product):
+    path = tmp_path / "danish.csv"
+    path.write_text(
+        HEADER.replace(",", ";") + "55133018;os2forms;commitment;2024-01-01;;;;12.500;\n"
+    )
+    result = runner.invoke(args=["participations", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Participation)).amount_per_year == Decimal("12500.00")

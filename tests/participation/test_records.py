@@ -173,7 +173,8 @@ def test_a_contact_sees_their_participations_but_cannot_change_them(
         ("-Infinity", "Enter an amount such as 12500.00."),
         ("abc", "Enter an amount such as 12500.00."),
         ("-5", "Enter an amount of 0 or more."),
-        ("1e100", "Enter an amount of at most 999,999,999,999.99."),
+        # Exponents are no way to type an amount, in a form as in an import.
+        ("1e100", "Enter an amount such as 12500.00."),
         ("1" * 30, "Enter an amount of at most 999,999,999,999.99."),
         ("1000000000000", "Enter an amount of at most 999,999,999,999.99."),
         ("999999999999.995", "Enter an amount of at most 999,999,999,999.99."),

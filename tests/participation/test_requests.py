@@ -17,12 +17,6 @@ from consortium.products.models import Product
 from tests.conftest import login, make_user
 
 
-def _mails(recipient: str) -> list[OutboxMessage]:
-    return db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.recipient == recipient).order_by(OutboxMessage.id)
-    ).all()
-
-
 def _join(client, organisation, product, **data):
     # Earlier requests closed the session the fixtures' objects came from.
     organisation, product = db.session.merge(organisation), db.session.merge(product)
@@ -37,7 +31,7 @@ def _join(client, organisation, product, **data):
 
 
 def test_a_contact_asks_to_join_and_the_secretariat_approves(
-    app, contact_client, person, aarhus, product
+    app, contact_client, person, aarhus, product, outbox
 ):
     aarhus_id, identity_id = aarhus.id, aarhus.billing_identities[0].id
     response = _join(contact_client, aarhus, product, phase="commitment", amount_per_year="25000")
@@ -45,7 +39,7 @@ def test_a_contact_asks_to_join_and_the_secretariat_approves(
     request = db.session.scalar(select(ParticipationRequest))
     assert (request.kind, request.status, request.phase) == ("join", "pending", "commitment")
     assert request.requested_by_user_id == person.id
-    (mail,) = _mails("secretariat@association.example.org")
+    (mail,) = outbox("secretariat@association.example.org")
     assert "Aarhus Kommune asks to join OS2forms" in mail.subject
     assert f"/participation/requests/{request.id}" in mail.body
     page = contact_client.get("/participation/mine").get_data(as_text=True)
@@ -68,13 +62,15 @@ def test_a_contact_asks_to_join_and_the_secretariat_approves(
     )
     request = db.session.get(ParticipationRequest, request.id)
     assert request.status == "approved" and request.participation_id == participation.id
-    (decision,) = _mails(person.email)
+    (decision,) = outbox(person.email)
     assert "has been approved" in decision.subject
     page = contact_client.get("/participation/mine").get_data(as_text=True)
     assert "Approved" in page and "Give notice to leave OS2forms" in page
 
 
-def test_declining_needs_a_reason_the_contact_reads(secretariat_client, person, aarhus, product):
+def test_declining_needs_a_reason_the_contact_reads(
+    secretariat_client, person, aarhus, product, outbox
+):
     request = services.request_join(
         aarhus,
         product,
@@ -97,7 +93,7 @@ def test_declining_needs_a_reason_the_contact_reads(secretariat_client, person, 
     assert response.status_code == 302
     request = db.session.get(ParticipationRequest, request.id)
     assert request.status == "declined"
-    (mail,) = _mails(person.email)
+    (mail,) = outbox(person.email)
     assert "declined" in mail.subject
     assert "The product takes no new members this year." in mail.body
     assert db.session.scalar(select(Participation)) is None
@@ -107,7 +103,7 @@ def test_declining_needs_a_reason_the_contact_reads(secretariat_client, person, 
 
 
 def test_notice_to_leave_is_approved_with_the_end_from_the_terms(
-    secretariat_client, person, aarhus, product
+    secretariat_client, person, aarhus, product, outbox
 ):
     participation = services.create_participation(
         aarhus, product, phase="agreement", starts_on=date(2020, 1, 1), notice_months=6
@@ -120,7 +116,7 @@ def test_notice_to_leave_is_approved_with_the_end_from_the_terms(
     participation = db.session.get(Participation, participation.id)
     assert participation.notice_given_on == date(2026, 3, 15)
     assert participation.ends_on == date(2026, 12, 31)
-    (mail,) = _mails(person.email)
+    (mail,) = outbox(person.email)
     assert "ends on" in mail.body
 
 

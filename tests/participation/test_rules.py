@@ -11,10 +11,8 @@ from consortium.participation.rules import (
     MAX_AMOUNT,
     add_months,
     amount_problem,
-    is_current,
     notice_day_in_range,
     notice_takes_effect,
-    overlaps,
     to_cents,
 )
 
@@ -60,17 +58,6 @@ def test_notice_never_ends_before_its_period(months, year_end):
             assert (end.month, end.day) == (12, 31)
         else:
             assert end == period_end
-
-
-def test_current_and_overlapping_periods():
-    assert is_current(date(2026, 1, 1), None, date(2026, 1, 1))
-    assert is_current(date(2026, 1, 1), date(2026, 12, 31), date(2026, 12, 31))
-    assert not is_current(date(2026, 1, 1), date(2026, 12, 31), date(2027, 1, 1))
-    assert not is_current(date(2026, 1, 2), None, date(2026, 1, 1))
-    assert overlaps(date(2026, 1, 1), None, date(2020, 1, 1), None)
-    assert overlaps(date(2026, 1, 1), None, date(2020, 1, 1), date(2026, 1, 1))
-    assert not overlaps(date(2026, 1, 2), None, date(2020, 1, 1), date(2026, 1, 1))
-    assert not overlaps(date(2020, 1, 1), date(2020, 12, 31), date(2021, 1, 1), None)
 
 
 @pytest.mark.parametrize(

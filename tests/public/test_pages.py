@@ -177,20 +177,10 @@ def test_the_pages_have_a_heading_landmarks_and_labelled_filters(client, registr
     assert 'role="search"' in catalogue
 
 
-def test_the_catalogue_runs_a_fixed_number_of_queries(app, client, registry):
-    from sqlalchemy import event
-
+def test_the_catalogue_runs_a_fixed_number_of_queries(app, client, registry, count_queries):
     def count(url):
-        statements = []
-
-        def record(*args):
-            statements.append(args[2])
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with count_queries() as statements:
             text_of(client.get(url))
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
         return len(statements)
 
     count("/public/products")  # the first request also loads what later ones find cached

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from consortium.extensions import db
-from consortium.mail.models import OutboxMessage
 from consortium.products.models import Product
 from consortium.suppliers import services
 
@@ -54,13 +51,3 @@ def supplier(name="Magenta ApS", number="31000009", country="DK", **changes):
     found = services.register_supplier(**values)
     db.session.commit()
     return found
-
-
-def outbox(recipient: str) -> list[OutboxMessage]:
-    return list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.recipient == recipient)
-            .order_by(OutboxMessage.id)
-        )
-    )

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from consortium.extensions import db
 from consortium.settings.services import get_settings, update_settings
 from consortium.suppliers.models import Supplier
-from tests.suppliers.helpers import outbox, product, registration, supplier
+from tests.suppliers.helpers import product, registration, supplier
 
 
 def _registered(name="Magenta ApS") -> Supplier | None:
@@ -31,7 +31,7 @@ def test_the_code_of_conduct_is_public(client):
     assert "We work in the open." in page
 
 
-def test_a_danish_company_registers_with_its_cvr(app, client):
+def test_a_danish_company_registers_with_its_cvr(app, client, outbox):
     update_settings(get_settings(), email="secretariat@association.example.org")
     os2mo = product("OS2mo")
     product("Old thing", status="retired")
@@ -134,7 +134,7 @@ def test_the_statement_is_short(client):
     assert _registered() is None
 
 
-def test_a_robot_filling_the_hidden_field_is_thanked_but_not_registered(client):
+def test_a_robot_filling_the_hidden_field_is_thanked_but_not_registered(client, outbox):
     response = client.post("/suppliers/register", data=registration(website="http://spam"))
     assert response.status_code == 302
     assert _registered() is None

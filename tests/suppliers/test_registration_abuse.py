@@ -15,7 +15,7 @@ from consortium.extensions import db
 from consortium.suppliers import queries, services, throttle
 from consortium.suppliers.models import Supplier, SupplierContact
 from tests.conftest import make_user
-from tests.suppliers.helpers import outbox, registration, supplier
+from tests.suppliers.helpers import registration, supplier
 
 TOO_MANY = "Too many registrations have been sent from your network."
 
@@ -24,7 +24,7 @@ def _count() -> int:
     return db.session.scalar(select(func.count(Supplier.id)))
 
 
-def test_a_rejected_registration_is_reopened_as_a_new_application(client):
+def test_a_rejected_registration_is_reopened_as_a_new_application(client, outbox):
     squatted = supplier("Squatter ApS", "31000009", contact_email="squat@evil.example.org")
     services.reject(squatted, "You are not this company.")
     db.session.commit()

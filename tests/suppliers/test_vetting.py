@@ -9,7 +9,7 @@ from consortium.auth.services import find_user_by_email
 from consortium.extensions import db
 from consortium.suppliers.models import Supplier
 from tests.conftest import make_user
-from tests.suppliers.helpers import outbox, supplier
+from tests.suppliers.helpers import supplier
 
 
 def test_the_list_filters_by_status(secretariat_client):
@@ -32,7 +32,7 @@ def test_the_supplier_page_shows_the_registration(secretariat_client):
         assert text in page
 
 
-def test_approval_creates_the_user_the_contact_and_the_invitation(secretariat_client):
+def test_approval_creates_the_user_the_contact_and_the_invitation(secretariat_client, outbox):
     found = supplier("Magenta ApS", "31000009", contact_email="Mads@Magenta.example.dk")
     found_id = found.id
     response = secretariat_client.post(f"/suppliers/{found.id}/approve")
@@ -61,7 +61,7 @@ def test_approval_creates_the_user_the_contact_and_the_invitation(secretariat_cl
     assert entry.actor_user_id == find_user_by_email("secretariat@example.org").id
 
 
-def test_approval_links_an_existing_user(secretariat_client):
+def test_approval_links_an_existing_user(secretariat_client, outbox):
     existing = make_user("mads@magenta.example.dk", name="Mads")
     found = supplier("Magenta ApS", "31000009", contact_email="mads@magenta.example.dk")
     found_id = found.id
@@ -81,7 +81,7 @@ def test_rejection_needs_a_reason(secretariat_client):
     assert found.status == "pending"
 
 
-def test_rejection_mails_the_reason(secretariat_client):
+def test_rejection_mails_the_reason(secretariat_client, outbox):
     found = supplier("Magenta ApS", "31000009", contact_email="mads@magenta.example.dk")
     found_id = found.id
     response = secretariat_client.post(
