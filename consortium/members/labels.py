@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
 
-from consortium import forms
 
 KIND_LABELS = {
     "municipality": _l("Municipality"),
@@ -31,5 +30,3 @@ ROLE_LABELS = {
     "technical": _l("Technical"),
     "other": pgettext_l("contact role", "Other"),
 }
-# The words for a refused registration number, EAN/GLN or Peppol id are shared by every form.
-IDENTIFIER_MESSAGES = forms.IDENTIFIER_MESSAGES
