@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
 
-
 KIND_LABELS = {
     "municipality": _l("Municipality"),
     "region": _l("Region"),
