@@ -21,6 +21,7 @@ from wtforms.validators import Optional, ValidationError
 from consortium import identifiers
 from consortium.forms import (
     EARLIEST_YEAR,
+    IDENTIFIER_MESSAGES,
     LATEST_YEAR,
     Form,
     at_most,
@@ -30,7 +31,6 @@ from consortium.forms import (
 )
 from consortium.i18n import language_choices
 from consortium.members.labels import (
-    IDENTIFIER_MESSAGES,
     KIND_LABELS,
     ROLE_LABELS,
     STATUS_LABELS,
