@@ -77,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Importing a domain's views attaches its routes to its blueprint.
+    from consortium import fees
     from consortium.audit import bp as audit_bp
     from consortium.audit import views as _audit_views  # noqa: F401
     from consortium.auth import bp as auth_bp
@@ -101,8 +102,6 @@ def _register_blueprints(app: Flask) -> None:
     from consortium.settings import views as _settings_views  # noqa: F401
     from consortium.suppliers import bp as suppliers_bp
     from consortium.suppliers import views as _suppliers_views  # noqa: F401
-    from consortium.tariffs import bp as tariffs_bp
-    from consortium.tariffs import views as _tariffs_views  # noqa: F401
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -116,7 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(groups_bp, url_prefix="/groups")
     app.register_blueprint(suppliers_bp, url_prefix="/suppliers")
     app.register_blueprint(public_bp, url_prefix="/public")
-    app.register_blueprint(tariffs_bp, url_prefix="/fees")
+    fees.register(app)
 
 
 def _register_commands(app: Flask) -> None:
