@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from types import SimpleNamespace
 
 from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import format_decimal, get_locale
@@ -232,14 +231,11 @@ class _ScheduleBase(Form):
     def rule_spec(self) -> dict:
         kind = self.rule_type.data
         if kind == "flat":
-            return {"type": "flat", "amount": self._need(self.amount)}
+            return specs.flat_spec(self._need(self.amount))
         if kind == "indexed":
-            return {
-                "type": "indexed",
-                "base_amount": self._need(self.base_amount),
-                "base_index": self._need(self.base_index),
-                "index": self._need(self.index),
-            }
+            return specs.indexed_spec(
+                self._need(self.base_amount), self._need(self.base_index), self._need(self.index)
+            )
         if kind == "per_resident":
             try:
                 brackets = parse_brackets(self.brackets.data)
@@ -249,12 +245,9 @@ class _ScheduleBase(Form):
             if not brackets:
                 self.brackets.errors.append(_l("Please fill in this field."))
                 raise ValidationError("")
-            return {"type": "per_resident", "brackets": brackets, "marginal": self.marginal.data}
+            return specs.per_resident_spec(brackets, self.marginal.data)
         if kind == "per_tier":
-            return {
-                "type": "per_tier",
-                "amounts": {tier: self._need(self[f"tier_{tier}"]) for tier in TIERS},
-            }
+            return specs.per_tier_spec({tier: self._need(self[f"tier_{tier}"]) for tier in TIERS})
         raise ValidationError("")
 
     def by_kind_spec(self) -> dict:
@@ -262,9 +255,9 @@ class _ScheduleBase(Form):
         for kind in KINDS:
             choice = self[f"kind_{kind}"].data
             if choice == "flat":
-                result[kind] = {"type": "flat", "amount": self._need(self[f"kind_{kind}_amount"])}
+                result[kind] = specs.flat_spec(self._need(self[f"kind_{kind}_amount"]))
             elif choice == "exempt":
-                result[kind] = {"type": "exempt"}
+                result[kind] = specs.exempt_spec()
         return result
 
     def validate(self, extra_validators=None) -> bool:
@@ -314,21 +307,16 @@ class _ScheduleBase(Form):
 
     def fill(self, schedule) -> None:
         """Show a stored schedule in the form."""
-        rule = schedule.rule or {}
-        self.rule_type.data = rule.get("type", "flat")
-        if rule.get("type") == "flat":
-            self.amount.data = Decimal(rule["amount"])
-        elif rule.get("type") == "indexed":
-            self.base_amount.data = Decimal(rule["base_amount"])
-            self.base_index.data = Decimal(rule["base_index"])
-            self.index.data = Decimal(rule["index"])
-        elif rule.get("type") == "per_resident":
-            self.brackets.data = brackets_text(rule.get("brackets"))
-            self.marginal.data = bool(rule.get("marginal"))
-        elif rule.get("type") == "per_tier":
-            for tier, value in rule.get("amounts", {}).items():
-                if tier in TIERS:
-                    self[f"tier_{tier}"].data = Decimal(value)
+        rule = specs.rule_values(schedule.rule)
+        self.rule_type.data = rule["type"]
+        for name in ("amount", "base_amount", "base_index", "index", "marginal"):
+            if name in rule:
+                self[name].data = rule[name]
+        if "brackets" in rule:
+            self.brackets.data = brackets_text(rule["brackets"])
+        for tier, value in rule.get("amounts", {}).items():
+            if tier in TIERS:
+                self[f"tier_{tier}"].data = value
         for kind in KINDS:
             spec = (schedule.by_kind or {}).get(kind)
             if spec is None:
@@ -337,14 +325,7 @@ class _ScheduleBase(Form):
                 self[f"kind_{kind}"].data = "exempt"
             else:
                 self[f"kind_{kind}"].data = "flat"
-                amount = spec.get("amount") or spec.get("base_amount")
-                if spec.get("type") == "indexed":
-                    from consortium.fees.services import regulate
-
-                    amount = regulate(
-                        spec["base_amount"], Decimal(spec["base_index"]), Decimal(spec["index"])
-                    )
-                self[f"kind_{kind}_amount"].data = Decimal(amount)
+                self[f"kind_{kind}_amount"].data = specs.full_year_amount(spec)
         self.minimum.data = schedule.minimum
         self.maximum.data = schedule.maximum
         self.part_year_method.data = schedule.part_year_method
@@ -444,8 +425,8 @@ class TariffForm(Form):
                 if field.data is None:
                     field.errors.append(_l("Please fill in this field."))
                     raise ValidationError("")
-                amounts[tier] = str(field.data)
-            return {"type": "tier_table", "amounts": amounts}
+                amounts[tier] = field.data
+            return specs.tier_table_spec(amounts)
         method = self.method.data or engine.EQUAL
         weights = {}
         if method == engine.BY_TIER_WEIGHTS:
@@ -454,7 +435,7 @@ class TariffForm(Form):
                 if field.data is None:
                     field.errors.append(_l("Please fill in this field."))
                     raise ValidationError("")
-                weights[tier] = str(field.data)
+                weights[tier] = field.data
         percentage = None
         if method == engine.EQUAL_PART_AND_POPULATION:
             if self.equal_percentage.data is None:
@@ -463,15 +444,14 @@ class TariffForm(Form):
             if self.equal_percentage.data > 100:
                 self.equal_percentage.errors.append(_l("Give a percentage from 0 to 100."))
                 raise ValidationError("")
-            percentage = str(self.equal_percentage.data)
-        return {
-            "type": "budget_split",
-            "method": method,
-            "tier_weights": weights,
-            "equal_percentage": percentage,
-            "minimum": _text(self.minimum.data),
-            "maximum": _text(self.maximum.data),
-        }
+            percentage = self.equal_percentage.data
+        return specs.budget_split_spec(
+            method,
+            tier_weights=weights,
+            equal_percentage=percentage,
+            minimum=self.minimum.data,
+            maximum=self.maximum.data,
+        )
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators=extra_validators):
@@ -480,17 +460,14 @@ class TariffForm(Form):
             spec = self.pricing_spec()
         except ValidationError:
             return False
-        row = SimpleNamespace(
-            pricing=spec,
-            product=SimpleNamespace(slug="product"),
-            year=0,
-            part_year_method=self.part_year_method.data,
-            part_year_refunds=self.part_year_refunds.data,
-            first_year=self.first_year.data,
-            entry_fee=self.entry_fee.data,
-        )
         try:
-            specs.product_tariff(row, Decimal("0"))
+            specs.check_tariff(
+                spec,
+                part_year_method=self.part_year_method.data,
+                part_year_refunds=self.part_year_refunds.data,
+                first_year=self.first_year.data,
+                entry_fee=self.entry_fee.data,
+            )
         except (specs.SpecError, ValueError) as exc:
             target = self.maximum if "minimum" in str(exc) else self.pricing_type
             target.errors.append(_spec_message(exc))
@@ -507,18 +484,18 @@ class TariffForm(Form):
         }
 
     def fill(self, tariff) -> None:
-        pricing = tariff.pricing or {}
-        self.pricing_type.data = pricing.get("type", "tier_table")
-        for tier, value in (pricing.get("amounts") or {}).items():
+        pricing = specs.pricing_values(tariff.pricing)
+        self.pricing_type.data = pricing["type"]
+        for tier, value in pricing["amounts"].items():
             if tier in TIERS:
-                self[f"amount_{tier}"].data = Decimal(value)
-        self.method.data = pricing.get("method", engine.EQUAL)
-        for tier, value in (pricing.get("tier_weights") or {}).items():
+                self[f"amount_{tier}"].data = value
+        self.method.data = pricing["method"]
+        for tier, value in pricing["tier_weights"].items():
             if tier in TIERS:
-                self[f"weight_{tier}"].data = Decimal(value)
+                self[f"weight_{tier}"].data = value
         for name in ("equal_percentage", "minimum", "maximum"):
-            if pricing.get(name) not in (None, ""):
-                self[name].data = Decimal(pricing[name])
+            if pricing[name] is not None:
+                self[name].data = pricing[name]
         self.part_year_method.data = tariff.part_year_method
         self.part_year_refunds.data = tariff.part_year_refunds
         self.first_year.data = tariff.first_year

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from types import SimpleNamespace
 
 from consortium.fees import engine
 from consortium.fees.engine import PartYearRule
@@ -137,3 +138,127 @@ def regulated_rule(spec: dict, old_index: Decimal, new_index: Decimal) -> dict:
             },
         }
     return dict(spec)
+
+
+# -- specs from typed values (the fee forms) and typed values from specs -----------------------
+
+
+def _text(value: Decimal | str | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def flat_spec(amount: Decimal | str) -> dict:
+    """A flat amount a year."""
+    return {"type": "flat", "amount": str(amount)}
+
+
+def indexed_spec(
+    base_amount: Decimal | str, base_index: Decimal | str, index: Decimal | str
+) -> dict:
+    """A flat amount regulated by an index."""
+    return {
+        "type": "indexed",
+        "base_amount": str(base_amount),
+        "base_index": str(base_index),
+        "index": str(index),
+    }
+
+
+def per_resident_spec(brackets: list[list], marginal: bool) -> dict:
+    """A rate per resident by bracket: brackets as [[lower bound, "rate"], ...]."""
+    return {"type": "per_resident", "brackets": brackets, "marginal": marginal}
+
+
+def per_tier_spec(amounts: dict[str, Decimal | str]) -> dict:
+    """An amount a year per size tier."""
+    return {"type": "per_tier", "amounts": {tier: str(value) for tier, value in amounts.items()}}
+
+
+def exempt_spec() -> dict:
+    """No membership fee (for a kind of organisation)."""
+    return {"type": "exempt"}
+
+
+def tier_table_spec(amounts: dict[str, Decimal | str]) -> dict:
+    """A product tariff: an amount a year per size tier."""
+    return {"type": "tier_table", "amounts": {tier: str(value) for tier, value in amounts.items()}}
+
+
+def budget_split_spec(
+    method: str,
+    *,
+    tier_weights: dict[str, Decimal | str],
+    equal_percentage: Decimal | str | None,
+    minimum: Decimal | str | None,
+    maximum: Decimal | str | None,
+) -> dict:
+    """A product tariff that splits the year's budget among the participants."""
+    return {
+        "type": "budget_split",
+        "method": method,
+        "tier_weights": {tier: str(value) for tier, value in tier_weights.items()},
+        "equal_percentage": _text(equal_percentage),
+        "minimum": _text(minimum),
+        "maximum": _text(maximum),
+    }
+
+
+def rule_values(spec: dict | None) -> dict:
+    """A membership rule's spec as typed values: type, and amount, base_amount, base_index,
+    index (Decimal), brackets ([(bound, "rate")]) and marginal, or amounts per tier (Decimal)."""
+    spec = spec or {}
+    kind = spec.get("type")
+    values: dict = {"type": kind or "flat"}
+    if kind == "flat":
+        values["amount"] = Decimal(spec["amount"])
+    elif kind == "indexed":
+        for name in ("base_amount", "base_index", "index"):
+            values[name] = Decimal(spec[name])
+    elif kind == "per_resident":
+        values["brackets"] = list(spec.get("brackets") or ())
+        values["marginal"] = bool(spec.get("marginal"))
+    elif kind == "per_tier":
+        values["amounts"] = {
+            tier: Decimal(value) for tier, value in spec.get("amounts", {}).items()
+        }
+    return values
+
+
+def pricing_values(spec: dict | None) -> dict:
+    """A product tariff's spec as typed values: type, amounts and tier_weights per tier, method,
+    and equal_percentage, minimum and maximum (Decimal or None)."""
+    spec = spec or {}
+    return {
+        "type": spec.get("type", "tier_table"),
+        "amounts": {tier: Decimal(value) for tier, value in (spec.get("amounts") or {}).items()},
+        "method": spec.get("method", engine.EQUAL),
+        "tier_weights": {
+            tier: Decimal(value) for tier, value in (spec.get("tier_weights") or {}).items()
+        },
+        **{
+            name: None if spec.get(name) in (None, "") else Decimal(spec[name])
+            for name in ("equal_percentage", "minimum", "maximum")
+        },
+    }
+
+
+def check_tariff(
+    pricing: dict,
+    *,
+    part_year_method: str,
+    part_year_refunds: bool,
+    first_year: int | None,
+    entry_fee: Decimal | None,
+) -> engine.TariffRule:
+    """The engine's tariff for a pricing spec not yet stored (a budget split over nothing);
+    raises SpecError or ValueError when the engine cannot use it."""
+    row = SimpleNamespace(
+        pricing=pricing,
+        product=SimpleNamespace(slug="product"),
+        year=0,
+        part_year_method=part_year_method,
+        part_year_refunds=part_year_refunds,
+        first_year=first_year,
+        entry_fee=entry_fee,
+    )
+    return product_tariff(row, Decimal("0"))
