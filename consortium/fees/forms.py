@@ -105,10 +105,6 @@ class NumberField(StringField):
         return "" if self.data is None else str(self.data)
 
 
-def _text(value) -> str | None:
-    return None if value is None else str(value)
-
-
 def parse_brackets(text: str) -> list[list]:
     """Lines "lower bound  rate" ("0 3", "10000 2", "100001 1") as [[0, "3"], ...]."""
     brackets = []

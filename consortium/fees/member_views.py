@@ -1,19 +1,16 @@
 """Fee pages for member contacts: "what would we pay?" and "our expected fees".
 
-Registered by one import at the end of consortium/fees/views.py; importing cli attaches the
-`flask fees` commands to the blueprint.
+Their routes attach to the fees blueprint when consortium.fees.register() imports this module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from babel.numbers import get_decimal_symbol
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -37,6 +34,7 @@ from consortium.forms import Form, required
 from consortium.members import csvfiles
 from consortium.members import services as member_services
 from consortium.members.models import Organisation
+from consortium.pdf import render_pdf
 from consortium.products.models import Product
 from consortium.settings.services import get_settings
 from consortium.web import id_arg
@@ -324,40 +322,19 @@ def member_expected_csv(organisation_id: int):
     )
 
 
-def _static_only(static_folder: str) -> Callable[[str], dict]:
-    """A URL fetcher for WeasyPrint that serves our own static files and nothing else."""
-    root = Path(static_folder).resolve()
-
-    def fetch(url: str) -> dict:
-        if url.startswith("file://"):
-            path = Path(url[len("file://") :]).resolve()
-            if path.is_relative_to(root) and path.is_file():
-                return {"string": path.read_bytes(), "filename": path.name}
-        raise ValueError(f"refusing to fetch {url}")
-
-    return fetch
-
-
-def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    static = current_app.static_folder
-    return HTML(string=html, base_url=static + "/", url_fetcher=_static_only(static)).write_pdf()
-
-
 @bp.route("/organisations/<int:organisation_id>/expected.pdf")
 @login_required
 def member_expected_pdf(organisation_id: int):
     """The expected fees as an A4 PDF in the reader's language."""
     fees = _expected_for_request(organisation_id)
-    html = render_template(
+    pdf = render_pdf(
         "fees/member_expected_pdf.html",
         fees=fees,
         settings=get_settings(),
         today=date.today(),
     )
     return Response(
-        render_pdf(html),
+        pdf,
         mimetype="application/pdf",
         headers=_attachment(f"expected-fees-{organisation_id}-{fees.year}.pdf"),
     )
