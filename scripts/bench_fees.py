@@ -18,21 +18,19 @@ from consortium.fees.engine import (
     EQUAL,
     EQUAL_PART_AND_POPULATION,
     HALF_YEAR_AFTER_1_JULY,
+    REGION,
+    STATE_AGENCY,
     WHOLE_MONTHS,
     BudgetSplit,
     Exempt,
+    FeePayer,
     FeeYear,
     Flat,
     MembershipModel,
+    ParticipationTerm,
     PartYearRule,
     PerResident,
     TariffRule,
-)
-from consortium.fees.register_inputs import (
-    REGION,
-    STATE_AGENCY,
-    FeePayer,
-    ParticipationTerm,
     TierBands,
 )
 
