@@ -112,7 +112,7 @@ def _compute(
         fee_year = register_inputs.fee_year(
             year, population_offset=offset, extra_participations=extra_participations
         )
-        result = YearResult(year, fee_year.currency.code)
+        result = YearResult(year=year, currency=fee_year.currency.code)
         result.non_members = tuple(
             int(key) for key in fee_year.non_members_taking_part(product_slug)
         )
@@ -132,7 +132,9 @@ def _compute(
                 and (budget.status == "frozen" or tariff.product.slug not in what_if)
             ):
                 charges = _with_recorded_shares(charges, budget)
-            result.products.append(ProductResult(tariff.product, tariff, budget, charges))
+            result.products.append(
+                ProductResult(product=tariff.product, tariff=tariff, budget=budget, charges=charges)
+            )
     except (FeeError, specs.SpecError) as exc:
         raise FeeSetupError(str(exc), _reason(exc)) from exc
     return result
@@ -179,12 +181,12 @@ def _with_recorded_shares(
     shares = sorted(
         (
             Charge(
-                register_inputs.organisation_key(share.organisation_id),
-                PRODUCT_SHARE,
-                to_minor(share.amount, charges.currency),
-                charges.currency,
-                explanation_from_json(share.explanation),
-                charges.product_key,
+                organisation_key=register_inputs.organisation_key(share.organisation_id),
+                kind=PRODUCT_SHARE,
+                amount_minor=to_minor(share.amount, charges.currency),
+                currency=charges.currency,
+                explanation=explanation_from_json(share.explanation),
+                product_key=charges.product_key,
             )
             for share in budget.shares
         ),
@@ -192,11 +194,11 @@ def _with_recorded_shares(
     )
     others = [charge for charge in charges.charges if charge.kind != PRODUCT_SHARE]
     return engine.ProductCharges(
-        charges.product_key,
-        charges.year,
-        charges.currency,
-        charges.budget_minor,
-        tuple(shares + others),
+        product_key=charges.product_key,
+        year=charges.year,
+        currency=charges.currency,
+        budget_minor=charges.budget_minor,
+        charges=tuple(shares + others),
     )
 
 
@@ -243,5 +245,5 @@ def share_changes(budget: ProductBudget) -> list[ShareChange]:
         new = live[organisation_id].amount if organisation_id in live else None
         old = recorded.get(organisation_id)
         if new != old:
-            changes.append(ShareChange(organisation_id, old, new))
+            changes.append(ShareChange(organisation_id=organisation_id, recorded=old, live=new))
     return changes

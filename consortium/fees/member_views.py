@@ -240,7 +240,7 @@ def expected_fees(organisation: Organisation, year: int) -> ExpectedFees:
             key = _line_key(charge)
             line = lines.get(key)
             if line is None:
-                line = lines[key] = FeeLine(key, component_label(charge, product_names))
+                line = lines[key] = FeeLine(key=key, label=component_label(charge, product_names))
             line.amounts[each_year] = line.amounts.get(each_year, Decimal("0.00")) + charge.amount
             line.reasons.setdefault(each_year, []).append(describe_charge(charge))
     for line in lines.values():

@@ -89,7 +89,7 @@ def engine_participation(participation: Participation) -> engine.ParticipationTe
 
 def tier_bands() -> tuple[engine.TierBands, ...]:
     return tuple(
-        engine.TierBands(band_set.effective_from_year, band_set.bands)
+        engine.TierBands(effective_from_year=band_set.effective_from_year, bands=band_set.bands)
         for band_set in member_services.band_sets()
     )
 

@@ -64,7 +64,9 @@ def membership_model(schedule) -> engine.MembershipModel:
         minimum=_optional(schedule.minimum, "minimum"),
         maximum=_optional(schedule.maximum, "maximum"),
         by_kind={kind: membership_rule(spec) for kind, spec in (schedule.by_kind or {}).items()},
-        part_year=PartYearRule(schedule.part_year_method, schedule.part_year_refunds),
+        part_year=PartYearRule(
+            method=schedule.part_year_method, refunds=schedule.part_year_refunds
+        ),
     )
 
 
@@ -95,7 +97,7 @@ def product_tariff(tariff, budget_amount: Decimal | None) -> engine.TariffRule:
     return engine.TariffRule(
         product_key=tariff.product.slug,
         pricing=pricing,
-        part_year=PartYearRule(tariff.part_year_method, tariff.part_year_refunds),
+        part_year=PartYearRule(method=tariff.part_year_method, refunds=tariff.part_year_refunds),
         first_year=tariff.first_year,
         entry_fee=_optional(tariff.entry_fee, "entry_fee"),
     )

@@ -74,7 +74,9 @@ def what_if(
     before = compute_year(year, product_slug=product.slug)
     if not before.products:
         return None
-    joining = ParticipationTerm(key, product.slug, AGREEMENT, starts_on)
+    joining = ParticipationTerm(
+        organisation_key=key, product_key=product.slug, phase=AGREEMENT, starts_on=starts_on
+    )
     after = compute_year(year, product_slug=product.slug, extra_participations=(joining,))
     before_charges = before.products[0].charges
     after_charges = after.products[0].charges

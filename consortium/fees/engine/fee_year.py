@@ -29,6 +29,7 @@ from decimal import Decimal
 from functools import partial
 from itertools import repeat
 from math import lcm
+from typing import Any, NamedTuple, TypeVar
 
 from consortium.fees.engine.explain import (
     CAP_MAX,
@@ -121,6 +122,29 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+_Row = TypeVar("_Row", Explanation, Charge)
+
+
+def _rows(row_type: type[_Row], **columns: Iterable[Any]) -> Iterator[_Row]:
+    """Rows of a NamedTuple from one column per field, named as the fields."""
+    if set(columns) != set(row_type._fields):
+        raise TypeError(f"columns {sorted(columns)} are not the fields of {row_type.__name__}")
+    ordered = [columns[name] for name in row_type._fields]
+    return map(partial(tuple.__new__, row_type), zip(*ordered, strict=True))
+
+
+class _FullYear(NamedTuple):
+    """What a membership rule asks of an organisation for a whole year, and why."""
+
+    rule: str
+    full_year_minor: int
+    rate: Decimal | None = None
+    population: int | None = None
+    tier: str | None = None
+    tier_source: str | None = None
+    details: tuple[tuple[str, Any], ...] = ()
+
+
 @dataclass(frozen=True)
 class ProductCharges:
     """What a product's participants pay in a year.
@@ -181,9 +205,11 @@ class FeeYear:
         """Group the participations by product, and merge each organisation's agreements."""
         year = self.year
         self.participations: dict[str, list[ParticipationTerm]] = {}
-        # Per product and organisation: [first start ever, first start and last end in force
-        # during the year]; several agreements of one organisation count as one span.
-        spans: dict[str, dict[str, list]] = {}
+        # Per product and organisation, a list (the fastest record to update in place) of the
+        # first start ever, and the first start and last end in force during the year; several
+        # agreements of one organisation count as one span.
+        spans: dict[str, dict[str, list[date | None]]] = {}
+        joined, starts, ends = 0, 1, 2
         first, last = date(year, 1, 1), date(year, 12, 31)
         organisations = self.organisations
         for participation in participations:
@@ -200,25 +226,26 @@ class FeeYear:
             records = spans.get(product_key)
             if records is None:
                 records = spans[product_key] = {}
-            record = records.get(key)
-            if record is None:
-                record = records[key] = [starts_on, None, None]
-            elif starts_on < record[0]:
-                record[0] = starts_on
+            span = records.get(key)
+            if span is None:
+                span = records[key] = [starts_on, None, None]
+            elif starts_on < span[joined]:
+                span[joined] = starts_on
             if starts_on > last or (ends_on is not None and ends_on < first):
                 continue
-            if record[1] is None:
-                record[1], record[2] = starts_on, ends_on
+            if span[starts] is None:
+                span[starts], span[ends] = starts_on, ends_on
             else:
-                record[1] = min(record[1], starts_on)
-                if record[2] is not None:
-                    record[2] = None if ends_on is None else max(record[2], ends_on)
-        # In force during the year, by organisation key: (key, joined on, starts on, ends on).
+                span[starts] = min(span[starts], starts_on)
+                if span[ends] is not None:
+                    span[ends] = None if ends_on is None else max(span[ends], ends_on)
+        # In force during the year, by organisation key: (key, joined on, starts on, ends on),
+        # plain tuples (half a million for a large year), unpacked by these names.
         self._agreements: dict[str, list[tuple[str, date, date, date | None]]] = {
             product_key: [
-                (key, record[0], record[1], record[2])
-                for key, record in sorted(records.items())
-                if record[1] is not None
+                (key, span[joined], span[starts], span[ends])
+                for key, span in sorted(records.items())
+                if span[starts] is not None
             ]
             for product_key, records in spans.items()
         }
@@ -275,10 +302,10 @@ class FeeYear:
             scaled = self._scaled_cache[value] = (fraction.numerator, fraction.denominator)
         return scaled
 
-    def _full_year(self, organisation: FeePayer, rule: object) -> tuple:
-        """(rule code, full-year amount in minor units, rate, population, tier, tier source, details)."""
+    def _full_year(self, organisation: FeePayer, rule: object) -> _FullYear:
+        """What a membership rule asks of the organisation for a whole year, and why."""
         if isinstance(rule, Flat):
-            return RULE_FLAT, self._minor(rule.amount), rule.amount, None, None, None, ()
+            return _FullYear(RULE_FLAT, self._minor(rule.amount), rate=rule.amount)
         if isinstance(rule, IndexedFlat):
             value = exact(rule.base_amount) * exact(rule.index) / exact(rule.base_index)
             full = round_to_minor(value, self.currency)
@@ -287,14 +314,8 @@ class FeeYear:
                 ("old_index", rule.base_index),
                 ("new_index", rule.index),
             )
-            return (
-                RULE_INDEXED_FLAT,
-                full,
-                from_minor(full, self.currency),
-                None,
-                None,
-                None,
-                details,
+            return _FullYear(
+                RULE_INDEXED_FLAT, full, rate=from_minor(full, self.currency), details=details
             )
         if isinstance(rule, PerResident):
             population = self.population(organisation)
@@ -306,7 +327,7 @@ class FeeYear:
                     rate = band_rate
                 numerator, denominator = self._scaled(rate)
                 full = div_half_up(population * numerator, denominator)
-                return RULE_PER_RESIDENT, full, rate, population, None, None, ()
+                return _FullYear(RULE_PER_RESIDENT, full, rate=rate, population=population)
             bands = []
             total, common = 0, 1
             uppers = [bound for bound, _rate in rule.brackets[1:]] + [None]
@@ -314,7 +335,7 @@ class FeeYear:
                 residents = (population if upper is None else min(population, upper)) - bound
                 if residents <= 0:
                     break
-                bands.append(MarginalBand(bound, residents, rate))
+                bands.append(MarginalBand(lower_bound=bound, residents=residents, rate=rate))
                 numerator, denominator = self._scaled(rate)
                 if denominator != common:
                     new_common = lcm(common, denominator)
@@ -323,14 +344,23 @@ class FeeYear:
                 total += residents * numerator * (common // denominator)
             full = div_half_up(total, common)
             details = (("bands", tuple(bands)),)
-            return RULE_PER_RESIDENT_MARGINAL, full, None, population, None, None, details
+            return _FullYear(
+                RULE_PER_RESIDENT_MARGINAL, full, population=population, details=details
+            )
         if isinstance(rule, PerTier):
             tier, source = self.tier(organisation)
             population = self.population(organisation) if source == TIER_FROM_BANDS else None
             if tier not in rule.amounts:
                 raise FeeError(f"the membership fee of {self.year} has no amount for tier {tier}")
             rate = rule.amounts[tier]
-            return RULE_PER_TIER, self._minor(rate), rate, population, tier, source, ()
+            return _FullYear(
+                RULE_PER_TIER,
+                self._minor(rate),
+                rate=rate,
+                population=population,
+                tier=tier,
+                tier_source=source,
+            )
         raise FeeError(f"unknown membership rule {rule!r}")
 
     def membership_fee(self, organisation: FeePayer, model: MembershipModel) -> Charge | None:
@@ -354,15 +384,22 @@ class FeeYear:
         kind = None if by_kind is None else organisation.kind
         if isinstance(rule, Exempt):
             explanation = Explanation(
-                RULE_EXEMPT,
+                rule=RULE_EXEMPT,
                 full_year_minor=0,
                 part_year_numerator=numerator,
                 part_year_denominator=denominator,
                 organisation_kind=organisation.kind,
             )
-            return Charge(organisation.key, MEMBERSHIP, 0, self.currency.code, explanation)
+            return Charge(
+                organisation_key=organisation.key,
+                kind=MEMBERSHIP,
+                amount_minor=0,
+                currency=self.currency.code,
+                explanation=explanation,
+            )
 
-        code, full, rate, population, tier, source, details = self._full_year(organisation, rule)
+        basis = self._full_year(organisation, rule)
+        full, details = basis.full_year_minor, basis.details
         cap = cap_limit = None
         if by_kind is None:
             if model.minimum is not None and full < self._minor(model.minimum):
@@ -374,12 +411,12 @@ class FeeYear:
             full = cap_limit
         amount = full if numerator == denominator else div_half_up(full * numerator, denominator)
         explanation = Explanation(
-            code,
-            basis_population=population,
-            basis_year=None if population is None else self.basis_year,
-            tier=tier,
-            tier_source=source,
-            rate=rate,
+            rule=basis.rule,
+            basis_population=basis.population,
+            basis_year=None if basis.population is None else self.basis_year,
+            tier=basis.tier,
+            tier_source=basis.tier_source,
+            rate=basis.rate,
             full_year_minor=full,
             part_year_numerator=numerator,
             part_year_denominator=denominator,
@@ -388,7 +425,13 @@ class FeeYear:
             organisation_kind=kind,
             details=details,
         )
-        return Charge(organisation.key, MEMBERSHIP, amount, self.currency.code, explanation)
+        return Charge(
+            organisation_key=organisation.key,
+            kind=MEMBERSHIP,
+            amount_minor=amount,
+            currency=self.currency.code,
+            explanation=explanation,
+        )
 
     # -- products ---------------------------------------------------------------------------
 
@@ -442,7 +485,11 @@ class FeeYear:
         charges += self._pledges(tariff)
         charges += self._entry_fees(tariff, newcomers)
         return ProductCharges(
-            tariff.product_key, self.year, self.currency.code, budget, tuple(charges)
+            product_key=tariff.product_key,
+            year=self.year,
+            currency=self.currency.code,
+            budget_minor=budget,
+            charges=tuple(charges),
         )
 
     def _tier_table(
@@ -464,7 +511,7 @@ class FeeYear:
             full = self._minor(rate)
             population = self.population(organisation) if source == TIER_FROM_BANDS else None
             explanation = Explanation(
-                RULE_TIER_TABLE,
+                rule=RULE_TIER_TABLE,
                 basis_population=population,
                 basis_year=None if population is None else self.basis_year,
                 tier=tier,
@@ -477,12 +524,12 @@ class FeeYear:
             amount = div_half_up(full * numerator, denominator)
             charges.append(
                 Charge(
-                    organisation.key,
-                    PRODUCT_TARIFF,
-                    amount,
-                    self.currency.code,
-                    explanation,
-                    tariff.product_key,
+                    organisation_key=organisation.key,
+                    kind=PRODUCT_TARIFF,
+                    amount_minor=amount,
+                    currency=self.currency.code,
+                    explanation=explanation,
+                    product_key=tariff.product_key,
                 )
             )
         return charges
@@ -594,43 +641,38 @@ class FeeYear:
             tier_names, tier_sources = repeat(None, count), repeat(None, count)
             basis_years = repeat(None if method == EQUAL else basis_year, count)
         # Rows are zipped and made into NamedTuples in C (map over tuple.__new__): the same
-        # Explanation and Charge objects, without a Python call for each of them.
-        explanations = map(
-            partial(tuple.__new__, Explanation),
-            zip(
-                repeat(code, count),
-                populations,
-                basis_years,
-                tier_names,
-                tier_sources,
-                repeat(None, count),  # rate
-                repeat(None, count),  # full_year_minor
-                numerators,
-                repeat(denominator, count),
-                caps,
-                cap_limits,
-                adjustments,
-                weights,
-                total_weights,
-                repeat(budget, count),
-                shareds,
-                repeat(None, count),  # organisation_kind
-                repeat((), count) if details is None else details,
-                strict=True,
-            ),
+        # Explanation and Charge objects, without a Python call for each of them. The columns
+        # are named and put in the order of the NamedTuple's fields, so none can slip.
+        explanations = _rows(
+            Explanation,
+            rule=repeat(code, count),
+            basis_population=populations,
+            basis_year=basis_years,
+            tier=tier_names,
+            tier_source=tier_sources,
+            rate=repeat(None, count),
+            full_year_minor=repeat(None, count),
+            part_year_numerator=numerators,
+            part_year_denominator=repeat(denominator, count),
+            cap=caps,
+            cap_limit_minor=cap_limits,
+            rounding_adjustment=adjustments,
+            weight=weights,
+            total_weight=total_weights,
+            budget_minor=repeat(budget, count),
+            shared_minor=shareds,
+            organisation_kind=repeat(None, count),
+            details=repeat((), count) if details is None else details,
         )
         return list(
-            map(
-                partial(tuple.__new__, Charge),
-                zip(
-                    [organisation.key for organisation in members],
-                    repeat(PRODUCT_SHARE, count),
-                    amounts,
-                    repeat(currency, count),
-                    explanations,
-                    repeat(product_key, count),
-                    strict=True,
-                ),
+            _rows(
+                Charge,
+                organisation_key=[organisation.key for organisation in members],
+                kind=repeat(PRODUCT_SHARE, count),
+                amount_minor=amounts,
+                currency=repeat(currency, count),
+                explanation=explanations,
+                product_key=repeat(product_key, count),
             )
         )
 
@@ -659,7 +701,7 @@ class FeeYear:
                 continue
             full = self._minor(participation.amount_per_year)
             explanation = Explanation(
-                RULE_COMMITMENT,
+                rule=RULE_COMMITMENT,
                 rate=participation.amount_per_year,
                 full_year_minor=full,
                 part_year_numerator=numerator,
@@ -670,12 +712,12 @@ class FeeYear:
                     participation.organisation_key,
                     participation.starts_on,
                     Charge(
-                        participation.organisation_key,
-                        COMMITMENT_PLEDGE,
-                        div_half_up(full * numerator, denominator),
-                        self.currency.code,
-                        explanation,
-                        tariff.product_key,
+                        organisation_key=participation.organisation_key,
+                        kind=COMMITMENT_PLEDGE,
+                        amount_minor=div_half_up(full * numerator, denominator),
+                        currency=self.currency.code,
+                        explanation=explanation,
+                        product_key=tariff.product_key,
                     ),
                 )
             )
@@ -696,19 +738,19 @@ class FeeYear:
             return []
         fee = self._minor(tariff.entry_fee)
         explanation = Explanation(
-            RULE_ENTRY_FEE,
+            rule=RULE_ENTRY_FEE,
             rate=tariff.entry_fee,
             full_year_minor=fee,
             details=(("joined_in", self.year), ("first_year", first_year)),
         )
         return [
             Charge(
-                organisation.key,
-                ENTRY_FEE,
-                fee,
-                self.currency.code,
-                explanation,
-                tariff.product_key,
+                organisation_key=organisation.key,
+                kind=ENTRY_FEE,
+                amount_minor=fee,
+                currency=self.currency.code,
+                explanation=explanation,
+                product_key=tariff.product_key,
             )
             for organisation in sorted(newcomers, key=lambda organisation: organisation.key)
         ]

@@ -83,11 +83,11 @@ def allocate(
     if budget < 0:
         credit = allocate(-budget, weights, lows, highs)
         return Allocation(
-            [-amount for amount in credit.amounts],
-            [-adjustment for adjustment in credit.adjustments],
-            credit.caps,
-            -credit.shared,
-            credit.total_weight,
+            amounts=[-amount for amount in credit.amounts],
+            adjustments=[-adjustment for adjustment in credit.adjustments],
+            caps=credit.caps,
+            shared=-credit.shared,
+            total_weight=credit.total_weight,
         )
     count = len(weights)
     if not lows or all(low is None for low in lows):
@@ -96,7 +96,13 @@ def allocate(
         highs = None
     if lows is None and highs is None:
         amounts, adjustments, total = largest_remainder(budget, weights)
-        return Allocation(amounts, adjustments, [None] * count, budget, total)
+        return Allocation(
+            amounts=amounts,
+            adjustments=adjustments,
+            caps=[None] * count,
+            shared=budget,
+            total_weight=total,
+        )
 
     low = [0 if lows is None or lows[i] is None else lows[i] for i in range(count)]
     high = [None if highs is None else highs[i] for i in range(count)]
@@ -160,10 +166,14 @@ def allocate(
     if not free:
         if remaining:
             raise Infeasible(remaining)
-        return Allocation(amounts, [0] * count, caps, 0, 0)
+        return Allocation(
+            amounts=amounts, adjustments=[0] * count, caps=caps, shared=0, total_weight=0
+        )
     shares, extra, total = largest_remainder(remaining, [weights[i] for i in free])
     adjustments = [0] * count
     for position, i in enumerate(free):
         amounts[i] = shares[position]
         adjustments[i] = extra[position]
-    return Allocation(amounts, adjustments, caps, remaining, total)
+    return Allocation(
+        amounts=amounts, adjustments=adjustments, caps=caps, shared=remaining, total_weight=total
+    )
