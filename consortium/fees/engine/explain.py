@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from consortium.fees.engine.money import from_minor
 
@@ -73,7 +73,7 @@ class Explanation(NamedTuple):
     budget_minor: int | None = None
     shared_minor: int | None = None
     organisation_kind: str | None = None
-    details: tuple = ()
+    details: tuple[tuple[str, Any], ...] = ()
 
     @property
     def part_year(self) -> Fraction:
@@ -213,9 +213,9 @@ def describe(
             reasons.append(translate(MSG_TIER_BY_HAND) % values)
         elif explanation.rule in (RULE_PER_TIER, RULE_TIER_TABLE, RULE_SPLIT_TIER_WEIGHTS):
             reasons.append(translate(MSG_TIER_FROM_POPULATION) % values)
-    if explanation.cap == CAP_MIN:
+    if explanation.cap_limit_minor is not None and explanation.cap == CAP_MIN:
         reasons.append(translate(MSG_CAP_MIN) % {"limit": money(explanation.cap_limit_minor)})
-    elif explanation.cap == CAP_MAX:
+    elif explanation.cap_limit_minor is not None and explanation.cap == CAP_MAX:
         reasons.append(translate(MSG_CAP_MAX) % {"limit": money(explanation.cap_limit_minor)})
     if explanation.part_year_numerator != explanation.part_year_denominator:
         # "0/12", not "0": which months were counted stays visible when none was.

@@ -205,11 +205,11 @@ class FeeYear:
         """Group the participations by product, and merge each organisation's agreements."""
         year = self.year
         self.participations: dict[str, list[ParticipationTerm]] = {}
-        # Per product and organisation, a list (the fastest record to update in place) of the
-        # first start ever, and the first start and last end in force during the year; several
-        # agreements of one organisation count as one span.
-        spans: dict[str, dict[str, list[date | None]]] = {}
-        joined, starts, ends = 0, 1, 2
+        # Per product and organisation: the first start ever, and the first start and last end
+        # (None: open-ended) of the agreements in force during the year; several agreements of
+        # one organisation count as one span.
+        joined: dict[str, dict[str, date]] = {}
+        spans: dict[str, dict[str, tuple[date, date | None]]] = {}
         first, last = date(year, 1, 1), date(year, 12, 31)
         organisations = self.organisations
         for participation in participations:
@@ -223,31 +223,33 @@ class FeeYear:
             if participation.phase != AGREEMENT:
                 continue
             starts_on, ends_on = participation.starts_on, participation.ends_on
-            records = spans.get(product_key)
-            if records is None:
-                records = spans[product_key] = {}
-            span = records.get(key)
-            if span is None:
-                span = records[key] = [starts_on, None, None]
-            elif starts_on < span[joined]:
-                span[joined] = starts_on
+            joined_on = joined.get(product_key)
+            if joined_on is None:
+                joined_on = joined[product_key] = {}
+                spans[product_key] = {}
+            earliest = joined_on.get(key)
+            if earliest is None or starts_on < earliest:
+                joined_on[key] = starts_on
             if starts_on > last or (ends_on is not None and ends_on < first):
                 continue
-            if span[starts] is None:
-                span[starts], span[ends] = starts_on, ends_on
+            in_force = spans[product_key]
+            span = in_force.get(key)
+            if span is None:
+                in_force[key] = (starts_on, ends_on)
             else:
-                span[starts] = min(span[starts], starts_on)
-                if span[ends] is not None:
-                    span[ends] = None if ends_on is None else max(span[ends], ends_on)
+                span_starts_on, span_ends_on = span
+                in_force[key] = (
+                    min(span_starts_on, starts_on),
+                    None if span_ends_on is None or ends_on is None else max(span_ends_on, ends_on),
+                )
         # In force during the year, by organisation key: (key, joined on, starts on, ends on),
         # plain tuples (half a million for a large year), unpacked by these names.
         self._agreements: dict[str, list[tuple[str, date, date, date | None]]] = {
             product_key: [
-                (key, span[joined], span[starts], span[ends])
-                for key, span in sorted(records.items())
-                if span[starts] is not None
+                (key, joined[product_key][key], starts_on, ends_on)
+                for key, (starts_on, ends_on) in sorted(in_force.items())
             ]
-            for product_key, records in spans.items()
+            for product_key, in_force in spans.items()
         }
 
     # -- basis ------------------------------------------------------------------------------
@@ -309,7 +311,7 @@ class FeeYear:
         if isinstance(rule, IndexedFlat):
             value = exact(rule.base_amount) * exact(rule.index) / exact(rule.base_index)
             full = round_to_minor(value, self.currency)
-            details = (
+            details: tuple[tuple[str, Any], ...] = (
                 ("base_amount", rule.base_amount),
                 ("old_index", rule.base_index),
                 ("new_index", rule.index),
@@ -349,7 +351,7 @@ class FeeYear:
             )
         if isinstance(rule, PerTier):
             tier, source = self.tier(organisation)
-            population = self.population(organisation) if source == TIER_FROM_BANDS else None
+            basis_population = self.population(organisation) if source == TIER_FROM_BANDS else None
             if tier not in rule.amounts:
                 raise FeeError(f"the membership fee of {self.year} has no amount for tier {tier}")
             rate = rule.amounts[tier]
@@ -357,7 +359,7 @@ class FeeYear:
                 RULE_PER_TIER,
                 self._minor(rate),
                 rate=rate,
-                population=population,
+                population=basis_population,
                 tier=tier,
                 tier_source=source,
             )
@@ -400,13 +402,14 @@ class FeeYear:
 
         basis = self._full_year(organisation, rule)
         full, details = basis.full_year_minor, basis.details
-        cap = cap_limit = None
+        cap: str | None = None
+        cap_limit: int | None = None
         if by_kind is None:
             if model.minimum is not None and full < self._minor(model.minimum):
                 cap, cap_limit = CAP_MIN, self._minor(model.minimum)
             elif model.maximum is not None and full > self._minor(model.maximum):
                 cap, cap_limit = CAP_MAX, self._minor(model.maximum)
-        if cap is not None:
+        if cap_limit is not None:
             details = (*details, ("uncapped_minor", full))
             full = cap_limit
         amount = full if numerator == denominator else div_half_up(full * numerator, denominator)
@@ -547,9 +550,9 @@ class FeeYear:
         method = split.method
         code = SPLIT_RULES[method]
         count = len(members)
-        populations: list[int | None] = [None] * count
-        tiers: list[tuple[str, str] | None] = [None] * count
-        details: list[tuple] | None = None
+        populations: Sequence[int | None] = [None] * count
+        tiers: list[tuple[str, str]] = []
+        details: list[tuple[tuple[str, Any], ...]] | None = None
         if method == EQUAL:
             weights = numerators
         elif method == BY_TIER_WEIGHTS:
@@ -575,17 +578,20 @@ class FeeYear:
                 details.append(tier_details[tier])
         else:
             known, population_of = self._populations, self.population
-            populations = [
+            known_populations = [
                 known[organisation.key]
                 if organisation.key in known
                 else population_of(organisation)
                 for organisation in members
             ]
+            populations = known_populations
             weights = [
                 population * numerator
-                for population, numerator in zip(populations, numerators, strict=True)
+                for population, numerator in zip(known_populations, numerators, strict=True)
             ]
             if method == EQUAL_PART_AND_POPULATION:
+                if split.equal_percentage is None:  # BudgetSplit refuses this; for the types
+                    raise FeeError(f"the {year} split of product {product_key} has no percentage")
                 share = exact(split.equal_percentage) / 100
                 equal_part, whole = share.numerator, share.denominator
                 total_population = sum(weights)
@@ -621,6 +627,12 @@ class FeeYear:
         basis_year = self.basis_year
         shared, total_weight = allocation.shared, allocation.total_weight
         amounts, adjustments, caps = allocation.amounts, allocation.adjustments, allocation.caps
+        cap_limits: Iterable[int | None]
+        total_weights: Iterable[int | None]
+        shareds: Iterable[int | None]
+        tier_names: Iterable[str | None]
+        tier_sources: Iterable[str | None]
+        basis_years: Iterable[int | None]
         if any(caps):
             cap_limits = [
                 None if cap is None else amount for cap, amount in zip(caps, amounts, strict=True)
@@ -676,7 +688,13 @@ class FeeYear:
             )
         )
 
-    def _caps(self, limit, numerators, denominator, split) -> list[int | None] | None:
+    def _caps(
+        self,
+        limit: Decimal | None,
+        numerators: Sequence[int],
+        denominator: int,
+        split: BudgetSplit,
+    ) -> list[int | None] | None:
         """A minimum or maximum per participant, scaled by its part of the year (half up, so a
         minimum never ends above the maximum)."""
         if limit is None:
@@ -699,10 +717,13 @@ class FeeYear:
             numerator = part_year.numerator(year, participation.starts_on, participation.ends_on)
             if not numerator:
                 continue
-            full = self._minor(participation.amount_per_year)
+            pledged = participation.amount_per_year
+            if pledged is None:  # ParticipationTerm refuses this; for the types
+                raise FeeError(f"a commitment to {tariff.product_key} without its amount")
+            full = self._minor(pledged)
             explanation = Explanation(
                 rule=RULE_COMMITMENT,
-                rate=participation.amount_per_year,
+                rate=pledged,
                 full_year_minor=full,
                 part_year_numerator=numerator,
                 part_year_denominator=denominator,
@@ -797,7 +818,7 @@ def changes(before: ProductCharges, after: ProductCharges) -> dict[str, tuple[in
 
 
 def membership_fees(
-    year: int, organisations: Iterable[FeePayer], model: MembershipModel, **settings
+    year: int, organisations: Iterable[FeePayer], model: MembershipModel, **settings: Any
 ) -> tuple[Charge, ...]:
     """Shortcut: FeeYear(year, organisations, **settings).membership_fees(model)."""
     return FeeYear(year, organisations, **settings).membership_fees(model)
@@ -808,7 +829,7 @@ def product_charges(
     organisations: Iterable[FeePayer],
     participations: Iterable[ParticipationTerm],
     tariff: TariffRule,
-    **settings,
+    **settings: Any,
 ) -> ProductCharges:
     """Shortcut: FeeYear(year, organisations, participations, **settings).product_charges(tariff)."""
     return FeeYear(year, organisations, participations, **settings).product_charges(tariff)

@@ -21,7 +21,8 @@ class Currency:
 
     @property
     def scale(self) -> int:
-        return 10**self.minor_digits
+        scale: int = 10**self.minor_digits
+        return scale
 
 
 # The currency table: add a currency here (JPY would be Currency("JPY", 0)).

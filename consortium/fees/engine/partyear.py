@@ -66,12 +66,12 @@ class PartYearRule:
         if not in_force_during(year, starts_on, ends_on):
             return 0
         whole = self.denominator(year)
-        joined = starts_on is not None and starts_on > first
-        left = self.refunds and ends_on is not None and ends_on < last
-        if not joined and not left:
+        # Counted from the day it joined (if during the year) to the day it left (if during the
+        # year and leaving is refunded).
+        start = starts_on if starts_on is not None and starts_on > first else first
+        end = ends_on if self.refunds and ends_on is not None and ends_on < last else last
+        if start == first and end == last:
             return whole
-        start = starts_on if joined else first
-        end = ends_on if left else last
         if self.method == HALF_YEAR_AFTER_1_JULY:
             july = date(year, 7, 1)
             return 1 if start > july or end < july else 2

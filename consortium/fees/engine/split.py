@@ -104,22 +104,26 @@ def allocate(
             total_weight=total,
         )
 
-    low = [0 if lows is None or lows[i] is None else lows[i] for i in range(count)]
-    high = [None if highs is None else highs[i] for i in range(count)]
+    low: list[int] = [
+        0 if lows is None or (value := lows[i]) is None else value for i in range(count)
+    ]
+    high: list[int | None] = [None if highs is None else highs[i] for i in range(count)]
     for i in range(count):
-        if low[i] < 0 or (high[i] is not None and high[i] < low[i]):
+        maximum = high[i]
+        if low[i] < 0 or (maximum is not None and maximum < low[i]):
             raise ValueError("a minimum cannot be negative nor above the maximum")
     # What the caps allow at most and at least: a participant of weight 0 pays its minimum.
     least = sum(low)
     most = 0
     unbounded = False
     for i in range(count):
+        maximum = high[i]
         if weights[i] == 0:
             most += low[i]
-        elif high[i] is None:
+        elif maximum is None:
             unbounded = True
         else:
-            most += high[i]
+            most += maximum
     if budget < least:
         raise Infeasible(budget - least)
     if not unbounded and budget > most:
@@ -139,24 +143,28 @@ def allocate(
     while free:
         total = sum(weights[i] for i in free)
         # Participant i would pay remaining * w_i / total; compare times total, in integers.
-        over, under, excess, deficit = [], [], 0, 0
+        # (participant, the limit they are held to)
+        over: list[tuple[int, int]] = []
+        under: list[tuple[int, int]] = []
+        excess = deficit = 0
         for i in free:
             scaled = remaining * weights[i]
-            if high[i] is not None and scaled > high[i] * total:
-                over.append(i)
-                excess += scaled - high[i] * total
+            maximum = high[i]
+            if maximum is not None and scaled > maximum * total:
+                over.append((i, maximum))
+                excess += scaled - maximum * total
             elif scaled < low[i] * total:
-                under.append(i)
+                under.append((i, low[i]))
                 deficit += low[i] * total - scaled
         if not over and not under:
             break
         # More paid above the maximums than missing below the minimums: the common rate must go
         # up, so those over their maximum stay there; and the other way round.
-        fixed = []
+        fixed: list[tuple[int, int, str]] = []
         if excess >= deficit:
-            fixed += [(i, high[i], CAP_MAX) for i in over]
+            fixed += [(i, limit, CAP_MAX) for i, limit in over]
         if deficit >= excess:
-            fixed += [(i, low[i], CAP_MIN) for i in under]
+            fixed += [(i, limit, CAP_MIN) for i, limit in under]
         for i, limit, cap in fixed:
             amounts[i] = limit
             caps[i] = cap
