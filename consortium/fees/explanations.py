@@ -1,6 +1,6 @@
-"""The engine's explanations in the reader's language.
+"""The engine's explanations in the reader's language, and as JSON for the recorded shares.
 
-The engine (consortium/fees/explain.py) keeps its message templates as English constants;
+The engine (consortium/fees/engine/explain.py) keeps its message templates as English constants;
 MESSAGES below repeats each in an _l() call so the extractor puts them in the catalogues, with
 msgids equal to the engine's templates (tests/fees/test_explain.py keeps them equal).
 """

@@ -11,12 +11,14 @@ from consortium.products.models import Product
 
 
 def schedule_for(year: int) -> MembershipFeeSchedule | None:
+    """The membership fee schedule of the year, if one is set."""
     return db.session.scalar(
         select(MembershipFeeSchedule).where(MembershipFeeSchedule.year == year)
     )
 
 
 def tariffs_for(year: int, product_slug: str | None = None) -> list[ProductTariff]:
+    """The product tariffs of the year (of one product, if given), by product name."""
     query = (
         select(ProductTariff)
         .join(Product)
@@ -30,6 +32,7 @@ def tariffs_for(year: int, product_slug: str | None = None) -> list[ProductTarif
 
 
 def budget_for(product_id: int, year: int) -> ProductBudget | None:
+    """A product's budget for the year, if one is set."""
     return db.session.scalar(
         select(ProductBudget).where(
             ProductBudget.product_id == product_id, ProductBudget.year == year
@@ -38,6 +41,7 @@ def budget_for(product_id: int, year: int) -> ProductBudget | None:
 
 
 def tariff_for(product_id: int, year: int) -> ProductTariff | None:
+    """A product's tariff for the year, if one is set."""
     return db.session.scalar(
         select(ProductTariff).where(
             ProductTariff.product_id == product_id, ProductTariff.year == year

@@ -60,7 +60,7 @@ def membership_in_force(organisation: Organisation, year: int) -> tuple[date, da
     return during[0][0], during[-1][1]
 
 
-def engine_organisation(organisation: Organisation, year: int) -> engine.FeePayer:
+def fee_payer(organisation: Organisation, year: int) -> engine.FeePayer:
     """The organisation as the engine sees it in a fee year; a non-member is marked as such, so
     that it pays no membership fee (its products are charged as its participations say)."""
     membership = membership_in_force(organisation, year)
@@ -76,7 +76,7 @@ def engine_organisation(organisation: Organisation, year: int) -> engine.FeePaye
     )
 
 
-def engine_participation(participation: Participation) -> engine.ParticipationTerm:
+def participation_term(participation: Participation) -> engine.ParticipationTerm:
     return engine.ParticipationTerm(
         organisation_key=organisation_key(participation.organisation_id),
         product_key=participation.product.slug,
@@ -123,8 +123,8 @@ def fee_year(
     """The engine's view of a year; extra participations answer "what if we joined?"."""
     return engine.FeeYear(
         year,
-        [engine_organisation(organisation, year) for organisation in load_organisations()],
-        [engine_participation(participation) for participation in load_participations()]
+        [fee_payer(organisation, year) for organisation in load_organisations()],
+        [participation_term(participation) for participation in load_participations()]
         + list(extra_participations),
         currency=get_settings().currency,
         tier_bands=tier_bands(),
