@@ -86,7 +86,7 @@ class Charge(NamedTuple):
     organisation_key: str
     kind: str
     amount_minor: int
-    currency: str  # a code of the currency table, consortium.fees.money.CURRENCIES
+    currency: str  # a code of the currency table, consortium.fees.engine.money.CURRENCIES
     explanation: Explanation
     product_key: str | None = None
 

@@ -6,11 +6,11 @@
     fees.products_charges(tariffs)     -> the same for several products
     fees.charges(model, tariffs)       -> every Charge of the year
     changes(before, after)             -> a preview: whose total changes, and how
-    describe(charge)                   -> one line saying why (consortium.fees.explain)
+    describe(charge)                   -> one line saying why (explain.py)
 
-Inputs are the frozen dataclasses of consortium.fees.inputs and consortium.fees.rules; amounts
-come back in minor units (Charge.amount_minor, or Charge.amount as a Decimal) with an
-Explanation each. A preview ("what would we pay if we joined?") is two FeeYears, one with the
+Inputs are the frozen dataclasses of inputs.py (FeePayer, ParticipationTerm, TierBands) and
+rules.py (MembershipModel, TariffRule); amounts come back in minor units (Charge.amount_minor,
+or Charge.amount as a Decimal) with an Explanation each. A preview ("what would we pay if we joined?") is two FeeYears, one with the
 extra agreement, compared with changes().
 
 The population basis is 1 January of the fee year minus population_offset (the year before, by
