@@ -9,7 +9,13 @@ from flask_babel import gettext as _
 from consortium.audit.labels import decimal_text, labelled, register_value_formatter
 from consortium.fees import engine
 from consortium.fees.engine import PRODUCT_SHARE, Charge
-from consortium.fees.explanations import _label, _money, _number, _translate, explanation_from_json
+from consortium.fees.explanations import (
+    code_label,
+    explanation_from_json,
+    money_text,
+    number_text,
+    translate_message,
+)
 from consortium.fees.labels import (
     BUDGET_STATUS_LABELS,
     KIND_RULE_LABELS,
@@ -116,7 +122,7 @@ def budget_lines_text(lines: list) -> str:
 
 def _reasons(message: str) -> str:
     # The engine ends its line with the amount, which the share's own field already shows.
-    return "%(reasons)s" if message == engine.MSG_LINE else _translate(message)
+    return "%(reasons)s" if message == engine.MSG_LINE else translate_message(message)
 
 
 def explanation_text(data: dict) -> str:
@@ -131,7 +137,11 @@ def explanation_text(data: dict) -> str:
         explanation=explanation_from_json(data),
     )
     return engine.describe(
-        charge, translate=_reasons, format_amount=_money, format_number=_number, label=_label
+        charge,
+        translate=_reasons,
+        format_amount=money_text,
+        format_number=number_text,
+        label=code_label,
     )
 
 

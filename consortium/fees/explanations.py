@@ -66,23 +66,25 @@ MESSAGES = {
 MEMBERSHIP_LABEL = pgettext_l("fee component", "Membership fee")
 
 
-def _translate(message: str) -> str:
+def translate_message(message: str) -> str:
     """gettext for an engine template: the catalogue's text, or the English one."""
     lazy = MESSAGES.get(message)
     return str(lazy) if lazy is not None else _(message)
 
 
-def _label(code: str) -> str:
+def code_label(code: str) -> str:
     """A tier or organisation kind in words; an unknown code as it is."""
     label = TIER_LABELS.get(code) or KIND_LABELS.get(code)
     return str(label) if label is not None else code
 
 
-def _money(amount: Decimal, currency: str) -> str:
+def money_text(amount: Decimal, currency: str) -> str:
+    """An amount with its currency, in the reader's locale."""
     return i18n.money(amount, currency)
 
 
-def _number(value: int | Decimal) -> str:
+def number_text(value: int | Decimal) -> str:
+    """A number in the reader's locale."""
     return format_decimal(value)
 
 
@@ -92,7 +94,11 @@ def describe_charge(charge: Charge, language: str | None = None) -> str:
         with force_locale(language):
             return describe_charge(charge)
     return engine.describe(
-        charge, translate=_translate, format_amount=_money, format_number=_number, label=_label
+        charge,
+        translate=translate_message,
+        format_amount=money_text,
+        format_number=number_text,
+        label=code_label,
     )
 
 
