@@ -13,7 +13,7 @@ APP_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-uti
 TEST_PACKAGES := chromium postgresql-15
 
 .PHONY: run test lint translations-check test-sqlite test-postgres test-browser system-packages \
-	test-packages translations migrate clean bench
+	test-packages translations migrate clean bench typecheck
 
 define apt_install
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -49,6 +49,10 @@ run: system-packages $(STAMP) translations
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The modules held to mypy --strict (settings in pyproject.toml).
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict consortium/fees/engine
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check

@@ -82,6 +82,7 @@ def register_domains(app: Flask) -> None:
         audit,
         auth,
         cli,
+        fees,
         groups,
         mail,
         main,
@@ -105,11 +106,7 @@ def register_domains(app: Flask) -> None:
     participation.register(app)
     groups.register(app)
     suppliers.register(app)
+    fees.register(app)
     public.register(app)
-
-    from consortium.tariffs import bp as tariffs_bp
-    from consortium.tariffs import views as _tariffs_views  # noqa: F401
-
-    app.register_blueprint(tariffs_bp, url_prefix="/fees")
 
     cli.register(app)

@@ -323,18 +323,18 @@ def load() -> tuple[DemoLogin, ...]:
 
 def _load_registry() -> None:
     """Products first: suppliers, groups, participations and fees refer to them."""
+    from consortium.fees import demo as fees_demo
     from consortium.groups import demo as groups_demo
     from consortium.participation import demo as participation_demo
     from consortium.products import demo as products_demo
     from consortium.suppliers import demo as suppliers_demo
-    from consortium.tariffs import demo as tariffs_demo
 
     products_demo.load_demo()
     suppliers_demo.load_demo()
     groups_demo.load_demo()
     participation_demo.load_demo()
     # Fees last: they share the costs among the participations.
-    tariffs_demo.load_demo()
+    fees_demo.load_demo()
 
 
 def all_logins() -> tuple[DemoLogin, ...]:

@@ -2,6 +2,12 @@
 
 from consortium.audit.models import AuditEntry
 from consortium.auth.models import LoginAttempt, User, UserSession, UserToken
+from consortium.fees.models import (
+    BudgetShare,
+    MembershipFeeSchedule,
+    ProductBudget,
+    ProductTariff,
+)
 from consortium.groups.models import Group, GroupMember
 from consortium.mail.models import OutboxMessage
 from consortium.members.models import (
@@ -23,12 +29,6 @@ from consortium.products.models import (
 )
 from consortium.settings.models import AssociationSettings
 from consortium.suppliers.models import Supplier, SupplierAgreement, SupplierContact
-from consortium.tariffs.models import (
-    BudgetShare,
-    MembershipFeeSchedule,
-    ProductBudget,
-    ProductTariff,
-)
 
 __all__ = [
     "BudgetShare",

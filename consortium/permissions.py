@@ -50,9 +50,9 @@ ACTIONS = {
     "participations.mine": "see one's organisations' participations and requests",
     "participations.view": "see an organisation's participations",
     "participations.request": "ask to join a product or give notice, for one's own organisation",
-    # Fee settings, budgets and previews (tariffs/views.py): the secretariat only.
+    # Fee settings, budgets and previews (fees/views.py): the secretariat only.
     "fees.manage": "set membership fee schedules, product tariffs and budgets; approve budgets; preview a year's fees",
-    # Member fee pages (tariffs/member_views.py).
+    # Member fee pages (fees/member_views.py).
     "fees.view_own": "see one's own organisation's expected fees and what joining a product would cost it",
 }
 
@@ -172,7 +172,7 @@ def _signed_in_sees_products(user, obj) -> bool:
     return True
 
 
-# Source: a contact sees their own organisation's fees (tariffs/member_views.py).
+# Source: a contact sees their own organisation's fees (fees/member_views.py).
 @rule("fees.view_own")
 def _contact_sees_own_fees(user, obj) -> bool:
     return _organisation_contact(user, obj)

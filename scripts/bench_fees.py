@@ -11,20 +11,27 @@ import time
 from datetime import date
 from decimal import Decimal
 
-from consortium.fees.engine import FeeYear
-from consortium.fees.inputs import REGION, STATE_AGENCY, Organisation, Participation, TierBands
-from consortium.fees.partyear import DAYS, HALF_YEAR_AFTER_1_JULY, WHOLE_MONTHS, PartYearRule
-from consortium.fees.rules import (
+from consortium.fees.engine import (
     BY_POPULATION,
     BY_TIER_WEIGHTS,
+    DAYS,
     EQUAL,
     EQUAL_PART_AND_POPULATION,
+    HALF_YEAR_AFTER_1_JULY,
+    REGION,
+    STATE_AGENCY,
+    WHOLE_MONTHS,
     BudgetSplit,
     Exempt,
+    FeePayer,
+    FeeYear,
     Flat,
     MembershipModel,
+    ParticipationTerm,
+    PartYearRule,
     PerResident,
-    ProductTariff,
+    TariffRule,
+    TierBands,
 )
 
 YEAR = 2027
@@ -49,16 +56,16 @@ PART_YEARS = (
 TIER_WEIGHTS = {"small": 1, "medium": 2, "large": 3, "very_large": 5}
 
 
-def organisations(count: int) -> list[Organisation]:
+def organisations(count: int) -> list[FeePayer]:
     result = []
     for number in range(count):
         kind = REGION if number % 97 == 0 else "municipality"
         population = 1_000 + (number * 7_919) % 400_000
         joined = date(YEAR, 9, 1) if number % 10 == 0 else date(2019, 1, 1)
         result.append(
-            Organisation(
+            FeePayer(
                 f"org-{number:05d}",
-                f"Organisation {number}",
+                f"FeePayer {number}",
                 kind,
                 populations={YEAR - 1: population, YEAR - 2: population - 100},
                 member_from=joined,
@@ -67,9 +74,9 @@ def organisations(count: int) -> list[Organisation]:
     return result
 
 
-def participations(orgs: list[Organisation]) -> list[Participation]:
+def participations(orgs: list[FeePayer]) -> list[ParticipationTerm]:
     return [
-        Participation(
+        ParticipationTerm(
             organisation.key, f"product-{product:02d}", "agreement", organisation.member_from
         )
         for product in range(PRODUCTS)
@@ -77,7 +84,7 @@ def participations(orgs: list[Organisation]) -> list[Participation]:
     ]
 
 
-def tariffs() -> list[ProductTariff]:
+def tariffs() -> list[TariffRule]:
     result = []
     for product in range(PRODUCTS):
         method = METHODS[product % len(METHODS)]
@@ -91,7 +98,7 @@ def tariffs() -> list[ProductTariff]:
             maximum=Decimal(2_000) if capped else None,
         )
         result.append(
-            ProductTariff(
+            TariffRule(
                 f"product-{product:02d}",
                 split,
                 part_year=PART_YEARS[product % len(PART_YEARS)],

@@ -83,10 +83,10 @@ def best_time(client, url: str) -> float:
 
 def preview_of_100_organisations(folder: str) -> float:
     from consortium.auth import services as auth
+    from consortium.fees import services
     from consortium.members import services as members
     from consortium.participation import services as participation
     from consortium.products.models import Product
-    from consortium.tariffs import services as tariffs
 
     app = new_app(folder, "hundred")
     with app.app_context():
@@ -113,14 +113,14 @@ def preview_of_100_organisations(folder: str) -> float:
                 participation.create_participation(
                     town, product, phase="agreement", starts_on=date(2020, 1, 1)
                 )
-            tariffs.save_tariff(
+            services.save_tariff(
                 product, YEAR, pricing={"type": "budget_split", "method": "population"}
             )
-            budget = tariffs.save_budget(
+            budget = services.save_budget(
                 product, YEAR, [{"purpose": "development", "amount": Decimal("123456.78")}]
             )
             if number % 2:
-                tariffs.approve_budget(budget, None)
+                services.approve_budget(budget, None)
         db.session.commit()
     return best_time(client, f"/fees/preview?year={YEAR}")
 

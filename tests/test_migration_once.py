@@ -10,10 +10,10 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from consortium.extensions import db
+from consortium.fees.models import BudgetShare, ProductBudget
 from consortium.members import services as members
 from consortium.participation.models import Participation, ParticipationRequest
 from consortium.products.models import Product
-from consortium.tariffs.models import BudgetShare, ProductBudget
 from tests.conftest import MIGRATIONS, make_app, new_database
 
 

@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 
 from consortium.auth.models import User
 from consortium.extensions import db
+from consortium.fees import services
+from consortium.fees.models import BudgetShare, ProductBudget
 from consortium.groups import services as groups
 from consortium.groups.models import GroupMember
 from consortium.mail.models import OutboxMessage
@@ -27,8 +29,6 @@ from consortium.participation.models import Participation, ParticipationRequest
 from consortium.products.models import Product
 from consortium.suppliers import services as suppliers
 from consortium.suppliers.models import Supplier, SupplierContact
-from consortium.tariffs import services as tariffs
-from consortium.tariffs.models import BudgetShare, ProductBudget
 from tests.conftest import make_user
 from tests.races import assert_no_server_error, count_saying, fire_at_once, signed_in_clients
 
@@ -76,14 +76,14 @@ def split_budget(product):
         participation.create_participation(
             organisation, product, phase="agreement", starts_on=date(2020, 1, 1)
         )
-    tariffs.save_tariff(
+    services.save_tariff(
         product,
         YEAR,
         pricing={"type": "budget_split", "method": "population"},
         part_year_method="half_year_after_1_july",
         part_year_refunds=False,
     )
-    budget = tariffs.save_budget(
+    budget = services.save_budget(
         product, YEAR, [{"purpose": "development", "amount": Decimal("567600.00"), "note": ""}]
     )
     db.session.commit()
@@ -125,7 +125,7 @@ def test_approving_a_budget_at_once_records_every_share_once(race_app, split_bud
     ],
 )
 def test_a_budget_changes_status_once(race_app, split_budget, action, status, done, late):
-    tariffs.approve_budget(db.session.merge(split_budget), None)
+    services.approve_budget(db.session.merge(split_budget), None)
     db.session.commit()
     outcomes = _budget_post(race_app, action)
     assert_no_server_error(outcomes)
@@ -136,7 +136,7 @@ def test_a_budget_changes_status_once(race_app, split_budget, action, status, do
 
 
 def test_confirming_new_shares_at_once_records_them_once(race_app, split_budget, product):
-    tariffs.approve_budget(db.session.merge(split_budget), None)
+    services.approve_budget(db.session.merge(split_budget), None)
     late = _municipality("Horsens Kommune", 90_000)
     participation.create_participation(
         late, db.session.merge(product), phase="agreement", starts_on=date(YEAR, 1, 1)

@@ -165,67 +165,67 @@ ROUTES = {
         "/products/public-route-product/publiccode.yml",
         signed_in(),
     ),
-    # Fee settings, budgets and the preview (tariffs/views.py).
-    "tariffs.index": ("GET", "/fees/", secretariat()),
-    "tariffs.schedule_new": ("GET", "/fees/schedules/new", secretariat()),
-    "tariffs.schedule_edit": ("GET", "/fees/schedules/2027", secretariat(REDIRECT)),
-    "tariffs.schedule_copy": ("GET", "/fees/schedules/2027/copy", secretariat(REDIRECT)),
-    "tariffs.product_year": ("GET", "/fees/products/public-route-product/2027", secretariat()),
-    "tariffs.tariff_edit": (
+    # Fee settings, budgets and the preview (fees/views.py).
+    "fees.index": ("GET", "/fees/", secretariat()),
+    "fees.schedule_new": ("GET", "/fees/schedules/new", secretariat()),
+    "fees.schedule_edit": ("GET", "/fees/schedules/2027", secretariat(REDIRECT)),
+    "fees.schedule_copy": ("GET", "/fees/schedules/2027/copy", secretariat(REDIRECT)),
+    "fees.product_year": ("GET", "/fees/products/public-route-product/2027", secretariat()),
+    "fees.tariff_edit": (
         "GET",
         "/fees/products/public-route-product/2027/tariff",
         secretariat(),
     ),
-    "tariffs.budget_edit": (
+    "fees.budget_edit": (
         "GET",
         "/fees/products/public-route-product/2027/budget",
         secretariat(),
     ),
-    "tariffs.budget_approve": (
+    "fees.budget_approve": (
         "POST",
         "/fees/products/public-route-product/2027/budget/approve",
         secretariat(REDIRECT),
     ),
-    "tariffs.budget_to_draft": (
+    "fees.budget_to_draft": (
         "POST",
         "/fees/products/public-route-product/2027/budget/draft",
         secretariat(REDIRECT),
     ),
-    "tariffs.budget_freeze": (
+    "fees.budget_freeze": (
         "POST",
         "/fees/products/public-route-product/2027/budget/freeze",
         secretariat(REDIRECT),
     ),
-    "tariffs.budget_confirm": (
+    "fees.budget_confirm": (
         "POST",
         "/fees/products/public-route-product/2027/budget/confirm",
         secretariat(REDIRECT),
     ),
-    "tariffs.preview": ("GET", "/fees/preview?year=2027", secretariat()),
+    "fees.preview": ("GET", "/fees/preview?year=2027", secretariat()),
     "privacy.export": ("GET", "/privacy/users/{other}/export", secretariat()),
     "privacy.anonymise": ("GET", "/privacy/users/{other}/anonymise", secretariat()),
-    # Member fee pages (tariffs/member_views.py): a contact of another organisation gets 403.
-    "tariffs.member_what_if": (
+    # Member fee pages (fees/member_views.py): a contact of another organisation gets 403.
+    "fees.member_what_if": (
         "GET",
         "/fees/products/public-route-product/what-if?organisation={organisation}",
         own_contact(),
     ),
-    "tariffs.member_what_if_choose": (
+    "fees.member_what_if_choose": (
         "GET",
         "/fees/what-if?organisation={organisation}",
         own_contact(),
     ),
-    "tariffs.member_expected": (
+    "fees.member_expected": (
         "GET",
         "/fees/organisations/{organisation}/expected",
         own_contact(),
     ),
-    "tariffs.member_expected_csv": (
+    "fees.member_expected_csv": (
         "GET",
         "/fees/organisations/{organisation}/expected.csv",
         own_contact(),
     ),
-    "tariffs.member_expected_pdf": (
+    "fees.member_expected_pdf": (
         "GET",
         "/fees/organisations/{organisation}/expected.pdf",
         own_contact(),

@@ -6,7 +6,7 @@ import pytest
 
 from consortium.extensions import db
 from tests.browser.test_in_chromium import sign_in
-from tests.tariffs.test_member_pages import contact_of, fee_setup
+from tests.fees.test_member_pages import contact_of, fee_setup
 
 pytestmark = pytest.mark.browser
 

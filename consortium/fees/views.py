@@ -1,0 +1,484 @@
+"""Pages of the fees: load, check access, call a service, render."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from consortium import permissions
+from consortium.extensions import db
+from consortium.fees import bp, computation, engine, queries, services, specs
+from consortium.fees.forms import (
+    BudgetForm,
+    CopyScheduleForm,
+    ScheduleEditForm,
+    ScheduleForm,
+    TariffForm,
+)
+from consortium.fees.labels import (
+    BUDGET_STATUS_LABELS,
+    COMPONENT_LABELS,
+    PART_YEAR_LABELS,
+    PRICING_LABELS,
+    PURPOSE_LABELS,
+    RULE_LABELS,
+    SPLIT_LABELS,
+)
+from consortium.fees.models import (
+    DEFAULT_SCHEDULE_PART_YEAR,
+    MembershipFeeSchedule,
+    ProductBudget,
+    ProductTariff,
+)
+from consortium.fees.years import year_arg
+from consortium.forms import form_view
+from consortium.i18n import money, number
+from consortium.members.labels import KIND_LABELS, STATUS_LABELS, TIER_LABELS
+from consortium.members.models import Organisation
+from consortium.products.models import Product
+from consortium.web import page_number
+
+ORGANISATIONS_PER_PAGE = 25
+
+ERROR_MESSAGES = {
+    "no_index": lambda: _("Give this year's and next year's index (both above zero)."),
+    "year_exists": lambda: _("Next year already has a schedule; change it there."),
+    "budget_not_draft": lambda: _(
+        "An approved or frozen budget cannot be changed. Set an approved budget back to draft first."
+    ),
+    "budget_transition": lambda: _(
+        "This change of status is not possible from the current status."
+    ),
+    "budget_frozen": lambda: _(
+        "The budget is frozen: its shares never change, and a late joiner is not part of that year's split."
+    ),
+    "tariff_locked": lambda: _(
+        "The tariff cannot be changed while the year's budget is approved or frozen. "
+        "Set an approved budget back to draft first."
+    ),
+    "no_tariff": lambda: _("Set the year's tariff before approving its budget."),
+    "already_approved": lambda: _("This budget has been approved already."),
+    "already_draft": lambda: _("This budget is a draft already."),
+    "already_frozen": lambda: _("This budget has been frozen already."),
+    "saved_meanwhile": lambda: _(
+        "Someone saved this at the same moment. Reload the page to see their change."
+    ),
+}
+
+
+def _labels() -> dict:
+    return {
+        "rule_labels": RULE_LABELS,
+        "part_year_labels": PART_YEAR_LABELS,
+        "pricing_labels": PRICING_LABELS,
+        "split_labels": SPLIT_LABELS,
+        "purpose_labels": PURPOSE_LABELS,
+        "status_labels": BUDGET_STATUS_LABELS,
+        "component_labels": COMPONENT_LABELS,
+        "kind_labels": KIND_LABELS,
+        "tier_labels": TIER_LABELS,
+        "membership_labels": STATUS_LABELS,
+    }
+
+
+def _code_label(code: str) -> str:
+    labels = {**KIND_LABELS, **TIER_LABELS}
+    return str(labels.get(code, code))
+
+
+def describe_charge(charge) -> str:
+    """One line saying why: the member-facing explainer when present, else the engine's."""
+    try:
+        from consortium.fees.explanations import describe_charge as describe_for_members
+    except ImportError:
+        describe_for_members = None
+    if describe_for_members is not None:
+        return describe_for_members(charge)
+    return engine.describe(
+        charge,
+        translate=_,
+        format_amount=money,
+        format_number=number,
+        label=_code_label,
+    )
+
+
+# -- overview ---------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The years with a membership fee schedule, and each product's tariffs and budgets."""
+    permissions.require("fees.manage")
+    schedules = list(
+        db.session.scalars(
+            select(MembershipFeeSchedule).order_by(MembershipFeeSchedule.year.desc())
+        )
+    )
+    tariffs = list(db.session.scalars(select(ProductTariff)))
+    budgets = list(db.session.scalars(select(ProductBudget)))
+    this_year = date.today().year
+    years = sorted(
+        {this_year, this_year + 1} | {row.year for row in tariffs} | {row.year for row in budgets},
+        reverse=True,
+    )
+    products = list(db.session.scalars(select(Product).order_by(Product.name)))
+    tariff_of = {(row.product_id, row.year): row for row in tariffs}
+    budget_of = {(row.product_id, row.year): row for row in budgets}
+    return render_template(
+        "fees/index.html",
+        schedules=schedules,
+        amounts={row.year: specs.full_year_amount(row.rule or {}) for row in schedules},
+        years=years,
+        products=products,
+        tariff_of=tariff_of,
+        budget_of=budget_of,
+        this_year=this_year,
+        **_labels(),
+    )
+
+
+# -- membership fee schedules -----------------------------------------------------------------
+
+
+@bp.route("/schedules/new", methods=["GET", "POST"])
+@login_required
+@form_view
+def schedule_new():
+    permissions.require("fees.manage")
+    form = ScheduleForm()
+    if request.method == "GET":
+        form.year.data = year_arg(date.today().year + 1)
+        form.part_year_method.data = DEFAULT_SCHEDULE_PART_YEAR
+    if form.validate_on_submit():
+        if queries.schedule_for(form.year.data) is not None:
+            form.year.errors.append(_("This year has a schedule already."))
+        else:
+            schedule = services.save_schedule(form.year.data, **form.values())
+            flash(_("The schedule of %(year)s has been saved.", year=schedule.year), "success")
+            return redirect(url_for("fees.schedule_edit", year=schedule.year))
+    return render_template("fees/schedule_form.html", form=form, schedule=None)
+
+
+@bp.route("/schedules/<int:year>", methods=["GET", "POST"])
+@login_required
+@form_view
+def schedule_edit(year: int):
+    permissions.require("fees.manage")
+    schedule = queries.schedule_for(year)
+    if schedule is None:
+        return redirect(url_for("fees.schedule_new", year=year))
+    form = ScheduleEditForm()
+    if request.method == "GET":
+        form.fill(schedule)
+    if form.validate_on_submit():
+        services.save_schedule(year, **form.values())
+        flash(_("The schedule of %(year)s has been saved.", year=year), "success")
+        return redirect(url_for("fees.schedule_edit", year=year))
+    return render_template("fees/schedule_form.html", form=form, schedule=schedule)
+
+
+@bp.route("/schedules/<int:year>/copy", methods=["GET", "POST"])
+@login_required
+@form_view
+def schedule_copy(year: int):
+    """Next year's schedule (and tariffs) from this year's, regulated by the index."""
+    permissions.require("fees.manage")
+    schedule = queries.schedule_for(year)
+    if schedule is None:
+        return redirect(url_for("fees.schedule_new", year=year))
+    form = CopyScheduleForm()
+    if request.method == "GET":
+        form.old_index.data = schedule.index_value
+    if form.validate_on_submit():
+        try:
+            new = services.copy_schedule(
+                schedule,
+                form.new_index.data,
+                old_index=form.old_index.data,
+                copy_tariffs=form.copy_tariffs.data,
+                regulate_tariffs=form.regulate_tariffs.data,
+            )
+        except services.TariffError as exc:
+            form.form_errors.append(ERROR_MESSAGES[exc.code]())
+        else:
+            flash(_("The schedule of %(year)s has been created.", year=new.year), "success")
+            return redirect(url_for("fees.schedule_edit", year=new.year))
+    return render_template("fees/schedule_copy.html", form=form, schedule=schedule)
+
+
+# -- product tariffs and budgets --------------------------------------------------------------
+
+
+def _product(slug: str) -> Product:
+    product = db.session.scalar(select(Product).where(Product.slug == slug))
+    if product is None:
+        abort(404)
+    return product
+
+
+def _organisation_names(ids) -> dict[int, str]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+    )
+    return {row.id: row.name for row in rows}
+
+
+@bp.route("/products/<slug>/<int:year>")
+@login_required
+def product_year(slug: str, year: int):
+    """A product's tariff and budget of a year, the recorded shares and a late joiner's effect."""
+    permissions.require("fees.manage")
+    product = _product(slug)
+    tariff = queries.tariff_for(product.id, year)
+    budget = queries.budget_for(product.id, year)
+    changes, problem = [], None
+    if budget is not None and budget.status in ("approved", "frozen"):
+        try:
+            changes = computation.share_changes(budget)
+        except computation.FeeSetupError as exc:
+            problem = str(exc.reason)
+    names = _organisation_names(
+        [share.organisation_id for share in budget.shares] if budget else []
+    )
+    names.update(_organisation_names(change.organisation_id for change in changes))
+    return render_template(
+        "fees/product_year.html",
+        product=product,
+        year=year,
+        tariff=tariff,
+        budget=budget,
+        changes=changes,
+        problem=problem,
+        names=names,
+        currency=_currency(),
+        **_labels(),
+    )
+
+
+def _currency() -> str:
+    from consortium.settings.services import get_settings
+
+    return get_settings().currency
+
+
+@bp.route("/products/<slug>/<int:year>/tariff", methods=["GET", "POST"])
+@login_required
+@form_view
+def tariff_edit(slug: str, year: int):
+    permissions.require("fees.manage")
+    product = _product(slug)
+    tariff = queries.tariff_for(product.id, year)
+    budget = queries.budget_for(product.id, year)
+    if budget is not None and budget.status != "draft":
+        flash(ERROR_MESSAGES["tariff_locked"](), "error")
+        return redirect(url_for("fees.product_year", slug=slug, year=year))
+    form = TariffForm()
+    if request.method == "GET":
+        if tariff is not None:
+            form.fill(tariff)
+        else:
+            form.part_year_method.data = "half_year_after_1_july"
+    if form.validate_on_submit():
+        try:
+            services.save_tariff(product, year, **form.values())
+        except services.TariffError as exc:
+            form.form_errors.append(ERROR_MESSAGES[exc.code]())
+        else:
+            flash(_("The tariff has been saved."), "success")
+            return redirect(url_for("fees.product_year", slug=slug, year=year))
+    return render_template(
+        "fees/tariff_form.html", form=form, product=product, year=year, tariff=tariff
+    )
+
+
+@bp.route("/products/<slug>/<int:year>/budget", methods=["GET", "POST"])
+@login_required
+@form_view
+def budget_edit(slug: str, year: int):
+    permissions.require("fees.manage")
+    product = _product(slug)
+    budget = queries.budget_for(product.id, year)
+    if budget is not None and budget.status != "draft":
+        flash(ERROR_MESSAGES["budget_not_draft"](), "error")
+        return redirect(url_for("fees.product_year", slug=slug, year=year))
+    form = BudgetForm()
+    if request.method == "GET" and budget is not None:
+        lines = budget.lines or []
+        while len(form.lines.entries) < len(lines) + 1:
+            form.lines.append_entry()
+        for entry, line in zip(form.lines.entries, lines, strict=False):
+            entry.form.purpose.data = line.get("purpose")
+            entry.form.amount.data = services.amount(line.get("amount", "0"))
+            entry.form.note.data = line.get("note", "")
+    if form.validate_on_submit():
+        try:
+            services.save_budget(product, year, form.values())
+        except services.TariffError as exc:
+            flash(ERROR_MESSAGES[exc.code](), "error")
+        else:
+            flash(_("The budget has been saved."), "success")
+        return redirect(url_for("fees.product_year", slug=slug, year=year))
+    return render_template(
+        "fees/budget_form.html", form=form, product=product, year=year, budget=budget
+    )
+
+
+def _budget_action(slug: str, year: int, action, done) -> object:
+    permissions.require("fees.manage")
+    product = _product(slug)
+    budget = queries.budget_for(product.id, year)
+    if budget is None:
+        flash(_("There is no budget for this year yet."), "error")
+    else:
+        try:
+            action(budget)
+        except services.TariffError as exc:
+            flash(ERROR_MESSAGES[exc.code](), "error")
+        except computation.FeeSetupError as exc:
+            db.session.rollback()
+            flash(_("The shares cannot be computed: %(reason)s", reason=str(exc.reason)), "error")
+        else:
+            flash(done(), "success")
+    return redirect(url_for("fees.product_year", slug=slug, year=year))
+
+
+@bp.route("/products/<slug>/<int:year>/budget/approve", methods=["POST"])
+@login_required
+def budget_approve(slug: str, year: int):
+    return _budget_action(
+        slug,
+        year,
+        lambda budget: services.approve_budget(budget, current_user.id),
+        lambda: _("The budget has been approved and every participant's share recorded."),
+    )
+
+
+@bp.route("/products/<slug>/<int:year>/budget/draft", methods=["POST"])
+@login_required
+def budget_to_draft(slug: str, year: int):
+    return _budget_action(
+        slug, year, services.budget_to_draft, lambda: _("The budget is a draft again.")
+    )
+
+
+@bp.route("/products/<slug>/<int:year>/budget/freeze", methods=["POST"])
+@login_required
+def budget_freeze(slug: str, year: int):
+    return _budget_action(
+        slug,
+        year,
+        services.freeze_budget,
+        lambda: _("The budget has been frozen: its shares will not change again."),
+    )
+
+
+@bp.route("/products/<slug>/<int:year>/budget/confirm", methods=["POST"])
+@login_required
+def budget_confirm(slug: str, year: int):
+    return _budget_action(
+        slug,
+        year,
+        services.confirm_shares,
+        lambda: _("The new shares have been recorded."),
+    )
+
+
+# -- preview ----------------------------------------------------------------------------------
+
+
+def _non_members(ids) -> list[dict]:
+    """The organisations taking part in products without being members, with their latest
+    membership step (None: no membership recorded), by name."""
+    if not ids:
+        return []
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.id.in_(ids))
+        .options(selectinload(Organisation.memberships))
+        .order_by(Organisation.name, Organisation.id)
+    )
+    return [
+        {
+            "id": organisation.id,
+            "name": organisation.name,
+            "step": organisation.memberships[-1] if organisation.memberships else None,
+        }
+        for organisation in organisations
+    ]
+
+
+@bp.route("/preview")
+@login_required
+def preview():
+    """Every organisation's charges of a year, with why, and each product's total and budget."""
+    permissions.require("fees.manage")
+    year = year_arg(date.today().year)
+    slug = request.args.get("product", "").strip() or None
+    products = list(db.session.scalars(select(Product).order_by(Product.name)))
+    context = {"year": year, "slug": slug, "products": products, **_labels()}
+    try:
+        result = computation.compute_year(year, product_slug=slug)
+    except computation.FeeSetupError as exc:
+        return render_template("fees/preview.html", problem=str(exc.reason), **context)
+    by_organisation: dict[str, list] = defaultdict(list)
+    product_names = {}
+    for product_result in result.products:
+        product_names[product_result.product.slug] = product_result.product.name
+    for charge in result.charges:
+        by_organisation[charge.organisation_key].append(charge)
+    names = _organisation_names(int(key) for key in by_organisation)
+    keys = sorted(by_organisation, key=lambda key: (names.get(int(key), ""), key))
+    page = page_number()
+    pages = max(1, -(-len(keys) // ORGANISATIONS_PER_PAGE))
+    page = min(page, pages)
+    shown = keys[(page - 1) * ORGANISATIONS_PER_PAGE : page * ORGANISATIONS_PER_PAGE]
+    rows = [
+        {
+            "id": int(key),
+            "name": names.get(int(key), key),
+            "charges": [(charge, describe_charge(charge)) for charge in by_organisation[key]],
+            "total": sum(charge.amount for charge in by_organisation[key]),
+        }
+        for key in shown
+    ]
+    totals = [
+        {
+            "product": product_result.product,
+            "tariff": product_result.tariff,
+            "budget": product_result.budget,
+            "shares": sum(
+                charge.amount
+                for charge in product_result.charges.charges
+                if charge.kind in ("product_share", "product_tariff")
+            ),
+            "total": product_result.charges.total,
+        }
+        for product_result in result.products
+    ]
+    membership_total = sum(charge.amount for charge in result.membership)
+    return render_template(
+        "fees/preview.html",
+        problem=None,
+        non_members=_non_members(result.non_members),
+        rows=rows,
+        totals=totals,
+        membership_total=membership_total,
+        membership_count=len(result.membership),
+        currency=result.currency,
+        product_names=product_names,
+        page=page,
+        pages=pages,
+        organisation_count=len(keys),
+        **context,
+    )
