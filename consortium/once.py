@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -38,7 +38,7 @@ def lock(obj: T) -> T:
     return obj
 
 
-def lock_row(model, row_id: int) -> None:
+def lock_row(model: Any, row_id: int) -> None:
     """Lock one row by id without loading it, to serialise the changes that hang off it
     (an organisation's participations, for example)."""
     db.session.execute(select(model.id).where(model.id == row_id).with_for_update())
@@ -46,12 +46,14 @@ def lock_row(model, row_id: int) -> None:
 
 def load_locked(model: type[T], row_id: int) -> T | None:
     """The row with that id, locked and read afresh; None when it is gone (or never was)."""
-    return db.session.scalar(
-        select(model)
-        .where(model.id == row_id)
+    entity: Any = model
+    found: T | None = db.session.scalar(
+        select(entity)
+        .where(entity.id == row_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+    return found
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:

@@ -43,7 +43,8 @@ def html_to_pdf(html: str) -> bytes:
     # Fonts come from the system (fontconfig) and from @font-face rules in our static files.
     fonts = FontConfiguration()
     document = HTML(string=html, base_url=static + "/", url_fetcher=static_only_fetcher(static))
-    return document.write_pdf(font_config=fonts, pdf_tags=True)
+    pdf: bytes = document.write_pdf(font_config=fonts, pdf_tags=True)
+    return pdf
 
 
 def render_pdf(template_name: str, **context: Any) -> bytes:

@@ -34,6 +34,7 @@ CORE = {
     "csvio",
     "numbers",
     "periods",
+    "pdf",
 }
 
 # The pure fee engine: only this face may be imported from outside its own folder.

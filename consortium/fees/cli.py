@@ -24,13 +24,14 @@ import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from consortium.config import LANGUAGES
+from consortium.csvio import neutralise
 from consortium.extensions import db
 from consortium.fees import register_inputs
 from consortium.fees.computation import FeeSetupError, YearResult, compute_year
 from consortium.fees.engine import COMMITMENT_PLEDGE, ENTRY_FEE, MEMBERSHIP, Charge, from_minor
 from consortium.fees.explanations import describe_charge
 from consortium.fees.years import FIRST_YEAR, LAST_YEAR
-from consortium.members.csvfiles import neutralise
 from consortium.members.models import Organisation
 
 fees_cli = AppGroup("fees", help="Preview the fees of a year.")
@@ -178,7 +179,7 @@ def as_table(rows: list[list[str]]) -> str:
 @click.option(
     "--lang",
     "language",
-    type=click.Choice(["en", "da", "de", "cs"]),
+    type=click.Choice(LANGUAGES),
     default="en",
     show_default=True,
     help="Language of the explanations.",

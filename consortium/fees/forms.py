@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -23,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from consortium import numbers
 from consortium.fees import engine, specs
 from consortium.fees.engine import KINDS
 from consortium.fees.labels import (
@@ -35,7 +35,7 @@ from consortium.fees.labels import (
 )
 from consortium.fees.models import BUDGET_PURPOSES
 from consortium.fees.years import YearField
-from consortium.forms import Form, SubForm, at_most, required
+from consortium.forms import DecimalAmountField, Form, SubForm, at_most, required
 from consortium.members.labels import KIND_LABELS, TIER_LABELS
 from consortium.members.tiers import TIERS
 
@@ -56,53 +56,24 @@ def below_limit_message(limit: Decimal) -> str:
 
 
 def parse_number(text: str) -> Decimal:
-    """A number typed with a comma or a dot as the decimal mark (25000,50 or 25000.50), with
-    or without thousands separators as the reader's language writes them."""
-    text = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace("_", "")
-    if not text:
-        raise ValueError("empty")
-    try:
-        value = parse_decimal(text, locale=str(get_locale() or "en"), strict=True)
-    except NumberFormatError:
-        # A single comma or dot is the decimal mark whatever the language: 12,5 and 12.5.
-        if re.fullmatch(r"-?\d+([.,]\d+)?", text):
-            value = Decimal(text.replace(",", "."))
-        else:
-            raise ValueError(text) from None
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
+    """A number typed as the reader's language writes numbers, by the one rule every form and
+    import keeps (consortium/numbers.py): 25000,50 and 25000.50 alike."""
+    return numbers.parse_decimal(text, str(get_locale() or "en"))
 
 
-class NumberField(StringField):
-    """A decimal number typed with a comma or a dot; None when left empty."""
+class NumberField(DecimalAmountField):
+    """A decimal number, not negative and below what its column holds; None when left empty."""
 
     def __init__(self, *args, places: int = 2, limit: Decimal | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.places = places
+        super().__init__(*args, places=places, invalid_message=NOT_A_NUMBER, **kwargs)
         self.limit = limit if limit is not None else LIMITS.get(places, INDEX_LIMIT)
 
-    def process_formdata(self, valuelist):
-        self.data = None
-        self.raw = (valuelist[0] if valuelist else "").strip()
-        if not self.raw:
-            return
-        try:
-            value = parse_number(self.raw)
-        except ValueError:
-            raise ValueError(NOT_A_NUMBER) from None
+    def convert(self, value: Decimal) -> Decimal:
         if value < 0:
             raise ValueError(_l("The number cannot be negative."))
-        if -value.as_tuple().exponent > self.places:
-            raise ValueError(_l("Use at most %(places)d decimals.", places=self.places))
         if value >= self.limit:
             raise ValueError(below_limit_message(self.limit))
-        self.data = value
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
+        return value
 
 
 def parse_brackets(text: str) -> list[list]:

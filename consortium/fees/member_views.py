@@ -19,7 +19,7 @@ from sqlalchemy import select
 from wtforms import DateField, SelectField
 from wtforms.validators import ValidationError
 
-from consortium import permissions
+from consortium import csvio, permissions
 from consortium.extensions import db
 from consortium.fees import bp
 from consortium.fees.computation import FeeSetupError, YearResult, compute_year
@@ -31,7 +31,6 @@ from consortium.fees.explanations import component_label, describe_charge
 from consortium.fees.whatif import KIND_ORDER, what_if
 from consortium.fees.years import YearField, year_arg
 from consortium.forms import Form, required
-from consortium.members import csvfiles
 from consortium.members import services as member_services
 from consortium.members.models import Organisation
 from consortium.pdf import render_pdf
@@ -302,7 +301,7 @@ def expected_csv(fees: ExpectedFees, delimiter: str) -> bytes:
             fees.currency,
         ]
     )
-    return csvfiles.write(header, rows, delimiter)
+    return csvio.write(header, rows, delimiter)
 
 
 def _attachment(name: str) -> dict[str, str]:
@@ -314,7 +313,7 @@ def _attachment(name: str) -> dict[str, str]:
 def member_expected_csv(organisation_id: int):
     """The expected fees as a CSV file a spreadsheet opens as it is."""
     fees = _expected_for_request(organisation_id)
-    delimiter = csvfiles.delimiter_for(str(get_locale()))
+    delimiter = csvio.delimiter_for(str(get_locale()))
     return Response(
         expected_csv(fees, delimiter),
         mimetype="text/csv",

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from consortium import periods
+from consortium.db import in_force_on
 from consortium.extensions import db
 from consortium.products.models import Product
 from consortium.suppliers.models import Supplier, SupplierAgreement, SupplierContact
@@ -76,18 +78,13 @@ def suppliers_of_contact(user) -> list[Supplier]:
 
 
 def _valid_on(on: date):
-    return (
-        SupplierAgreement.signed_on <= on,
-        or_(SupplierAgreement.valid_until.is_(None), SupplierAgreement.valid_until >= on),
-    )
+    return (in_force_on(SupplierAgreement.signed_on, SupplierAgreement.valid_until, on),)
 
 
 def is_valid(agreement: SupplierAgreement, on: date | None = None) -> bool:
     """Whether the agreement is in force on the day (today when not given)."""
     on = on or date.today()
-    return agreement.signed_on <= on and (
-        agreement.valid_until is None or agreement.valid_until >= on
-    )
+    return periods.in_force_on(agreement.signed_on, agreement.valid_until, on)
 
 
 def valid_agreements(product: Product, on: date | None = None) -> list[SupplierAgreement]:

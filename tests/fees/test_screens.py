@@ -471,25 +471,15 @@ def test_the_secretariat_has_a_fees_link(secretariat_client):
     assert 'href="/fees/"' in page and "Membership fee schedules" in page
 
 
-def _count_preview_queries(client) -> tuple[int, str]:
-    from sqlalchemy import event
-
-    statements = []
-
-    def remember(*args):
-        statements.append(args[2])
-
+def _count_preview_queries(client, count_queries) -> tuple[int, str]:
     db.session.expire_all()  # each count starts from nothing loaded
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
+    with count_queries() as statements:
         response = client.get("/fees/preview?year=2027")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
     assert response.status_code == 200
     return len(statements), response.get_data(as_text=True)
 
 
-def test_preview_of_100_organisations_and_10_products(secretariat_client, app):
+def test_preview_of_100_organisations_and_10_products(secretariat_client, app, count_queries):
     """Every product's total and budget; the page's queries do not grow with the organisations
     (its speed is measured by `make bench`, scripts/bench_pages.py)."""
     from consortium.products.models import Product
@@ -513,14 +503,14 @@ def test_preview_of_100_organisations_and_10_products(secretariat_client, app):
         if number % 2:
             services.approve_budget(budget, None)
     db.session.commit()
-    queries, page = _count_preview_queries(secretariat_client)
+    queries, page = _count_preview_queries(secretariat_client, count_queries)
     assert page.count("123,456.78") >= 20  # every product's total and its budget
     assert "differs" not in page
     for number in range(20):
         town = municipality(f"Later town {number:03d}", 2000 + number)
         agreement(town, products[0])
     db.session.commit()
-    assert _count_preview_queries(secretariat_client)[0] == queries
+    assert _count_preview_queries(secretariat_client, count_queries)[0] == queries
 
 
 def test_the_budget_form_shows_the_lines(secretariat_client, budget):
