@@ -23,6 +23,7 @@ import yaml
 
 from consortium.config import LANGUAGES
 from consortium.products import licences, publiccode_rules, slugs
+from consortium.text import control_character_at
 
 VERSION = "0.4"
 STATUS_TO_DEVELOPMENT = {
@@ -203,6 +204,10 @@ def parse(content: bytes) -> dict:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PubliccodeError("encoding") from exc
+    position = control_character_at(text, multiline=True)
+    if position is not None:
+        # YAML refuses most of them too, but without a line; none is ever stored.
+        raise PubliccodeError("control_character", text.count("\n", 0, position) + 1)
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except RecursionError as exc:

@@ -412,6 +412,10 @@ def edit_requirement(requirement_id: int):
 IMPORT_MESSAGES = {
     "too_large": lambda e: _("The file is too large for a publiccode.yml."),
     "encoding": lambda e: _("The file is not UTF-8 text."),
+    "control_character": lambda e: _(
+        "Line %(line)s of the file contains a character that is not allowed (a control character).",
+        line=e.line,
+    ),
     "yaml": lambda e: _(
         "The file is not valid YAML (line %(line)s): %(problem)s",
         line=e.line or "?",

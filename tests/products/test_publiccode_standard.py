@@ -122,6 +122,19 @@ def test_a_value_its_tag_cannot_hold_is_refused_not_a_server_error(secretariat_c
     assert "The file is not valid YAML" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("character", ["\x00", "\x01", "\x1b", "\x85"])
+def test_a_control_character_is_named_by_its_line_and_never_stored(secretariat_client, character):
+    lines = VALID.splitlines(keepends=True)
+    text = "".join(lines[:2]) + lines[2].rstrip("\n") + character + "\n" + "".join(lines[3:])
+    response = _upload(secretariat_client, text)
+    assert response.status_code == 422
+    assert (
+        "Line 3 of the file contains a character that is not allowed (a control character)."
+        in response.get_data(as_text=True)
+    )
+    assert _products() == []
+
+
 def test_a_real_release_date_written_without_quotes_imports(secretariat_client):
     text = VALID.replace(
         "landingURL:", 'softwareVersion: "1.2"\nreleaseDate: 2026-02-28\nlandingURL:'
