@@ -53,7 +53,8 @@ lint: $(STAMP)
 # The modules held to mypy --strict (settings in pyproject.toml).
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict consortium/fees/engine consortium/csvio.py consortium/imports.py \
-		consortium/numbers.py consortium/periods.py consortium/pdf.py consortium/once.py
+		consortium/numbers.py consortium/periods.py consortium/pdf.py consortium/once.py \
+		consortium/invoicing/document.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check
