@@ -14,7 +14,7 @@ import contextlib
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from babel import UnknownLocaleError
@@ -56,8 +56,14 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]
 
 
-def read(data: bytes, countries: Iterable[str] = ()) -> Table:
-    """Decode and split a CSV file; ``countries`` hint at the code page of a non-UTF-8 file."""
+def read(
+    data: bytes, countries: Iterable[str] = (), multiline_columns: Collection[str] = ()
+) -> Table:
+    """Decode and split a CSV file; ``countries`` hint at the code page of a non-UTF-8 file.
+
+    Cells of ``multiline_columns`` (such as an address) may run over several lines and hold
+    tabs, as a form's text area may; every other cell holds one line, as a form's text field.
+    """
     text, encoding = decode(data, countries)
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
@@ -69,7 +75,7 @@ def read(data: bytes, countries: Iterable[str] = ()) -> Table:
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         for cells in reader:
-            _refuse_control_characters(cells, header, reader.line_num)
+            _refuse_control_characters(cells, header, reader.line_num, multiline_columns)
             if header is None:
                 if not any(cell.strip() for cell in cells):
                     continue
@@ -94,18 +100,21 @@ def read(data: bytes, countries: Iterable[str] = ()) -> Table:
     return Table(encoding, delimiter, header or [], rows)
 
 
-def _refuse_control_characters(cells: list[str], header: list[str] | None, line: int) -> None:
-    """A cell may run over several lines and hold tabs, but no other control character.
+def _refuse_control_characters(
+    cells: list[str], header: list[str] | None, line: int, multiline_columns: Collection[str]
+) -> None:
+    """A cell holds no control character; one of a multi-line column may run over several
+    lines and hold tabs.
 
     ``line`` is the record's last line; the error names the line the character is on.
     """
     for position, cell in enumerate(cells):
-        at = control_character_at(cell, multiline=True)
+        named = header[position] if header and position < len(header) else ""
+        at = control_character_at(cell, multiline=named in multiline_columns)
         if at is not None:
             lines_after = cell[at:].count("\n") + sum(
                 later.count("\n") for later in cells[position + 1 :]
             )
-            named = header[position] if header and position < len(header) else ""
             raise CsvError(
                 "control_character", line=line - lines_after, column=named or str(position + 1)
             )

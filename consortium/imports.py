@@ -77,11 +77,16 @@ class ImportReport:
         self.problems.append(Problem(line, column, message))
 
 
-def read_table(data: bytes, report: ImportReport, countries: Iterable[str]) -> csvio.Table | None:
+def read_table(
+    data: bytes,
+    report: ImportReport,
+    countries: Iterable[str],
+    multiline_columns: Collection[str] = (),
+) -> csvio.Table | None:
     """The file as a table, or None with the reason in the report; ``countries`` hint at the
-    code page of a file that is not UTF-8."""
+    code page of a file that is not UTF-8; only ``multiline_columns`` may hold line breaks."""
     try:
-        return csvio.read(data, countries)
+        return csvio.read(data, countries, multiline_columns)
     except csvio.CsvError as exc:
         line = exc.params.get("line", 1)
         column = exc.params.get("column", "")

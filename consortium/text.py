@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 # Control characters (Unicode category Cc: C0, DEL and C1). PostgreSQL cannot store NUL at all,
 # and none of them belongs in a name, an address or a search.
@@ -19,3 +20,12 @@ def control_character_at(text: str, *, multiline: bool = False) -> int | None:
 
 def has_control_character(text: str, *, multiline: bool = False) -> bool:
     return control_character_at(text, multiline=multiline) is not None
+
+
+def upload_name(filename: str | None, default: str) -> str:
+    """The name of an uploaded file as it may be shown and stored: its last part, without
+    control characters (a browser sends what the user's file system allows), at most 255
+    characters; the default when nothing is left."""
+    name = PurePath((filename or "").replace("\\", "/")).name
+    name = _CONTROL.sub("", name).strip()[:255]
+    return name or default

@@ -153,6 +153,9 @@ def send_due(limit: int = BATCH_SIZE) -> int:
         else:
             message.status = SENT
             message.sent_at = utcnow()
+            # Delivered: the outbox keeps who, what and when, not the text, which may hold a
+            # personal link (a password reset, an invitation).
+            message.body = ""
             message.next_attempt_at = None
             sent += 1
         db.session.commit()

@@ -59,6 +59,8 @@ EXPORT_COLUMNS = (
     "invoice_reference",
     "invoice_email",
 )
+# An address runs over several lines, as in the form; every other cell is one line.
+MULTILINE_COLUMNS = ("address",)
 # The organisation's own columns, with the longest value each takes.
 ORGANISATION_COLUMNS = {
     "name": 200,
@@ -472,7 +474,7 @@ def import_organisations(data: bytes, filename: str, *, apply: bool) -> ImportRe
     """Check a file of organisations and, when ``apply`` and nothing is wrong, import it."""
     report = ImportReport(filename)
     hint = csvio.sniff_countries(data) | {get_settings().country}
-    table = read_table(data, report, hint)
+    table = read_table(data, report, hint, MULTILINE_COLUMNS)
     if table is None:
         return report
     check_header(table, report, EXPORT_COLUMNS, REQUIRED_COLUMNS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from pathlib import PurePath
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -30,6 +29,7 @@ from consortium.members.forms import (
 )
 from consortium.members.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS, TIER_LABELS
 from consortium.members.models import BillingIdentity, Organisation, PendingImport
+from consortium.text import upload_name
 from consortium.web import page_number
 
 MEMBERSHIP_MESSAGES = {
@@ -326,7 +326,7 @@ def import_upload():
     pending = None
     if form.validate_on_submit():
         upload = form.file.data
-        filename = PurePath(upload.filename or "upload.csv").name[:255]
+        filename = upload_name(upload.filename, "upload.csv")
         content = upload.read()
         report = transfer.import_organisations(content, filename, apply=False)
         if report.ok:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import PurePath
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_number, get_locale
@@ -38,6 +37,7 @@ from consortium.products.forms import (
 from consortium.products.labels import labels
 from consortium.products.models import LEVELS, PRODUCT_STATUSES, MaturityRequirement, Product
 from consortium.settings.services import get_settings
+from consortium.text import upload_name
 from consortium.web import page_number
 
 
@@ -583,7 +583,7 @@ def import_publiccode():
     created = False
     if form.validate_on_submit():
         upload = form.file.data
-        filename = PurePath(upload.filename or "publiccode.yml").name[:255]
+        filename = upload_name(upload.filename, "publiccode.yml")
         try:
             data = publiccode.parse(upload.read())
         except publiccode.PubliccodeError as exc:

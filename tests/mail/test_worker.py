@@ -236,3 +236,22 @@ def test_two_workers_never_send_one_message_twice(tmp_path_factory):
         ) == len(recipients)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_reset_link_on_its_way_is_never_shown_and_not_kept_once_sent(mail_server, client):
+    from tests.conftest import login, make_user
+
+    make_user("victim@example.org")
+    make_user("colleague@example.org", secretariat=True)
+    client.post("/forgot-password", data={"email": "victim@example.org"})
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.recipient == "victim@example.org")
+    )
+    assert "/reset-password/" in message.body  # queued for the mail server
+    assert login(client, "colleague@example.org").status_code == 302
+    page = client.get(f"/outbox/{message.id}").get_data(as_text=True)
+    assert "/reset-password/" not in page
+    assert "not shown" in page
+    assert services.send_due() == 1
+    assert backends.DELIVERED == [("victim@example.org", "Choose a new password for Consortium")]
+    assert _reload(message).body == ""

@@ -295,3 +295,31 @@ def test_the_preview_says_what_the_import_then_does(secretariat_client):
         (row.line, row.action, row.name, row.changed) for row in applied.rows
     ]
     assert [row.action for row in applied.rows] == ["update", "update", "create"]
+
+
+@pytest.mark.parametrize(
+    "filename", ["kom\x00muner.csv", "kom\x01muner.csv", "\x00", "../../x/kom\x1bmuner.csv"]
+)
+def test_a_file_name_with_control_characters_is_shown_and_stored_without_them(
+    secretariat_client, filename
+):
+    page = _upload(secretariat_client, GOOD, filename=filename)
+    assert page.status_code == 200
+    pending = db.session.scalar(select(PendingImport))
+    expected = "upload.csv" if filename == "\x00" else "kommuner.csv"
+    assert pending.filename == expected
+    assert f"Preview of {expected}" in page.get_data(as_text=True)
+
+
+def test_a_line_break_is_refused_in_a_name_but_kept_in_an_address(secretariat_client):
+    text = 'name;kind;country;address\n"Hørsholm\nKommune";municipality;DK;\n'
+    page = _upload(secretariat_client, text).get_data(as_text=True)
+    assert "Nothing has been imported from kommuner.csv" in page
+    assert "control character" in page
+    text = (
+        'name;kind;country;address\nHørsholm Kommune;municipality;DK;"Ådalsvej 25\n2970 Hørsholm"\n'
+    )
+    page = _upload(secretariat_client, text).get_data(as_text=True)
+    assert "Preview of kommuner.csv" in page
+    pending = db.session.scalar(select(PendingImport))
+    assert pending is not None

@@ -135,6 +135,17 @@ def test_a_control_character_is_named_by_its_line_and_never_stored(secretariat_c
     assert _products() == []
 
 
+def test_a_file_name_with_control_characters_is_recorded_without_them(secretariat_client):
+    from consortium.audit.models import AuditEntry
+
+    response = _upload(secretariat_client, VALID, filename="public\x00code\x01.yml")
+    assert response.status_code == 200
+    assert "Nothing was imported" not in response.get_data(as_text=True)
+    sources = {entry.source for entry in db.session.scalars(select(AuditEntry))}
+    assert any(source and "publiccode.yml" in source for source in sources)
+    assert not any(source and "\x00" in source for source in sources)
+
+
 def test_a_real_release_date_written_without_quotes_imports(secretariat_client):
     text = VALID.replace(
         "landingURL:", 'softwareVersion: "1.2"\nreleaseDate: 2026-02-28\nlandingURL:'
