@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
 
 from lxml import etree
 
@@ -37,8 +36,7 @@ from consortium.invoicing.document import (
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
-# lxml writes the default namespace under the key None, which its type stubs do not allow.
-NAMESPACES: Any = {None: UBL_INVOICE, "cac": CAC, "cbc": CBC}
+NAMESPACES = {None: UBL_INVOICE, "cac": CAC, "cbc": CBC}
 
 # UNCL4461 payment means: SEPA credit transfer for euros; otherwise a credit transfer, which the
 # Danish Peppol rules (DK-R-005) let a Danish seller name only as 31, an international transfer
@@ -84,7 +82,8 @@ def einvoice_refusal(document: InvoiceDocument) -> tuple[str, ...]:
     """What the document lacks for a Peppol e-invoice (codes of REFUSAL_MESSAGES), or ()."""
     missing = []
     address = document.buyer.electronic_address
-    if address is None or not address.scheme.strip() or not address.identifier.strip():
+    endpoint = peppol_address(address) if address is not None else None
+    if endpoint is None or not endpoint.scheme or not endpoint.identifier:
         missing.append(MISSING_ELECTRONIC_ADDRESS)
     if not document.buyer_reference.strip():
         missing.append(MISSING_BUYER_REFERENCE)
