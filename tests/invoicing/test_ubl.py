@@ -207,3 +207,16 @@ def test_a_buyer_without_an_electronic_address_or_reference_gets_no_e_invoice():
         invoice_xml(danish_invoice(buyer_reference=" "))
     assert refused.value.missing == (MISSING_BUYER_REFERENCE,)
     assert einvoice_refusal(danish_invoice()) == ()
+
+
+@pytest.mark.parametrize("language", ["da", "de", "cs"])
+def test_the_reasons_for_refusing_an_e_invoice_read_in_the_secretariats_language(app, language):
+    from flask_babel import force_locale, gettext
+
+    from consortium.invoicing.ubl import REFUSAL_MESSAGES
+
+    with app.test_request_context(), force_locale(language):
+        for message in REFUSAL_MESSAGES.values():
+            translated = gettext(message)
+            assert translated != message
+            assert "GLN" in translated
