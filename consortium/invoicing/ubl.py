@@ -51,7 +51,7 @@ MISSING_ELECTRONIC_ADDRESS = "buyer_electronic_address"
 MISSING_BUYER_REFERENCE = "buyer_reference"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the name the translation extractor knows
+def N_(message: str) -> str:  # the name the translation extractor knows
     """Mark a message for translation without translating it here."""
     return message
 
