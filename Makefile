@@ -54,7 +54,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict consortium/fees/engine consortium/csvio.py consortium/imports.py \
 		consortium/numbers.py consortium/periods.py consortium/pdf.py consortium/once.py \
-		consortium/invoicing/document.py
+		consortium/invoicing/document.py consortium/invoicing/pdf.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check

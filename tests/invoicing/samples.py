@@ -30,9 +30,7 @@ def logo_png(width: int = 240, height: int = 72) -> bytes:
             return b"\x6c\x9c\xd4"
         return b"\x1f\x3a\x5f"
 
-    rows = b"".join(
-        b"\x00" + b"".join(pixel(x, y) for x in range(width)) for y in range(height)
-    )
+    rows = b"".join(b"\x00" + b"".join(pixel(x, y) for x in range(width)) for y in range(height))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
@@ -187,7 +185,9 @@ def long_invoice(language: str = "da", lines: int = 60) -> InvoiceDocument:
     """Many product shares, with long descriptions, on one invoice."""
     shares = tuple(
         replace(
-            _share(f"Produkt nummer {index} med et meget langt navn", f"{1000 + index}.{index:02d}"),
+            _share(
+                f"Produkt nummer {index} med et meget langt navn", f"{1000 + index}.{index:02d}"
+            ),
             description=(
                 f"Andel af Produkt nummer {index} med et meget langt navn, der går over "
                 "flere linjer i beskrivelsen, fordi kommunen deltager i både udvikling og drift"
@@ -195,4 +195,6 @@ def long_invoice(language: str = "da", lines: int = 60) -> InvoiceDocument:
         )
         for index in range(1, lines + 1)
     )
-    return replace(danish_invoice(), language=language, lines=(_membership(), *shares), subtotals=())
+    return replace(
+        danish_invoice(), language=language, lines=(_membership(), *shares), subtotals=()
+    )
