@@ -94,7 +94,8 @@ class InvoiceFormat:
         return _CODE_NEXT_TO_DIGIT.sub("\u00a0", str(format_currency(value, currency)))
 
     def quantity(self, value: Decimal) -> str:
-        return str(format_decimal(value.normalize() if value == value.to_integral() else value))
+        """A quantity without trailing zeros: 1, 2,5."""
+        return str(format_decimal(value))
 
     def rate(self, value: Decimal) -> str:
         """A VAT rate as the locale writes percentages: "25 %" in Danish, "12.5%" in English."""

@@ -172,6 +172,8 @@ def english_invoice() -> InvoiceDocument:
             Line(
                 description="Hosting share 2027",
                 net_amount=Decimal("800.00"),
+                quantity=Decimal("2.5"),
+                unit_price=Decimal("320.00"),
                 vat_category=STANDARD,
                 vat_rate=Decimal("12.5"),
             ),

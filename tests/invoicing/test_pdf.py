@@ -164,6 +164,7 @@ def test_an_english_buyer_reads_english_numbers_and_dates(english):
         "Due date February 14, 2027",
         "City of Testville",
         "United Kingdom",
+        "Hosting share 2027 2.5 320.00 12.5% 800.00",
         "Standard rate 12.5% 800.00 100.00",
         "Standard rate 25% 25,000.00 6,250.00",
         "Total to pay DKK 32,150.00",
