@@ -42,3 +42,42 @@ def test_a_document_becomes_a_tagged_pdf(app):
     reader = PdfReader(io.BytesIO(pdf))
     assert "Forventet kontingent" in reader.pages[0].extract_text()
     assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGP4zwAE/wEHAAH/4iOeWQAAAABJRU5ErkJggg=="
+
+
+def test_the_fetcher_serves_an_inline_png_or_jpeg(app):
+    fetch = static_only_fetcher(app.static_folder)
+    resource = fetch("data:image/png;base64," + PIXEL_PNG)
+    assert resource["string"].startswith(b"\x89PNG")
+    assert resource["mime_type"] == "image/png"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "data:text/html;base64,PGgxPkhpPC9oMT4=",
+        "data:image/svg+xml;base64,PHN2Zy8+",
+        "data:image/png,not-base64",
+        "data:image/png;base64,***",
+    ],
+)
+def test_the_fetcher_refuses_other_inline_data(app, url):
+    with pytest.raises(ValueError, match="refusing"):
+        static_only_fetcher(app.static_folder)(url)
+
+
+def test_a_document_shows_our_stylesheet_and_an_inline_image_and_leaves_out_the_rest(app):
+    html = (
+        '<!doctype html><html lang="en"><head><title>Logo</title>'
+        '<link rel="stylesheet" href="css/app.css"></head><body>'
+        f'<img src="data:image/png;base64,{PIXEL_PNG}" alt="Our logo">'
+        '<img src="https://example.org/tracker.png" alt="">'
+        '<img src="file:///etc/passwd" alt=""><p>Shown</p></body></html>'
+    )
+    with app.test_request_context():
+        pdf = html_to_pdf(html)
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert len(page.images) == 1
+    assert "Shown" in page.extract_text()
