@@ -15,13 +15,9 @@ def register(app: Flask) -> None:
     labels.register_value_formatter("invoice", "status", labels.labelled(INVOICE_STATUS_LABELS))
     labels.register_value_formatter("invoice", "series", labels.labelled(SERIES_LABELS))
     labels.register_value_formatter("invoice_run", "status", labels.labelled(RUN_STATUS_LABELS))
-    labels.register_value_formatter(
-        "invoice_line", "component", labels.labelled(COMPONENT_LABELS)
-    )
+    labels.register_value_formatter("invoice_line", "component", labels.labelled(COMPONENT_LABELS))
     for record_type in ("invoice_line", "component_vat"):
         labels.register_value_formatter(
             record_type, "vat_category", labels.labelled(VAT_CATEGORY_LABELS)
         )
-    labels.register_value_formatter(
-        "component_vat", "component", labels.labelled(COMPONENT_LABELS)
-    )
+    labels.register_value_formatter("component_vat", "component", labels.labelled(COMPONENT_LABELS))

@@ -23,7 +23,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from consortium import identifiers
 from consortium.forms import (
@@ -125,11 +125,11 @@ class ComponentVatForm(SubForm):
         places=2,
         description=_l("0 for every category except standard-rated."),
     )
-    exemption_code = SelectField(_l("Exemption code (VATEX)"), validators=[Optional()])
+    exemption_code = SelectField(_l("Exemption code (VATEX)"))
     exemption_reason = StringField(
         _l("Exemption reason"),
         description=_l("Printed on the invoice, such as the article of the VAT law."),
-        validators=[Optional(), at_most(300)],
+        validators=[at_most(300)],
     )
 
     def __init__(self, *args, **kwargs):
@@ -186,7 +186,10 @@ class InvoicingSettingsForm(Form):
     bic = StringField(_l("BIC"), validators=[Optional(), at_most(11)])
     payment_terms_days = IntegerField(
         _l("Payment terms in days"),
-        validators=[required(), number_between(1, 365)],
+        validators=[
+            InputRequired(message=_l("Please fill in this field.")),
+            number_between(1, 365),
+        ],
     )
     invoice_prefix = StringField(
         _l("Prefix of invoice numbers"),
@@ -249,7 +252,10 @@ class InvoicingSettingsForm(Form):
         upload = field.data
         if not upload or not getattr(upload, "filename", ""):
             return
-        content = upload.read(LOGO_MAX_BYTES + 1)
+        try:
+            content = upload.read(LOGO_MAX_BYTES + 1)
+        finally:
+            upload.close()  # a large upload is a temporary file
         if len(content) > LOGO_MAX_BYTES:
             raise ValidationError(_l("The logo may be at most 500 kB."))
         media_type = logo_type(content)

@@ -69,7 +69,7 @@ class AssociationSettings(db.Model):
     credit_note_prefix: Mapped[str] = mapped_column(
         String(10), default=DEFAULT_CREDIT_NOTE_PREFIX, server_default=DEFAULT_CREDIT_NOTE_PREFIX
     )
-    logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary), active_history=True)
     logo_type: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     @property
@@ -91,9 +91,7 @@ class ComponentVat(db.Model):
 
     __tablename__ = "component_vat"
     __audited__ = True
-    __table_args__ = (
-        CheckConstraint("vat_rate >= 0 AND vat_rate <= 100", name="rate_in_range"),
-    )
+    __table_args__ = (CheckConstraint("vat_rate >= 0 AND vat_rate <= 100", name="rate_in_range"),)
 
     component: Mapped[str] = mapped_column(String(20), primary_key=True)
     vat_category: Mapped[str] = mapped_column(String(2))
