@@ -84,6 +84,7 @@ def register_domains(app: Flask) -> None:
         cli,
         fees,
         groups,
+        invoicing,
         mail,
         main,
         members,
@@ -107,6 +108,7 @@ def register_domains(app: Flask) -> None:
     groups.register(app)
     suppliers.register(app)
     fees.register(app)
+    invoicing.register(app)
     public.register(app)
 
     cli.register(app)

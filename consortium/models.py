@@ -9,6 +9,7 @@ from consortium.fees.models import (
     ProductTariff,
 )
 from consortium.groups.models import Group, GroupMember
+from consortium.invoicing.models import Invoice, InvoiceLine, InvoiceNumberSequence, InvoiceRun
 from consortium.mail.models import OutboxMessage
 from consortium.members.models import (
     BillingIdentity,
@@ -27,7 +28,7 @@ from consortium.products.models import (
     ProductDescription,
     RequirementRating,
 )
-from consortium.settings.models import AssociationSettings
+from consortium.settings.models import AssociationSettings, ComponentVat
 from consortium.suppliers.models import Supplier, SupplierAgreement, SupplierContact
 
 __all__ = [
@@ -36,6 +37,11 @@ __all__ = [
     "ProductBudget",
     "ProductTariff",
     "AssociationSettings",
+    "ComponentVat",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceNumberSequence",
+    "InvoiceRun",
     "Group",
     "GroupMember",
     "LevelDecision",

@@ -54,6 +54,9 @@ ACTIONS = {
     "fees.manage": "set membership fee schedules, product tariffs and budgets; approve budgets; preview a year's fees",
     # Member fee pages (fees/member_views.py).
     "fees.view_own": "see one's own organisation's expected fees and what joining a product would cost it",
+    # Invoices (invoicing/).
+    "invoices.manage": "make, review and issue invoices; set the seller's invoicing data",
+    "invoices.view_own": "see one's own organisation's invoices and download them",
 }
 
 _rules: dict[str, list[Predicate]] = {action: [] for action in ACTIONS}
@@ -176,3 +179,9 @@ def _signed_in_sees_products(user, obj) -> bool:
 @rule("fees.view_own")
 def _contact_sees_own_fees(user, obj) -> bool:
     return _organisation_contact(user, obj)
+
+
+# Source: a contact sees their own organisation's invoices (invoicing/).
+@rule("invoices.view_own")
+def _contact_sees_own_invoices(user, obj) -> bool:
+    return (_is(obj, "invoice") or _is(obj, "organisation")) and obj.has_contact(user.id)

@@ -66,6 +66,7 @@ ROUTES = {
     "auth.resend_invitation": ("POST", "/users/{other}/resend-invitation", secretariat(REDIRECT)),
     "settings.edit": ("GET", "/settings/", secretariat()),
     "members.tiers": ("GET", "/settings/tiers", secretariat()),
+    "settings.invoicing": ("GET", "/settings/invoicing", secretariat()),
     "audit.index": ("GET", "/audit/", secretariat()),
     "audit.record": ("GET", "/audit/user/{other}", secretariat()),
     "mail.index": ("GET", "/outbox/", secretariat()),

@@ -1,1 +1,23 @@
 """Invoicing: the association's invoices and their documents (PDF and Peppol e-invoice)."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("invoicing", __name__)
+
+
+def register(app: Flask) -> None:
+    """The invoice pages at /invoices and the audit trail's words for invoices."""
+    from consortium.audit import labels
+    from consortium.invoicing.labels import INVOICE_STATUS_LABELS, RUN_STATUS_LABELS, SERIES_LABELS
+    from consortium.settings.labels import COMPONENT_LABELS, VAT_CATEGORY_LABELS
+
+    app.register_blueprint(bp, url_prefix="/invoices")
+    labels.register_value_formatter("invoice", "status", labels.labelled(INVOICE_STATUS_LABELS))
+    labels.register_value_formatter("invoice", "series", labels.labelled(SERIES_LABELS))
+    labels.register_value_formatter("invoice_run", "status", labels.labelled(RUN_STATUS_LABELS))
+    labels.register_value_formatter("invoice_line", "component", labels.labelled(COMPONENT_LABELS))
+    for record_type in ("invoice_line", "component_vat"):
+        labels.register_value_formatter(
+            record_type, "vat_category", labels.labelled(VAT_CATEGORY_LABELS)
+        )
+    labels.register_value_formatter("component_vat", "component", labels.labelled(COMPONENT_LABELS))

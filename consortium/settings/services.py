@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from flask import current_app, g, has_app_context
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from consortium.extensions import db
-from consortium.settings.models import AssociationSettings
+from consortium.settings.models import (
+    COMPONENT_KINDS,
+    DEFAULT_CREDIT_NOTE_PREFIX,
+    DEFAULT_INVOICE_PREFIX,
+    DEFAULT_PAYMENT_TERMS_DAYS,
+    AssociationSettings,
+    ComponentVat,
+    default_component_vat,
+)
 
 
 def get_settings() -> AssociationSettings:
@@ -37,6 +45,13 @@ def _defaults() -> AssociationSettings:
         address="",
         registration_number="",
         vat_number="",
+        legal_name="",
+        iban="",
+        bic="",
+        payment_terms_days=DEFAULT_PAYMENT_TERMS_DAYS,
+        invoice_prefix=DEFAULT_INVOICE_PREFIX,
+        credit_note_prefix=DEFAULT_CREDIT_NOTE_PREFIX,
+        logo_type="",
     )
 
 
@@ -67,3 +82,41 @@ def settings_once_migrated() -> AssociationSettings | None:
             return None
         current_app.extensions["consortium.settings_table"] = True
     return get_settings()
+
+
+def component_vat(component: str) -> ComponentVat:
+    """The VAT of a kind of invoice line: as the secretariat set it, else the default."""
+    found = db.session.get(ComponentVat, component)
+    return found if found is not None else default_component_vat(component)
+
+
+def all_component_vat() -> dict[str, ComponentVat]:
+    """The VAT of every kind of invoice line, in the order of COMPONENT_KINDS."""
+    stored = {row.component: row for row in db.session.scalars(select(ComponentVat))}
+    return {kind: stored.get(kind) or default_component_vat(kind) for kind in COMPONENT_KINDS}
+
+
+def update_invoicing(
+    settings: AssociationSettings,
+    vat: dict[str, dict[str, object]],
+    *,
+    logo: tuple[bytes, str] | None = None,
+    remove_logo: bool = False,
+    **values,
+) -> AssociationSettings:
+    """Change the seller's invoicing data and the VAT of each kind of line; every change is in
+    the audit trail. ``logo`` is new content and its media type; ``remove_logo`` drops it."""
+    if logo is not None:
+        values["logo"], values["logo_type"] = logo
+    elif remove_logo:
+        values["logo"], values["logo_type"] = None, ""
+    update_settings(settings, **values)
+    for kind, fields in vat.items():
+        row = db.session.get(ComponentVat, kind)
+        if row is None:
+            row = default_component_vat(kind)
+            db.session.add(row)
+        for key, value in fields.items():
+            setattr(row, key, value)
+    db.session.flush()
+    return settings

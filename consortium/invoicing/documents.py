@@ -1,0 +1,194 @@
+"""From an invoice record to the :class:`~consortium.invoicing.document.InvoiceDocument` that
+its PDF and its e-invoice are made from.
+
+An issued invoice is read from the copies it keeps of the seller and the buyer; a draft from
+the settings and the register as they are now.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+from consortium.invoicing import document
+from consortium.invoicing.models import CREDIT_NOTE, Invoice
+from consortium.members.models import BillingIdentity
+from consortium.settings.services import get_settings
+
+# UNCL1001: a commercial invoice and a credit note.
+TYPE_CODES = {CREDIT_NOTE: "381"}
+# A German Leitweg-ID: the coarse address, an optional fine address, two check digits.
+LEITWEG_ID = re.compile(r"^\d{2,12}(-[A-Za-z0-9]{1,30})?-\d{2}$")
+# The last line of an address with its postcode: "8000 Aarhus C", "110 00 Praha 1",
+# "DK-2100 København Ø".
+POSTCODE_LINE = re.compile(r"^(?:[A-Z]{2}-)?(\d{3,5}(?: \d{2})?)\s+(.+)$")
+# Electronic address schemes (EAS) of a seller's VAT number, by country.
+VAT_SCHEMES = {"DE": "9930", "CZ": "9929"}
+
+PARTY_FIELDS = (
+    "seller_name",
+    "seller_address",
+    "seller_country",
+    "seller_registration_number",
+    "seller_vat_number",
+    "seller_endpoint_scheme",
+    "seller_endpoint_id",
+    "seller_email",
+    "seller_iban",
+    "seller_bic",
+    "buyer_name",
+    "buyer_department",
+    "buyer_address",
+    "buyer_country",
+    "buyer_registration_number",
+    "buyer_vat_number",
+    "buyer_endpoint_scheme",
+    "buyer_endpoint_id",
+    "buyer_reference",
+    "buyer_email",
+)
+
+
+def seller_endpoint(country: str, registration_number: str, vat_number: str) -> tuple[str, str]:
+    """The seller's electronic address (BT-34): a Danish CVR with scheme 0184, else its VAT
+    number with the EAS scheme of its country; empty when neither applies."""
+    if country == "DK" and registration_number:
+        return document.SCHEME_DK_CVR, registration_number
+    if vat_number and country in VAT_SCHEMES:
+        return VAT_SCHEMES[country], vat_number
+    return "", ""
+
+
+def buyer_endpoint(identity: BillingIdentity | None, country: str) -> tuple[str, str]:
+    """The buyer's electronic address (BT-49): its Peppol participant id, else its GLN with
+    scheme 0088, else a German Leitweg-ID with scheme 0204; empty when it has none (it then
+    gets the PDF only)."""
+    if identity is None:
+        return "", ""
+    if identity.peppol_id and ":" in identity.peppol_id:
+        scheme, identifier = identity.peppol_id.split(":", 1)
+        return scheme, identifier
+    if identity.gln:
+        return document.SCHEME_GLN, identity.gln
+    reference = (identity.invoice_reference or "").strip()
+    if country == "DE" and LEITWEG_ID.match(reference):
+        return document.SCHEME_LEITWEG_ID, reference
+    return "", ""
+
+
+def party_values(invoice: Invoice) -> dict[str, str]:
+    """The seller's and the buyer's data as the settings and the register hold them now, by
+    the names of the invoice's copies."""
+    settings = get_settings()
+    organisation = invoice.organisation
+    identity = invoice.billing_identity
+    seller_scheme, seller_id = seller_endpoint(
+        settings.country or "", settings.registration_number or "", settings.vat_number or ""
+    )
+    buyer_scheme, buyer_id = buyer_endpoint(identity, organisation.country)
+    return {
+        "seller_name": settings.invoicing_name,
+        "seller_address": settings.address or "",
+        "seller_country": settings.country or "",
+        "seller_registration_number": settings.registration_number or "",
+        "seller_vat_number": settings.vat_number or "",
+        "seller_endpoint_scheme": seller_scheme,
+        "seller_endpoint_id": seller_id,
+        "seller_email": settings.email or "",
+        "seller_iban": settings.iban or "",
+        "seller_bic": settings.bic or "",
+        "buyer_name": organisation.name,
+        "buyer_department": identity.name if identity is not None else "",
+        "buyer_address": organisation.address or "",
+        "buyer_country": organisation.country,
+        "buyer_registration_number": organisation.registration_number or "",
+        "buyer_vat_number": organisation.vat_number or "",
+        "buyer_endpoint_scheme": buyer_scheme,
+        "buyer_endpoint_id": buyer_id,
+        "buyer_reference": (
+            (identity.invoice_reference or identity.gln or "") if identity is not None else ""
+        ),
+        "buyer_email": ((identity.invoice_email if identity else "") or organisation.email),
+    }
+
+
+def address_parts(text: str) -> tuple[str, str, str, str]:
+    """A written address as (street, additional street, postcode, city): the first line is the
+    street, a last line that starts with a postcode gives the postcode and the city."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if not lines:
+        return "", "", "", ""
+    postcode = city = ""
+    if len(lines) > 1:
+        match = POSTCODE_LINE.match(lines[-1])
+        if match:
+            postcode, city = match.group(1), match.group(2)
+        else:
+            city = lines[-1]
+        lines = lines[:-1]
+    return lines[0], ", ".join(lines[1:]), postcode, city
+
+
+def _party(values: dict[str, str], role: str) -> document.Party:
+    street, additional, postcode, city = address_parts(values[f"{role}_address"])
+    scheme, identifier = values[f"{role}_endpoint_scheme"], values[f"{role}_endpoint_id"]
+    return document.Party(
+        name=values[f"{role}_name"],
+        street=street,
+        additional_street=additional,
+        city=city,
+        postcode=postcode,
+        country=values[f"{role}_country"] or "DK",
+        vat_number=values[f"{role}_vat_number"],
+        registration_number=values[f"{role}_registration_number"],
+        electronic_address=(
+            document.ElectronicAddress(scheme, identifier) if scheme and identifier else None
+        ),
+        email=values[f"{role}_email"],
+        contact_name=values.get("buyer_department", "") if role == "buyer" else "",
+    )
+
+
+def to_document(invoice: Invoice) -> document.InvoiceDocument:
+    """The invoice as its PDF and its e-invoice show it.
+
+    A draft has no number and no issue date yet: it reads as issued today, numbered "".
+    """
+    if invoice.is_numbered:
+        values = {key: getattr(invoice, key) or "" for key in PARTY_FIELDS}
+    else:
+        values = party_values(invoice)
+    issued_on = invoice.issued_on or date.today()
+    due_on = invoice.due_on or issued_on + timedelta(days=get_settings().payment_terms_days)
+    lines = tuple(
+        document.Line(
+            description=line.description,
+            net_amount=Decimal(line.net_amount),
+            vat_category=line.vat_category,
+            vat_rate=Decimal(line.vat_rate),
+            quantity=Decimal(line.quantity),
+            unit_price=Decimal(line.unit_price),
+            exemption_reason=line.exemption_reason,
+            exemption_code=line.exemption_code,
+        )
+        for line in invoice.lines
+    )
+    number = invoice.number or ""
+    return document.InvoiceDocument(
+        number=number,
+        issue_date=issued_on,
+        due_date=due_on,
+        currency=invoice.currency,
+        seller=_party(values, "seller"),
+        buyer=_party(values, "buyer"),
+        lines=lines,
+        language=invoice.language,
+        period_start=invoice.period_start_on,
+        period_end=invoice.period_end_on,
+        buyer_reference=values["buyer_reference"],
+        iban=values["seller_iban"],
+        bic=values["seller_bic"],
+        payment_reference=number,
+        type_code=TYPE_CODES.get(invoice.series, "380"),
+    )

@@ -1,0 +1,215 @@
+"""Invoices: runs of a year's drafts, invoices with their lines, and the gapless number series.
+
+An issued invoice never changes: the database refuses changes to its number, parties, amounts,
+dates and stored files, and any change to its lines (migration 0011); only its status moves on.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from consortium.db import UTCDateTime, utcnow
+from consortium.extensions import db
+from consortium.members.models import BillingIdentity, Organisation
+from consortium.products.models import Product
+
+# The series an invoice is numbered in.
+INVOICE, CREDIT_NOTE = "invoice", "credit_note"
+SERIES = (INVOICE, CREDIT_NOTE)
+
+# An invoice's status. A number is taken when a draft is issued; "set aside" is a draft that the
+# secretariat keeps out of a run's issue.
+DRAFT, ISSUED, SENT, SET_ASIDE = "draft", "issued", "sent", "set_aside"
+INVOICE_STATUSES = (DRAFT, ISSUED, SENT, SET_ASIDE)
+# Statuses of an invoice that has its number: the database keeps it as it was issued.
+NUMBERED_STATUSES = (ISSUED, SENT)
+
+# A run's status.
+RUN_DRAFT, RUN_ISSUED, RUN_DISCARDED = "draft", "issued", "discarded"
+RUN_STATUSES = (RUN_DRAFT, RUN_ISSUED, RUN_DISCARDED)
+
+
+class InvoiceRun(db.Model):
+    """The drafts of one year's fees, made together and issued together."""
+
+    __tablename__ = "invoice_run"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=RUN_DRAFT)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invoices: Mapped[list[Invoice]] = relationship(back_populates="run")
+
+    @property
+    def audit_label(self) -> str:
+        return str(self.year)
+
+    def __repr__(self) -> str:
+        return f"<InvoiceRun {self.year} {self.status}>"
+
+
+class Invoice(db.Model):
+    """An invoice or credit note to one billing identity of an organisation.
+
+    The seller's and the buyer's data are copied onto the invoice when it is issued, so that
+    the invoice keeps saying what it said when the register changes later.
+    """
+
+    __tablename__ = "invoice"
+    __audited__ = True
+    # The stored documents are kept once, not copied into the trail.
+    __audit_redacted__ = frozenset({"pdf", "ubl"})
+    __table_args__ = (
+        UniqueConstraint("number", name="uq_invoice_number"),
+        CheckConstraint(
+            "number IS NOT NULL OR status NOT IN ('issued', 'sent')", name="numbered_when_issued"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_run.id"), index=True)
+    series: Mapped[str] = mapped_column(String(20), default=INVOICE)
+    number: Mapped[str | None] = mapped_column(String(40))
+    number_year: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    period_start_on: Mapped[date | None] = mapped_column(Date)
+    period_end_on: Mapped[date | None] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    billing_identity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("billing_identity.id"), index=True
+    )
+    # The seller as it was at issue.
+    seller_name: Mapped[str] = mapped_column(String(200), default="")
+    seller_address: Mapped[str] = mapped_column(Text, default="")
+    seller_country: Mapped[str] = mapped_column(String(2), default="")
+    seller_registration_number: Mapped[str] = mapped_column(String(40), default="")
+    seller_vat_number: Mapped[str] = mapped_column(String(40), default="")
+    seller_endpoint_scheme: Mapped[str] = mapped_column(String(4), default="")
+    seller_endpoint_id: Mapped[str] = mapped_column(String(60), default="")
+    seller_email: Mapped[str] = mapped_column(String(254), default="")
+    seller_iban: Mapped[str] = mapped_column(String(34), default="")
+    seller_bic: Mapped[str] = mapped_column(String(11), default="")
+    # The buyer as it was at issue: the organisation and the billing identity that pays.
+    buyer_name: Mapped[str] = mapped_column(String(200), default="")
+    buyer_department: Mapped[str] = mapped_column(String(200), default="")
+    buyer_address: Mapped[str] = mapped_column(Text, default="")
+    buyer_country: Mapped[str] = mapped_column(String(2), default="")
+    buyer_registration_number: Mapped[str] = mapped_column(String(40), default="")
+    buyer_vat_number: Mapped[str] = mapped_column(String(40), default="")
+    buyer_endpoint_scheme: Mapped[str] = mapped_column(String(4), default="")
+    buyer_endpoint_id: Mapped[str] = mapped_column(String(60), default="")
+    buyer_reference: Mapped[str] = mapped_column(String(100), default="")
+    buyer_email: Mapped[str] = mapped_column(String(254), default="")
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    net_total: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0.00"))
+    vat_total: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0.00"))
+    gross_total: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=Decimal("0.00"))
+    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    ubl: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    run: Mapped[InvoiceRun | None] = relationship(back_populates="invoices")
+    organisation: Mapped[Organisation] = relationship()
+    billing_identity: Mapped[BillingIdentity | None] = relationship()
+    lines: Mapped[list[InvoiceLine]] = relationship(
+        back_populates="invoice",
+        order_by="InvoiceLine.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    permission_subject = "invoice"
+
+    def has_contact(self, user_id: int) -> bool:
+        """Whether the user is a contact of the organisation the invoice goes to."""
+        return self.organisation.has_contact(user_id)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
+
+    @property
+    def is_numbered(self) -> bool:
+        return self.status in NUMBERED_STATUSES
+
+    @property
+    def audit_label(self) -> str:
+        return self.number or f"#{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<Invoice {self.number or self.id} {self.status}>"
+
+
+class InvoiceLine(db.Model):
+    """One line: a fee component (membership, a product share, an entry fee, a pledge) or a
+    free line, net, with its VAT and the engine's explanation of the amount."""
+
+    __tablename__ = "invoice_line"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(
+        ForeignKey("invoice.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    component: Mapped[str] = mapped_column(String(20))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 4), default=Decimal("1"))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    net_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    vat_category: Mapped[str] = mapped_column(String(2))
+    vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    exemption_reason: Mapped[str] = mapped_column(Text, default="")
+    exemption_code: Mapped[str] = mapped_column(String(30), default="")
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+    product: Mapped[Product | None] = relationship()
+
+    @property
+    def audit_label(self) -> str:
+        return self.description[:80]
+
+    def __repr__(self) -> str:
+        return f"<InvoiceLine {self.invoice_id}/{self.position} {self.net_amount}>"
+
+
+class InvoiceNumberSequence(db.Model):
+    """The last number taken in one series and year. Numbers are taken one by one with the row
+    locked, so they run without a gap; the prefix is fixed by the year's first number."""
+
+    __tablename__ = "invoice_number_sequence"
+    __table_args__ = (UniqueConstraint("series", "year", name="uq_invoice_number_sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series: Mapped[str] = mapped_column(String(20))
+    prefix: Mapped[str] = mapped_column(String(10), default="")
+    year: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return f"<InvoiceNumberSequence {self.series} {self.prefix}{self.year} {self.last_number}>"
