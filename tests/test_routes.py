@@ -231,6 +231,12 @@ ROUTES = {
         "/fees/organisations/{organisation}/expected.pdf",
         own_contact(),
     ),
+    # Invoices (invoicing/views.py): the organisation's issued invoice, with its stored files.
+    "invoicing.index": ("GET", "/invoices/", secretariat()),
+    "invoicing.mine": ("GET", "/invoices/mine", signed_in()),
+    "invoicing.detail": ("GET", "/invoices/{invoice}", own_contact()),
+    "invoicing.download_pdf": ("GET", "/invoices/{invoice}.pdf", own_contact()),
+    "invoicing.download_xml": ("GET", "/invoices/{invoice}.xml", own_contact()),
 }
 
 
@@ -282,8 +288,21 @@ def objects(app):
         "organisation": organisation.id,
         "supplier": supplier.id,
         "requirement": _first_requirement_id(),
+        "invoice": _issued_invoice(organisation),
         **_group_and_participation_objects(organisation, other),
     }
+
+
+def _issued_invoice(organisation) -> int:
+    """An issued invoice to the organisation, with a stored PDF and e-invoice (invoicing/)."""
+    from decimal import Decimal
+
+    from consortium.invoicing import services as invoicing
+
+    invoice = invoicing.create_draft(organisation)
+    invoicing.add_line(invoice, "membership", "Membership fee", Decimal("1000.00"))
+    invoice.pdf, invoice.ubl = b"%PDF-1.7 route", b"<Invoice/>"
+    return invoicing.issue(invoice).id
 
 
 def _first_requirement_id() -> int:
