@@ -242,3 +242,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client):
         response = client.get(url)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+def test_the_secretariat_reads_a_draft_before_it_is_issued(app, client):
+    waiting = draft(buyer("Aarhus Kommune"), "500.00", "250.00")
+    db.session.commit()
+    make_user("sec@example.org", secretariat=True)
+    login(client, "sec@example.org")
+
+    page = client.get(f"/invoices/{waiting.id}").get_data(as_text=True)
+    assert f"Draft invoice #{waiting.id}" in page
+    assert "Not issued yet" in page
+    assert "Line 1" in page and "Line 2" in page
+    assert "DKK750.00" in page  # the total of its lines
+    assert "made when the invoice is issued" in page
+    assert f'href="/invoices/{waiting.id}.pdf"' not in page
+    assert client.get(f"/invoices/{waiting.id}.pdf").status_code == 404
