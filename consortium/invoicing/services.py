@@ -161,15 +161,18 @@ def render_documents(invoice: Invoice) -> None:
     """Store the invoice's PDF and Peppol UBL on it, before it is marked issued.
 
     Both are made from :func:`consortium.invoicing.documents.to_document`. A buyer that can
-    receive no e-invoice (no electronic address or no buyer reference) gets the PDF only; an
+    receive no e-invoice (no electronic address or no buyer reference) and a credit note get
+    the PDF only; an
     e-invoice the official rules reject stops the issue, naming the rules it breaks.
     """
     issued = to_document(invoice)
     settings = get_settings()
-    invoice.pdf = invoice_pdf(
-        issued, logo=settings.logo or None, logo_type=settings.logo_type or None
-    )
-    if einvoice_refusal(issued):
+    # Reading the logo must not write the half-issued invoice: it is written once, issued.
+    with db.session.no_autoflush:
+        logo = settings.logo or None
+    invoice.pdf = invoice_pdf(issued, logo=logo, logo_type=settings.logo_type or None)
+    if invoice.series != INVOICE or einvoice_refusal(issued):
+        # A credit note is a UBL CreditNote, which is not written yet: it gets its PDF only.
         invoice.ubl = None
         return
     xml = invoice_xml(issued)

@@ -33,7 +33,8 @@ from tests.invoicing.runs import ON, YEAR, register
 def preview(organisation) -> dict[str, Decimal]:
     """What the fees preview says the organisation pays, per charge kind."""
     return {
-        charge.kind: charge.amount for charge in compute_year(YEAR).for_organisation(organisation.id)
+        charge.kind: charge.amount
+        for charge in compute_year(YEAR).for_organisation(organisation.id)
     }
 
 
