@@ -7,6 +7,7 @@ Services flush and never commit; the CLI command (or the request) commits once.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -287,10 +288,16 @@ def run_summary(run: InvoiceRun) -> RunSummary:
     return summary
 
 
-def issue_run(run: InvoiceRun, user_id: int | None, *, on: date | None = None) -> list[Invoice]:
+def issue_run(
+    run: InvoiceRun,
+    user_id: int | None,
+    *,
+    on: date | None = None,
+    progress: Callable[[Invoice], None] | None = None,
+) -> list[Invoice]:
     """Issue every draft of the run (not the set-aside ones) all or nothing, numbered by
     organisation name then billing identity; then freeze the budgets the run invoiced and
-    put every invoice in the outbox to its buyer.
+    put every invoice in the outbox to its buyer. ``progress`` is told of each invoice issued.
 
     Any failure undoes everything (no number is taken) and names the invoice that failed.
     """
@@ -304,6 +311,8 @@ def issue_run(run: InvoiceRun, user_id: int | None, *, on: date | None = None) -
         for invoice in drafts:
             try:
                 issued.append(issue(invoice, on=on))
+                if progress is not None:
+                    progress(invoice)
             except Exception as error:
                 reason = error.message if isinstance(error, InvoicingError) else str(error)
                 raise InvoicingError(
