@@ -56,7 +56,10 @@ def test_the_run_makes_one_draft_per_organisation_with_the_previewed_amounts(app
         ("product", expected["product_share"]),
     ]
     # Danish buyer, Danish words; the explanation of the share is kept on the line.
-    assert aarhus.lines[0].description == "Kontingent 2027" or "2027" in aarhus.lines[0].description
+    assert [line.description for line in aarhus.lines] == [
+        "Kontingent 2027",
+        "OS2forms 2027: andel af budgettet",
+    ]
     assert aarhus.lines[1].explanation["rule"] == "split_population"
     odder = invoices["Odder Kommune"]
     assert [line.description for line in odder.lines] == [
@@ -141,6 +144,10 @@ def test_issuing_numbers_stores_documents_freezes_the_budget_and_sends(app):
     assert "2027-00002" in text and "OS2forms 2027: share of the budget" in text
     assert f"{share:,.2f}" in text
     assert "Net 30 days" in text
+    aarhus_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(issued[0].pdf)).pages)
+    assert "Netto 30 dage" in aarhus_text and "andel af budgettet" in aarhus_text
+    # The line's explanation in words: the share by population, in the buyer's language.
+    assert "70.000" in aarhus_text
     ensure_valid(odder.ubl)
     assert f">{share}</cbc:LineExtensionAmount>".encode() in odder.ubl
     assert f">{odder.gross_total}</cbc:PayableAmount>".encode() in odder.ubl
