@@ -181,3 +181,20 @@ def test_issue_is_all_or_nothing(app):
     assert town["budget"].status == "approved"
     assert db.session.scalars(select(OutboxMessage)).all() == []
     assert run.status == "draft"
+
+
+def test_a_set_aside_draft_can_be_taken_back_and_an_issued_run_not_discarded(app):
+    register()
+    run = runs.start_run(YEAR, None)
+    odder = by_buyer(run)["Odder Kommune"]
+    runs.set_aside(odder)
+    assert runs.run_summary(run).invoices == 2
+    runs.take_back(odder)
+    assert odder.status == DRAFT and runs.run_summary(run).invoices == 3
+
+    runs.issue_run(run, None, on=ON)
+    with pytest.raises(InvoicingError):
+        runs.discard_run(run)
+    with pytest.raises(InvoicingError):
+        runs.set_aside(odder)
+    assert odder.number is not None
