@@ -59,7 +59,7 @@ class OutboxAttachment(db.Model):
     )
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(100))
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
 
     def __repr__(self) -> str:
         return f"<OutboxAttachment {self.message_id} {self.filename}>"
