@@ -322,9 +322,10 @@ def load() -> tuple[DemoLogin, ...]:
 
 
 def _load_registry() -> None:
-    """Products first: suppliers, groups, participations and fees refer to them."""
+    """Products first: suppliers, groups, participations, fees and invoices refer to them."""
     from consortium.fees import demo as fees_demo
     from consortium.groups import demo as groups_demo
+    from consortium.invoicing import demo as invoicing_demo
     from consortium.participation import demo as participation_demo
     from consortium.products import demo as products_demo
     from consortium.suppliers import demo as suppliers_demo
@@ -335,6 +336,8 @@ def _load_registry() -> None:
     participation_demo.load_demo()
     # Fees last: they share the costs among the participations.
     fees_demo.load_demo()
+    # Invoices last: this year's drafts are made from the fees.
+    invoicing_demo.load_demo()
 
 
 def all_logins() -> tuple[DemoLogin, ...]:

@@ -6,13 +6,17 @@ bp = Blueprint("invoicing", __name__)
 
 
 def register(app: Flask) -> None:
-    """The invoice pages at /invoices and the audit trail's words for invoices."""
+    """The invoice pages at /invoices, `flask invoices` and the audit trail's words for
+    invoices."""
     from consortium.audit import labels
     from consortium.invoicing import views  # noqa: F401
     from consortium.invoicing.labels import INVOICE_STATUS_LABELS, RUN_STATUS_LABELS, SERIES_LABELS
     from consortium.settings.labels import COMPONENT_LABELS, VAT_CATEGORY_LABELS
 
     app.register_blueprint(bp, url_prefix="/invoices")
+    from consortium.invoicing.cli import invoices_cli
+
+    app.cli.add_command(invoices_cli)
     labels.register_value_formatter("invoice", "status", labels.labelled(INVOICE_STATUS_LABELS))
     labels.register_value_formatter("invoice", "series", labels.labelled(SERIES_LABELS))
     labels.register_value_formatter("invoice_run", "status", labels.labelled(RUN_STATUS_LABELS))

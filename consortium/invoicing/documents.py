@@ -11,8 +11,13 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from consortium.fees.engine import Charge, to_minor
+from consortium.fees.explanations import describe_charge, explanation_from_json
 from consortium.invoicing import document
-from consortium.invoicing.models import CREDIT_NOTE, Invoice
+from consortium.invoicing.models import CREDIT_NOTE, Invoice, InvoiceLine
 from consortium.members.models import BillingIdentity
 from consortium.settings.services import get_settings
 
@@ -171,6 +176,7 @@ def to_document(invoice: Invoice) -> document.InvoiceDocument:
             unit_price=Decimal(line.unit_price),
             exemption_reason=line.exemption_reason,
             exemption_code=line.exemption_code,
+            explanation=explanation_text(line, invoice.currency, invoice.language),
         )
         for line in invoice.lines
     )
@@ -191,4 +197,31 @@ def to_document(invoice: Invoice) -> document.InvoiceDocument:
         bic=values["seller_bic"],
         payment_reference=number,
         type_code=TYPE_CODES.get(invoice.series, "380"),
+        payment_terms=payment_terms_text(get_settings().payment_terms_days, invoice.language),
     )
+
+
+def payment_terms_text(days: int, language: str) -> str:
+    """The payment terms (BT-20) in the buyer's language, e.g. "Net 30 days"."""
+    with force_locale(language):
+        return _("Net %(days)s days", days=days)
+
+
+def explanation_text(line: InvoiceLine, currency: str, language: str) -> str:
+    """Why the line's amount is what it is, in the buyer's language; "" for a free line.
+
+    An explanation the fee engine can no longer read (an older shape) is left out rather than
+    stopping the invoice."""
+    if not line.explanation:
+        return ""
+    try:
+        charge = Charge(
+            organisation_key="",
+            kind=line.component,
+            amount_minor=to_minor(Decimal(line.net_amount), currency),
+            currency=currency,
+            explanation=explanation_from_json(line.explanation),
+        )
+        return describe_charge(charge, language)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return ""

@@ -25,6 +25,9 @@ from consortium.invoicing.models import (
     InvoiceRun,
 )
 from consortium.invoicing.numbering import next_number
+from consortium.invoicing.pdf import invoice_pdf
+from consortium.invoicing.ubl import einvoice_refusal, invoice_xml
+from consortium.invoicing.validation import EInvoiceInvalid, ensure_valid
 from consortium.members.models import BillingIdentity, Organisation
 from consortium.once import load_locked
 from consortium.products.models import Product
@@ -157,9 +160,33 @@ def issue(invoice: Invoice, *, on: date | None = None) -> Invoice:
 def render_documents(invoice: Invoice) -> None:
     """Store the invoice's PDF and Peppol UBL on it, before it is marked issued.
 
-    The documents are made from :func:`consortium.invoicing.documents.to_document`; the PDF
-    and the e-invoice are not made yet, so for now this stores nothing and both stay empty.
+    Both are made from :func:`consortium.invoicing.documents.to_document`. A buyer that can
+    receive no e-invoice (no electronic address or no buyer reference) and a credit note get
+    the PDF only; an
+    e-invoice the official rules reject stops the issue, naming the rules it breaks.
     """
+    issued = to_document(invoice)
+    settings = get_settings()
+    # Reading the logo must not write the half-issued invoice: it is written once, issued.
+    with db.session.no_autoflush:
+        logo = settings.logo or None
+    invoice.pdf = invoice_pdf(issued, logo=logo, logo_type=settings.logo_type or None)
+    if invoice.series != INVOICE or einvoice_refusal(issued):
+        # A credit note is a UBL CreditNote, which is not written yet: it gets its PDF only.
+        invoice.ubl = None
+        return
+    xml = invoice_xml(issued)
+    try:
+        ensure_valid(xml)
+    except EInvoiceInvalid as error:
+        raise InvoicingError(
+            _l(
+                "The e-invoice to %(buyer)s breaks these rules: %(rules)s",
+                buyer=issued.buyer.name,
+                rules=", ".join(sorted({finding.rule for finding in error.findings})),
+            )
+        ) from error
+    invoice.ubl = xml
 
 
 def _copy_parties(invoice: Invoice) -> None:

@@ -9,6 +9,7 @@ tried again later with a doubling pause, or failed after the last attempt.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from flask import current_app, render_template
@@ -18,7 +19,7 @@ from sqlalchemy import select, update
 
 from consortium.db import utcnow
 from consortium.extensions import db, mail
-from consortium.mail.models import FAILED, KEPT, QUEUED, SENT, OutboxMessage
+from consortium.mail.models import FAILED, KEPT, QUEUED, SENT, OutboxAttachment, OutboxMessage
 
 # The most messages one round of the worker claims at a time.
 BATCH_SIZE = 20
@@ -39,14 +40,29 @@ def send_mail(
         # One line: a line break from a name (or the template) would break the mail header.
         subject = " ".join(render_template(subject_template, **context).split())
         body = render_template(body_template, **context)
+    return queue_message(recipient, subject, body)
+
+
+def queue_message(
+    recipient: str,
+    subject: str,
+    body: str,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
+) -> OutboxMessage:
+    """Put a written message in the outbox, with its attachments as (filename, content type,
+    bytes). With a mail server it is queued for the worker; without one it is kept."""
     kept = current_app.config["MAIL_OUTBOX"]
     message = OutboxMessage(
         recipient=recipient,
-        subject=subject[:255],
+        subject=" ".join(subject.split())[:255],
         body=body,
         status=KEPT if kept else QUEUED,
         next_attempt_at=None if kept else utcnow(),
     )
+    for filename, content_type, content in attachments:
+        message.attachments.append(
+            OutboxAttachment(filename=filename, content_type=content_type, content=content)
+        )
     db.session.add(message)
     db.session.flush()
     return message
@@ -108,12 +124,15 @@ def _describe_error(error: Exception) -> str:
 
 
 def _send_one(message: OutboxMessage, connection) -> None:
-    EmailMessage(
+    email = EmailMessage(
         subject=message.subject,
         body=message.body,
         to=[message.recipient],
         connection=connection,
-    ).send()
+    )
+    for attachment in message.attachments:
+        email.attach(attachment.filename, attachment.content, attachment.content_type)
+    email.send()
 
 
 def send_due(limit: int = BATCH_SIZE) -> int:

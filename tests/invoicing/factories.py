@@ -47,3 +47,24 @@ def draft(organisation: Organisation, *amounts: str, component: str = "membershi
     for position, amount in enumerate(amounts or ("25000.00",), start=1):
         services.add_line(invoice, component, f"Line {position}", Decimal(amount))
     return invoice
+
+
+def gln(index: int) -> str:
+    """A valid GLN (with its GS1 check digit) of the Danish range, numbered by ``index``."""
+    data = f"5798{index:08d}"
+    total = sum(int(digit) * (1 if position % 2 == 0 else 3) for position, digit in enumerate(data))
+    return data + str((10 - total % 10) % 10)
+
+
+def complete_seller():
+    """The association with everything a valid Peppol e-invoice needs of its seller."""
+    from consortium.settings.services import get_settings, update_settings
+
+    return update_settings(
+        get_settings(),
+        name="OS2",
+        address="Dokk1, Hack Kampmanns Plads 2\n8000 Aarhus C",
+        registration_number="29189846",
+        iban="DK5000400440116243",
+        bic="DABADKKK",
+    )

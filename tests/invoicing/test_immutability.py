@@ -14,13 +14,14 @@ from consortium.extensions import db
 from consortium.invoicing import services
 from consortium.invoicing.models import SENT, Invoice, InvoiceLine
 from consortium.invoicing.services import issue
-from tests.invoicing.factories import buyer, draft
+from tests.invoicing.factories import buyer, complete_seller, draft
 
 REFUSED = "an issued invoice never changes"
 
 
 @pytest.fixture
 def issued(app):
+    complete_seller()
     return issue(draft(buyer(), "25000.00", "1000.00"), on=date(2027, 2, 1))
 
 

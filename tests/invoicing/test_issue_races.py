@@ -17,7 +17,7 @@ from sqlalchemy import select
 from consortium.extensions import db
 from consortium.invoicing.models import Invoice, InvoiceNumberSequence
 from consortium.invoicing.services import InvoicingError, issue
-from tests.invoicing.factories import buyer, draft
+from tests.invoicing.factories import buyer, complete_seller, draft, gln
 from tests.races import assert_no_server_error, count_saying, fire_at_once
 
 N = 6
@@ -53,8 +53,9 @@ def _issuer(app, invoice_id: int):
 @pytest.fixture
 def drafts(committed_app):
     with committed_app.app_context():
+        complete_seller()
         ids = [
-            draft(buyer(f"Kommune {index}", gln=f"579800000000{index}"), "25000.00").id
+            draft(buyer(f"Kommune {index}", gln=gln(index + 1)), "25000.00").id
             for index in range(N)
         ]
         db.session.commit()

@@ -12,7 +12,7 @@ from consortium.invoicing.services import issue
 from consortium.members import services as members
 from consortium.permissions import can
 from tests.conftest import make_user
-from tests.invoicing.factories import buyer, draft
+from tests.invoicing.factories import buyer, complete_seller, draft
 
 
 def test_a_contact_sees_their_own_organisations_invoices_only(app):
@@ -33,6 +33,7 @@ def test_a_contact_sees_their_own_organisations_invoices_only(app):
 
 
 def test_issuing_is_in_the_audit_trail(app):
+    complete_seller()
     invoice = issue(draft(buyer(), "25000.00"), on=date(2027, 2, 1))
     entry = db.session.scalars(
         select(AuditEntry)

@@ -1,0 +1,116 @@
+"""`flask invoices`: the yearly invoicing run from the command line.
+
+flask invoices run --year 2027       the year's drafts, with a summary to review
+flask invoices issue --year 2027     issue the year's draft run, all or nothing, and send it
+flask invoices export --year 2027 --format pdf --out DIR
+                                     one file per issued invoice, named by its number
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from consortium.extensions import db
+from consortium.i18n import money
+from consortium.invoicing import runs
+from consortium.invoicing.models import NUMBERED_STATUSES, RUN_DRAFT, Invoice
+from consortium.invoicing.services import InvoicingError
+from consortium.settings.labels import COMPONENT_LABELS
+from consortium.settings.services import get_settings
+
+invoices_cli = AppGroup("invoices", help="The yearly invoicing run.")
+
+FORMATS = {"pdf": ("pdf", "pdf"), "ubl": ("ubl", "xml")}
+
+
+@invoices_cli.command("run")
+@click.option("--year", type=int, required=True, help="The year whose fees are invoiced.")
+def run_command(year: int) -> None:
+    """Make the year's draft invoices and print a summary to review."""
+    try:
+        run = runs.start_run(year, None)
+    except InvoicingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    print_summary(run)
+
+
+def print_summary(run) -> None:
+    summary = runs.run_summary(run)
+    currency = get_settings().currency
+    click.echo(f"Invoicing run {run.year}: {summary.invoices} draft invoices")
+    if summary.set_aside:
+        click.echo(f"Set aside: {summary.set_aside}")
+    for component, total in summary.totals.items():
+        label = str(COMPONENT_LABELS.get(component, component))
+        click.echo(f"  {label}: {money(total, currency)}")
+    click.echo(f"  Total without VAT: {money(summary.net_total, currency)}")
+    click.echo(f"  Total with VAT: {money(summary.gross_total, currency)}")
+    if summary.without_einvoice:
+        click.echo(f"No e-invoice (PDF only): {len(summary.without_einvoice)}")
+        for item in summary.without_einvoice:
+            identity = item.invoice.billing_identity
+            name = item.invoice.organisation.name + (f" ({identity.name})" if identity else "")
+            click.echo(f"  {name}: {' '.join(item.reasons)}")
+
+
+@invoices_cli.command("issue")
+@click.option("--year", type=int, required=True, help="The year whose draft run is issued.")
+def issue_command(year: int) -> None:
+    """Issue every draft of the year's run (not the set-aside ones) and send them."""
+    run = runs.open_run(year)
+    if run is None or run.status != RUN_DRAFT:
+        raise click.ClickException(f"The year {year} has no draft invoicing run.")
+    drafts = sum(1 for invoice in run.invoices if invoice.is_draft)
+    started = time.monotonic()
+    try:
+        with click.progressbar(length=drafts, label="Issuing") as bar:
+            issued = runs.issue_run(run, None, progress=lambda _invoice: bar.update(1))
+        db.session.commit()
+    except InvoicingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    elapsed = time.monotonic() - started
+    click.echo(f"Issued {len(issued)} invoices in {elapsed:.1f} s.")
+
+
+@invoices_cli.command("export")
+@click.option("--year", type=int, required=True, help="The year of the invoices.")
+@click.option("--format", "kind", type=click.Choice(sorted(FORMATS)), required=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The directory the files are written to.",
+)
+def export_command(year: int, kind: str, out: Path) -> None:
+    """Write one file per issued invoice of the year, named by its number."""
+    column, extension = FORMATS[kind]
+    invoices = db.session.scalars(
+        select(Invoice)
+        .where(Invoice.number_year == year, Invoice.status.in_(NUMBERED_STATUSES))
+        .options(undefer(getattr(Invoice, column)))
+        .order_by(Invoice.number)
+    ).all()
+    if not invoices:
+        raise click.ClickException(f"No invoice of {year} has been issued.")
+    out.mkdir(parents=True, exist_ok=True)
+    written = skipped = 0
+    with click.progressbar(invoices, label="Exporting") as bar:
+        for invoice in bar:
+            content = getattr(invoice, column)
+            if not content:
+                skipped += 1
+                continue
+            (out / f"{invoice.number}.{extension}").write_bytes(content)
+            written += 1
+    click.echo(f"Wrote {written} files to {out}.")
+    if skipped:
+        click.echo(f"{skipped} invoices have no {kind.upper()} (their buyers get the PDF only).")

@@ -1,0 +1,356 @@
+"""The yearly invoicing run: one draft per organisation and billing identity from the year's
+fees, reviewed, then issued all together and sent.
+
+Services flush and never commit; the CLI command (or the request) commits once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from consortium.extensions import db
+from consortium.fees import engine
+from consortium.fees.computation import FeeSetupError, compute_year
+from consortium.fees.explanations import explanation_to_json
+from consortium.fees.models import ProductBudget
+from consortium.fees.services import freeze_budget
+from consortium.invoicing import document
+from consortium.invoicing.documents import to_document
+from consortium.invoicing.models import (
+    DRAFT,
+    RUN_DISCARDED,
+    RUN_DRAFT,
+    RUN_ISSUED,
+    SET_ASIDE,
+    Invoice,
+    InvoiceRun,
+)
+from consortium.invoicing.services import InvoicingError, add_line, create_draft, issue
+from consortium.invoicing.ubl import REFUSAL_MESSAGES, einvoice_refusal
+from consortium.members.models import BillingIdentity, Organisation
+from consortium.members.services import default_billing_identity
+from consortium.participation.models import Participation
+from consortium.products.models import Product
+from consortium.settings.models import ENTRY, MEMBERSHIP, PLEDGE, PRODUCT
+from consortium.settings.services import component_vat
+
+# The invoice line component of each kind of charge the fee engine computes.
+COMPONENTS = {
+    engine.MEMBERSHIP: MEMBERSHIP,
+    engine.PRODUCT_SHARE: PRODUCT,
+    engine.PRODUCT_TARIFF: PRODUCT,
+    engine.ENTRY_FEE: ENTRY,
+    engine.COMMITMENT_PLEDGE: PLEDGE,
+}
+
+RUN_NOT_DRAFT = _l("This invoicing run is not a draft any more.")
+RUN_HAS_ISSUED = _l("Invoices of this run have been issued; the run cannot be discarded.")
+NOT_SET_ASIDE = _l("Only a draft of a run can be set aside, and only a set-aside one taken back.")
+
+
+def line_description(
+    charge: engine.Charge, product: Product | None, year: int, language: str
+) -> str:
+    """What the line is for, in the buyer's language, e.g. "OS2forms 2027: share of the
+    budget"."""
+    with force_locale(language):
+        if charge.kind == engine.MEMBERSHIP or product is None:
+            return _("Membership fee %(year)s", year=year)
+        values = {"product": product.name, "year": year}
+        if charge.kind == engine.PRODUCT_SHARE:
+            return _("%(product)s %(year)s: share of the budget", **values)
+        if charge.kind == engine.ENTRY_FEE:
+            return _("%(product)s %(year)s: entry fee", **values)
+        if charge.kind == engine.COMMITMENT_PLEDGE:
+            return _("%(product)s %(year)s: pledge", **values)
+        return _("%(product)s %(year)s: participation fee", **values)
+
+
+def open_run(year: int) -> InvoiceRun | None:
+    """The year's run in draft or issued, if any."""
+    return db.session.scalars(
+        select(InvoiceRun)
+        .where(InvoiceRun.year == year, InvoiceRun.status.in_((RUN_DRAFT, RUN_ISSUED)))
+        .order_by(InvoiceRun.id.desc())
+    ).first()
+
+
+def _participation_identities(year: int) -> dict[tuple[int, int], BillingIdentity]:
+    """The billing identity each organisation's participation in a product names in the year
+    (the latest participation that names one)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    participations = db.session.scalars(
+        select(Participation)
+        .where(
+            Participation.billing_identity_id.is_not(None),
+            Participation.starts_on <= end,
+            (Participation.ends_on.is_(None)) | (Participation.ends_on >= start),
+        )
+        .order_by(Participation.starts_on, Participation.id)
+    )
+    found: dict[tuple[int, int], BillingIdentity] = {}
+    for participation in participations:
+        if participation.billing_identity is not None:
+            key = (participation.organisation_id, participation.product_id)
+            found[key] = participation.billing_identity
+    return found
+
+
+def start_run(year: int, user_id: int | None) -> InvoiceRun:
+    """The year's drafts: one invoice per organisation and billing identity, with a line per
+    fee component; lines outside the scope of VAT go on an invoice of their own (BR-O-11).
+
+    Refused while the year has a run in draft or issued, or while a product with charges in
+    the year has a draft budget. Organisations with nothing to pay get no invoice.
+    """
+    if open_run(year) is not None:
+        raise InvoicingError(
+            _l(
+                "The year %(year)s already has an invoicing run; discard its drafts before "
+                "starting again.",
+                year=year,
+            )
+        )
+    try:
+        result = compute_year(year)
+    except FeeSetupError as error:
+        raise InvoicingError(
+            _l(
+                "The fees of %(year)s cannot be computed: %(reason)s",
+                year=year,
+                reason=error.reason,
+            )
+        ) from error
+    products: dict[str, Product] = {}
+    for product_result in result.products:
+        charged = any(charge.amount_minor for charge in product_result.charges.charges)
+        budget = product_result.budget
+        if charged and budget is not None and budget.status == "draft":
+            raise InvoicingError(
+                _l(
+                    "The budget %(year)s of %(product)s is a draft: only approved or frozen "
+                    "budgets are invoiced.",
+                    year=year,
+                    product=product_result.product.name,
+                )
+            )
+        products[product_result.product.slug] = product_result.product
+
+    identities = _participation_identities(year)
+    grouped: dict[tuple[int, int | None, bool], list[tuple[engine.Charge, str]]] = defaultdict(list)
+    organisations: dict[int, Organisation] = {}
+    for charge in result.charges:
+        if not charge.amount_minor:
+            continue
+        organisation_id = int(charge.organisation_key)
+        organisation = organisations.get(organisation_id) or db.session.get(
+            Organisation, organisation_id
+        )
+        if organisation is None:  # the engine only charges organisations of the register
+            continue
+        organisations[organisation_id] = organisation
+        component = COMPONENTS[charge.kind]
+        product = products.get(charge.product_key or "")
+        identity = None
+        if product is not None:
+            identity = identities.get((organisation_id, product.id))
+        if identity is None:
+            identity = default_billing_identity(organisation)
+        outside = component_vat(component).vat_category == document.OUTSIDE_SCOPE
+        key = (organisation_id, identity.id if identity is not None else None, outside)
+        grouped[key].append((charge, component))
+
+    run = InvoiceRun(year=year, status=RUN_DRAFT, created_by_user_id=user_id)
+    db.session.add(run)
+    db.session.flush()
+    for (organisation_id, identity_id, _outside), charges in sorted(
+        grouped.items(),
+        key=lambda item: (organisations[item[0][0]].name, item[0][1] or 0, item[0][2]),
+    ):
+        organisation = organisations[organisation_id]
+        identity = db.session.get(BillingIdentity, identity_id) if identity_id else None
+        invoice = create_draft(
+            organisation,
+            identity,
+            run=run,
+            currency=result.currency,
+            period_start_on=date(year, 1, 1),
+            period_end_on=date(year, 12, 31),
+        )
+        for charge, component in charges:
+            product = products.get(charge.product_key or "")
+            add_line(
+                invoice,
+                component,
+                line_description(charge, product, year, invoice.language),
+                charge.amount,
+                product=product,
+                explanation=explanation_to_json(charge.explanation),
+            )
+    db.session.flush()
+    return run
+
+
+def _ensure_draft_run(run: InvoiceRun) -> None:
+    if run.status != RUN_DRAFT:
+        raise InvoicingError(RUN_NOT_DRAFT)
+
+
+def discard_run(run: InvoiceRun) -> None:
+    """Delete the run's drafts and mark it discarded; refused once anything is issued."""
+    _ensure_draft_run(run)
+    if any(invoice.is_numbered for invoice in run.invoices):
+        raise InvoicingError(RUN_HAS_ISSUED)
+    for invoice in list(run.invoices):
+        db.session.delete(invoice)
+    run.status = RUN_DISCARDED
+    db.session.flush()
+
+
+def set_aside(invoice: Invoice) -> Invoice:
+    """Keep a draft of a run out of the run's issue."""
+    if invoice.status != DRAFT or invoice.run is None or invoice.run.status != RUN_DRAFT:
+        raise InvoicingError(NOT_SET_ASIDE)
+    invoice.status = SET_ASIDE
+    db.session.flush()
+    return invoice
+
+
+def take_back(invoice: Invoice) -> Invoice:
+    """A set-aside draft goes back into the run's issue."""
+    if invoice.status != SET_ASIDE or invoice.run is None or invoice.run.status != RUN_DRAFT:
+        raise InvoicingError(NOT_SET_ASIDE)
+    invoice.status = DRAFT
+    db.session.flush()
+    return invoice
+
+
+@dataclass
+class WithoutEInvoice:
+    """An invoice of the run whose billing identity can receive no e-invoice, and why."""
+
+    invoice: Invoice
+    reasons: list[str]
+
+
+@dataclass
+class RunSummary:
+    invoices: int = 0
+    set_aside: int = 0
+    # Net per component kind, in the order the kinds first appear.
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    net_total: Decimal = Decimal("0.00")
+    gross_total: Decimal = Decimal("0.00")
+    without_einvoice: list[WithoutEInvoice] = field(default_factory=list)
+
+
+def run_invoices(run: InvoiceRun) -> list[Invoice]:
+    """The run's invoices in the order they are numbered: organisation name, then identity."""
+    return sorted(
+        run.invoices,
+        key=lambda invoice: (
+            invoice.organisation.name,
+            invoice.billing_identity.name if invoice.billing_identity else "",
+            invoice.id,
+        ),
+    )
+
+
+def run_summary(run: InvoiceRun) -> RunSummary:
+    """How many invoices, what they come to per component, and who gets no e-invoice."""
+    summary = RunSummary()
+    for invoice in run_invoices(run):
+        if invoice.status == SET_ASIDE:
+            summary.set_aside += 1
+            continue
+        summary.invoices += 1
+        issued = to_document(invoice)
+        for line in invoice.lines:
+            summary.totals[line.component] = summary.totals.get(
+                line.component, Decimal("0.00")
+            ) + Decimal(line.net_amount)
+        summary.net_total += issued.net_total
+        summary.gross_total += issued.gross_total
+        refusal = einvoice_refusal(issued)
+        if refusal:
+            summary.without_einvoice.append(
+                WithoutEInvoice(invoice, [_(REFUSAL_MESSAGES[code]) for code in refusal])
+            )
+    return summary
+
+
+def issue_run(
+    run: InvoiceRun,
+    user_id: int | None,
+    *,
+    on: date | None = None,
+    progress: Callable[[Invoice], None] | None = None,
+) -> list[Invoice]:
+    """Issue every draft of the run (not the set-aside ones) all or nothing, numbered by
+    organisation name then billing identity; then freeze the budgets the run invoiced and
+    put every invoice in the outbox to its buyer. ``progress`` is told of each invoice issued.
+
+    Any failure undoes everything (no number is taken) and names the invoice that failed.
+    """
+    from consortium.invoicing.sending import send_invoice
+
+    _ensure_draft_run(run)
+    drafts = [invoice for invoice in run_invoices(run) if invoice.status == DRAFT]
+    issued: list[Invoice] = []
+    savepoint = db.session.begin_nested()
+    try:
+        for invoice in drafts:
+            try:
+                issued.append(issue(invoice, on=on))
+                if progress is not None:
+                    progress(invoice)
+            except Exception as error:
+                reason = error.message if isinstance(error, InvoicingError) else str(error)
+                raise InvoicingError(
+                    _l(
+                        "Nothing was issued: the invoice to %(buyer)s could not be issued: "
+                        "%(reason)s",
+                        buyer=_buyer_label(invoice),
+                        reason=reason,
+                    )
+                ) from error
+        product_ids = {
+            line.product_id
+            for invoice in issued
+            for line in invoice.lines
+            if line.component == PRODUCT and line.product_id is not None
+        }
+        if product_ids:
+            budgets = db.session.scalars(
+                select(ProductBudget).where(
+                    ProductBudget.year == run.year,
+                    ProductBudget.product_id.in_(product_ids),
+                    ProductBudget.status == "approved",
+                )
+            )
+            for budget in budgets:
+                freeze_budget(budget)
+        run.status = RUN_ISSUED
+        db.session.flush()
+        for invoice in issued:
+            send_invoice(invoice)
+        savepoint.commit()
+    except BaseException:
+        savepoint.rollback()
+        raise
+    return issued
+
+
+def _buyer_label(invoice: Invoice) -> str:
+    if invoice.billing_identity is not None:
+        return f"{invoice.organisation.name} ({invoice.billing_identity.name})"
+    return invoice.organisation.name
