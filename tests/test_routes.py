@@ -298,10 +298,14 @@ def _issued_invoice(organisation) -> int:
     from decimal import Decimal
 
     from consortium.invoicing import services as invoicing
+    from consortium.members.services import save_billing_identity
+    from tests.invoicing.factories import complete_seller, gln
 
-    invoice = invoicing.create_draft(organisation)
+    complete_seller()
+    # A billing identity with an electronic address: the e-invoice is made and stored.
+    identity = save_billing_identity(organisation, None, name="Økonomi", gln=gln(1))
+    invoice = invoicing.create_draft(organisation, identity)
     invoicing.add_line(invoice, "membership", "Membership fee", Decimal("1000.00"))
-    invoice.pdf, invoice.ubl = b"%PDF-1.7 route", b"<Invoice/>"
     return invoicing.issue(invoice).id
 
 

@@ -13,11 +13,9 @@ from consortium.invoicing import services
 from consortium.invoicing.models import Invoice
 from consortium.members import services as members
 from consortium.settings.models import ComponentVat
+from consortium.settings.services import update_settings
 from tests.conftest import login, make_user
-from tests.invoicing.factories import buyer, draft
-
-PDF = b"%PDF-1.7\n% the invoice as issued\n%%EOF\n"
-XML = b'<?xml version="1.0" encoding="UTF-8"?><Invoice>stored</Invoice>'
+from tests.invoicing.factories import buyer, complete_seller, draft, gln
 
 PER_RESIDENT = explanation_to_json(
     Explanation(
@@ -34,16 +32,16 @@ def issued(
     organisation,
     *amounts,
     on=date(2027, 2, 1),
-    pdf=PDF,
-    xml=XML,
     explanation=None,
     component="membership",
 ):
-    """An issued invoice with its stored files (put on the draft, as issuing stores them)."""
+    """An issued invoice, its PDF and (for a buyer with an electronic address) its e-invoice
+    stored as issuing stores them."""
+    # A seller a valid e-invoice can name, also on standard-rated lines (BR-S-02).
+    update_settings(complete_seller(), vat_number="DK29189846")
     invoice = draft(organisation, *amounts, component=component)
     if explanation is not None:
         invoice.lines[0].explanation = explanation
-    invoice.pdf, invoice.ubl = pdf, xml
     db.session.flush()
     return services.issue(invoice, on=on)
 
@@ -60,7 +58,7 @@ def contact_of(organisation, email: str, language: str | None = None):
 
 def test_the_secretariat_lists_invoices_and_narrows_them(app, client):
     aarhus = buyer("Aarhus Kommune")
-    odder = buyer("Odder Kommune", gln="5798000000002")
+    odder = buyer("Odder Kommune", gln=gln(2))
     first = issued(aarhus, "25000.00", on=date(2026, 3, 1))
     second = issued(odder, "1000.00", on=date(2027, 2, 1))
     waiting = draft(aarhus, "500.00")
@@ -133,7 +131,7 @@ def test_the_invoice_page_shows_lines_explanations_vat_and_totals_in_the_readers
 
 def test_the_invoice_page_says_why_there_is_no_e_invoice(app, client):
     organisation = buyer("Odder Kommune", gln=None)
-    invoice = issued(organisation, "1000.00", xml=None)
+    invoice = issued(organisation, "1000.00")
     make_user("sec@example.org", secretariat=True)
     login(client, "sec@example.org")
 
@@ -155,19 +153,21 @@ def test_downloads_give_the_stored_bytes_named_by_the_number(app, client):
 
     pdf = client.get(f"/invoices/{invoice.id}.pdf")
     assert pdf.status_code == 200
-    assert pdf.data == PDF
+    assert pdf.data == invoice.pdf and pdf.data.startswith(b"%PDF")
     assert pdf.mimetype == "application/pdf"
     assert pdf.headers["Content-Disposition"] == 'attachment; filename="2027-00001.pdf"'
 
     xml = client.get(f"/invoices/{invoice.id}.xml")
     assert xml.status_code == 200
-    assert xml.data == XML
+    assert xml.data == invoice.ubl and b"<cbc:ID>2027-00001</cbc:ID>" in xml.data
     assert xml.mimetype == "application/xml"
     assert xml.headers["Content-Disposition"] == 'attachment; filename="2027-00001.xml"'
 
 
-def test_a_file_not_stored_is_a_404_page_and_is_not_made_anew(app, client):
-    invoice = issued(buyer(), pdf=None, xml=None)
+def test_a_file_not_stored_is_a_404_page_and_is_not_made_anew(app, client, monkeypatch):
+    # An invoice whose files were never stored (issued without them): nothing is made anew.
+    monkeypatch.setattr(services, "render_documents", lambda invoice: None)
+    invoice = issued(buyer())
     make_user("sec@example.org", secretariat=True)
     login(client, "sec@example.org")
 
@@ -187,7 +187,7 @@ def test_a_file_not_stored_is_a_404_page_and_is_not_made_anew(app, client):
 
 def test_a_contact_sees_their_own_issued_invoices_only(app, client):
     aarhus = buyer("Aarhus Kommune")
-    odder = buyer("Odder Kommune", gln="5798000000002")
+    odder = buyer("Odder Kommune", gln=gln(2))
     own = issued(aarhus, "25000.00", on=date(2027, 2, 1))
     other = issued(odder, "1000.00", on=date(2027, 2, 2))
     own_draft = draft(aarhus, "700.00")
