@@ -295,6 +295,9 @@ def load() -> tuple[DemoLogin, ...]:
         address="Dokk1, Hack Kampmanns Plads 2\n8000 Aarhus C",
         registration_number="40440003",
         vat_number="DK40440003",
+        # A made-up account in Danske Bank's format, printed on the demo's invoices.
+        iban="DK5000400440116243",
+        bic="DABADKKK",
         default_language="en",
         currency="DKK",
         country="DK",
