@@ -294,19 +294,26 @@ def objects(app):
 
 
 def _issued_invoice(organisation) -> int:
-    """An issued invoice to the organisation, with a stored PDF and e-invoice (invoicing/)."""
+    """An issued invoice to the organisation, with a stored PDF and e-invoice (invoicing/).
+
+    The route test asks who may open which page, not what the documents say (the invoicing
+    tests render and validate them), so its invoice stores two small files instead: rendering
+    a real PDF for each of the several hundred visits would take minutes.
+    """
     from decimal import Decimal
+    from unittest import mock
 
     from consortium.invoicing import services as invoicing
     from consortium.members.services import save_billing_identity
-    from tests.invoicing.factories import complete_seller, gln
 
-    complete_seller()
-    # A billing identity with an electronic address: the e-invoice is made and stored.
-    identity = save_billing_identity(organisation, None, name="Økonomi", gln=gln(1))
+    def store_small_files(invoice) -> None:
+        invoice.pdf, invoice.ubl = b"%PDF-1.7 route", b"<Invoice/>"
+
+    identity = save_billing_identity(organisation, None, name="Økonomi", gln="5798000000018")
     invoice = invoicing.create_draft(organisation, identity)
     invoicing.add_line(invoice, "membership", "Membership fee", Decimal("1000.00"))
-    return invoicing.issue(invoice).id
+    with mock.patch.object(invoicing, "render_documents", store_small_files):
+        return invoicing.issue(invoice).id
 
 
 def _first_requirement_id() -> int:
