@@ -39,7 +39,7 @@ def test_issuing_is_in_the_audit_trail(app):
         select(AuditEntry)
         .where(
             AuditEntry.record_type == "invoice",
-            AuditEntry.record_id == invoice.id,
+            AuditEntry.record_id == str(invoice.id),
             AuditEntry.action == "update",
         )
         .order_by(AuditEntry.id)
