@@ -237,6 +237,23 @@ ROUTES = {
     "invoicing.detail": ("GET", "/invoices/{invoice}", own_contact()),
     "invoicing.download_pdf": ("GET", "/invoices/{invoice}.pdf", own_contact()),
     "invoicing.download_xml": ("GET", "/invoices/{invoice}.xml", own_contact()),
+    # The secretariat's invoicing work (invoicing/manage_views.py); the invoice is issued, so
+    # every change to it is refused with a message on the page it returns to.
+    "invoicing.runs_index": ("GET", "/invoices/runs", secretariat()),
+    "invoicing.run_review": ("GET", "/invoices/runs/{run}", secretariat()),
+    "invoicing.run_issue": ("POST", "/invoices/runs/{run}/issue", secretariat(REDIRECT)),
+    "invoicing.run_discard": ("POST", "/invoices/runs/{run}/discard", secretariat(REDIRECT)),
+    "invoicing.new": ("GET", "/invoices/new", secretariat()),
+    "invoicing.add_line": ("POST", "/invoices/{invoice}/lines", secretariat(REDIRECT)),
+    "invoicing.remove_line": (
+        "POST",
+        "/invoices/{invoice}/lines/{invoice_line}/remove",
+        secretariat(REDIRECT),
+    ),
+    "invoicing.set_aside": ("POST", "/invoices/{invoice}/set-aside", secretariat(REDIRECT)),
+    "invoicing.take_back": ("POST", "/invoices/{invoice}/take-back", secretariat(REDIRECT)),
+    "invoicing.issue": ("POST", "/invoices/{invoice}/issue", secretariat(REDIRECT)),
+    "invoicing.delete": ("POST", "/invoices/{invoice}/delete", secretariat(REDIRECT)),
 }
 
 
@@ -288,7 +305,7 @@ def objects(app):
         "organisation": organisation.id,
         "supplier": supplier.id,
         "requirement": _first_requirement_id(),
-        "invoice": _issued_invoice(organisation),
+        **_invoicing_objects(organisation),
         **_group_and_participation_objects(organisation, other),
     }
 
@@ -314,6 +331,22 @@ def _issued_invoice(organisation) -> int:
     invoicing.add_line(invoice, "membership", "Membership fee", Decimal("1000.00"))
     with mock.patch.object(invoicing, "render_documents", store_small_files):
         return invoicing.issue(invoice).id
+
+
+def _invoicing_objects(organisation) -> dict:
+    """An issued invoice with its line, and a year's run in draft without invoices."""
+    from consortium.extensions import db
+    from consortium.invoicing.models import Invoice, InvoiceRun
+
+    invoice_id = _issued_invoice(organisation)
+    run = InvoiceRun(year=2099, status="draft")
+    db.session.add(run)
+    db.session.flush()
+    return {
+        "invoice": invoice_id,
+        "invoice_line": db.session.get(Invoice, invoice_id).lines[0].id,
+        "run": run.id,
+    }
 
 
 def _first_requirement_id() -> int:

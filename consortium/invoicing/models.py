@@ -15,12 +15,14 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -43,6 +45,8 @@ NUMBERED_STATUSES = (ISSUED, SENT)
 # A run's status.
 RUN_DRAFT, RUN_ISSUED, RUN_DISCARDED = "draft", "issued", "discarded"
 RUN_STATUSES = (RUN_DRAFT, RUN_ISSUED, RUN_DISCARDED)
+# A year has one run in draft or issued at most; discarded ones are kept for the trail.
+OPEN_RUN = text("status IN ('draft', 'issued')")
 
 
 class InvoiceRun(db.Model):
@@ -50,6 +54,15 @@ class InvoiceRun(db.Model):
 
     __tablename__ = "invoice_run"
     __audited__ = True
+    __table_args__ = (
+        Index(
+            "uq_invoice_run_open_year",
+            "year",
+            unique=True,
+            sqlite_where=OPEN_RUN,
+            postgresql_where=OPEN_RUN,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, index=True)

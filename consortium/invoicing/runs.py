@@ -38,6 +38,7 @@ from consortium.invoicing.services import InvoicingError, add_line, create_draft
 from consortium.invoicing.ubl import REFUSAL_MESSAGES, einvoice_refusal
 from consortium.members.models import BillingIdentity, Organisation
 from consortium.members.services import default_billing_identity
+from consortium.once import load_locked, unique
 from consortium.participation.models import Participation
 from consortium.products.models import Product
 from consortium.settings.models import ENTRY, MEMBERSHIP, PLEDGE, PRODUCT
@@ -105,6 +106,13 @@ def _participation_identities(year: int) -> dict[tuple[int, int], BillingIdentit
     return found
 
 
+def _run_exists(year: int):
+    return _l(
+        "The year %(year)s already has an invoicing run; discard its drafts before starting again.",
+        year=year,
+    )
+
+
 def start_run(year: int, user_id: int | None) -> InvoiceRun:
     """The year's drafts: one invoice per organisation and billing identity, with a line per
     fee component; lines outside the scope of VAT go on an invoice of their own (BR-O-11).
@@ -113,13 +121,7 @@ def start_run(year: int, user_id: int | None) -> InvoiceRun:
     the year has a draft budget. Organisations with nothing to pay get no invoice.
     """
     if open_run(year) is not None:
-        raise InvoicingError(
-            _l(
-                "The year %(year)s already has an invoicing run; discard its drafts before "
-                "starting again.",
-                year=year,
-            )
-        )
+        raise InvoicingError(_run_exists(year))
     try:
         result = compute_year(year)
     except FeeSetupError as error:
@@ -169,9 +171,10 @@ def start_run(year: int, user_id: int | None) -> InvoiceRun:
         key = (organisation_id, identity.id if identity is not None else None, outside)
         grouped[key].append((charge, component))
 
-    run = InvoiceRun(year=year, status=RUN_DRAFT, created_by_user_id=user_id)
-    db.session.add(run)
-    db.session.flush()
+    # Two people starting the same year at the same moment: the second is refused.
+    with unique(InvoicingError(_run_exists(year))):
+        run = InvoiceRun(year=year, status=RUN_DRAFT, created_by_user_id=user_id)
+        db.session.add(run)
     for (organisation_id, identity_id, _outside), charges in sorted(
         grouped.items(),
         key=lambda item: (organisations[item[0][0]].name, item[0][1] or 0, item[0][2]),
@@ -200,14 +203,18 @@ def start_run(year: int, user_id: int | None) -> InvoiceRun:
     return run
 
 
-def _ensure_draft_run(run: InvoiceRun) -> None:
-    if run.status != RUN_DRAFT:
+def _lock_draft_run(run: InvoiceRun) -> InvoiceRun:
+    """The run locked and read afresh, when it is still a draft: whoever issued or discarded
+    it at the same moment has committed by then, and this change is refused."""
+    locked = load_locked(InvoiceRun, run.id)
+    if locked is None or locked.status != RUN_DRAFT:
         raise InvoicingError(RUN_NOT_DRAFT)
+    return locked
 
 
 def discard_run(run: InvoiceRun) -> None:
     """Delete the run's drafts and mark it discarded; refused once anything is issued."""
-    _ensure_draft_run(run)
+    run = _lock_draft_run(run)
     if any(invoice.is_numbered for invoice in run.invoices):
         raise InvoicingError(RUN_HAS_ISSUED)
     for invoice in list(run.invoices):
@@ -216,9 +223,25 @@ def discard_run(run: InvoiceRun) -> None:
     db.session.flush()
 
 
+def _lock_run_invoice(invoice: Invoice) -> Invoice:
+    """The invoice of a draft run, with the run locked first (issuing locks it too), read
+    afresh."""
+    if invoice.run is None:
+        raise InvoicingError(NOT_SET_ASIDE)
+    try:
+        _lock_draft_run(invoice.run)
+    except InvoicingError:
+        raise InvoicingError(NOT_SET_ASIDE) from None
+    locked = load_locked(Invoice, invoice.id)
+    if locked is None:
+        raise InvoicingError(NOT_SET_ASIDE)
+    return locked
+
+
 def set_aside(invoice: Invoice) -> Invoice:
     """Keep a draft of a run out of the run's issue."""
-    if invoice.status != DRAFT or invoice.run is None or invoice.run.status != RUN_DRAFT:
+    invoice = _lock_run_invoice(invoice)
+    if invoice.status != DRAFT:
         raise InvoicingError(NOT_SET_ASIDE)
     invoice.status = SET_ASIDE
     db.session.flush()
@@ -227,7 +250,8 @@ def set_aside(invoice: Invoice) -> Invoice:
 
 def take_back(invoice: Invoice) -> Invoice:
     """A set-aside draft goes back into the run's issue."""
-    if invoice.status != SET_ASIDE or invoice.run is None or invoice.run.status != RUN_DRAFT:
+    invoice = _lock_run_invoice(invoice)
+    if invoice.status != SET_ASIDE:
         raise InvoicingError(NOT_SET_ASIDE)
     invoice.status = DRAFT
     db.session.flush()
@@ -303,7 +327,7 @@ def issue_run(
     """
     from consortium.invoicing.sending import send_invoice
 
-    _ensure_draft_run(run)
+    run = _lock_draft_run(run)
     drafts = [invoice for invoice in run_invoices(run) if invoice.status == DRAFT]
     issued: list[Invoice] = []
     savepoint = db.session.begin_nested()
@@ -354,3 +378,81 @@ def _buyer_label(invoice: Invoice) -> str:
     if invoice.billing_identity is not None:
         return f"{invoice.organisation.name} ({invoice.billing_identity.name})"
     return invoice.organisation.name
+
+
+@dataclass
+class Difference:
+    """An organisation whose drafts in the run come to another amount than the year's fees
+    computed now: lines were added or removed, or the register changed since the run."""
+
+    organisation_id: int
+    name: str
+    in_run: Decimal
+    in_preview: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.in_run - self.in_preview
+
+
+@dataclass
+class Comparison:
+    """The run against the year's fees as the preview computes them now."""
+
+    # Per component kind: (in the run, in the preview).
+    components: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    run_total: Decimal = Decimal("0.00")
+    preview_total: Decimal = Decimal("0.00")
+    differences: list[Difference] = field(default_factory=list)
+    # Why the preview could not be computed, if it could not.
+    problem: str = ""
+
+
+def compare_with_preview(run: InvoiceRun) -> Comparison:
+    """Net amounts of the run's drafts (set-aside ones included) per component and per
+    organisation against the fees of the run's year computed now."""
+    comparison = Comparison()
+    try:
+        result = compute_year(run.year)
+    except FeeSetupError as error:
+        comparison.problem = str(error.reason)
+        return comparison
+    zero = Decimal("0.00")
+    in_run: dict[str, Decimal] = defaultdict(lambda: zero)
+    in_preview: dict[str, Decimal] = defaultdict(lambda: zero)
+    run_by_organisation: dict[int, Decimal] = defaultdict(lambda: zero)
+    preview_by_organisation: dict[int, Decimal] = defaultdict(lambda: zero)
+    names: dict[int, str] = {}
+    for invoice in run.invoices:
+        names[invoice.organisation_id] = invoice.organisation.name
+        for line in invoice.lines:
+            amount = Decimal(line.net_amount)
+            in_run[line.component] += amount
+            run_by_organisation[invoice.organisation_id] += amount
+    for charge in result.charges:
+        if not charge.amount_minor:
+            continue
+        in_preview[COMPONENTS[charge.kind]] += charge.amount
+        preview_by_organisation[int(charge.organisation_key)] += charge.amount
+    for component in (*in_run, *(kind for kind in in_preview if kind not in in_run)):
+        comparison.components[component] = (in_run[component], in_preview[component])
+    comparison.run_total = sum(in_run.values(), zero)
+    comparison.preview_total = sum(in_preview.values(), zero)
+    missing = set(preview_by_organisation) - set(names)
+    if missing:
+        for organisation in db.session.scalars(
+            select(Organisation).where(Organisation.id.in_(missing))
+        ):
+            names[organisation.id] = organisation.name
+    for organisation_id in set(run_by_organisation) | set(preview_by_organisation):
+        if run_by_organisation[organisation_id] != preview_by_organisation[organisation_id]:
+            comparison.differences.append(
+                Difference(
+                    organisation_id,
+                    names.get(organisation_id, str(organisation_id)),
+                    run_by_organisation[organisation_id],
+                    preview_by_organisation[organisation_id],
+                )
+            )
+    comparison.differences.sort(key=lambda item: (item.name, item.organisation_id))
+    return comparison

@@ -125,6 +125,23 @@ def remove_line(line: InvoiceLine) -> None:
     db.session.flush()
 
 
+NOT_A_SINGLE_DRAFT = _l(
+    "Only a draft outside a yearly run can be deleted; a run's drafts are set aside or "
+    "discarded with the run."
+)
+
+
+def delete_draft(invoice: Invoice) -> None:
+    """Delete a single draft (one made outside a yearly run); it never had a number."""
+    locked = load_locked(Invoice, invoice.id)
+    if locked is None or not locked.is_draft:
+        raise InvoicingError(NOT_A_DRAFT)
+    if locked.run_id is not None:
+        raise InvoicingError(NOT_A_SINGLE_DRAFT)
+    db.session.delete(locked)
+    db.session.flush()
+
+
 def issue(invoice: Invoice, *, on: date | None = None) -> Invoice:
     """Issue a draft: take its number, copy the seller and the buyer as they are now, set the
     issue and due dates, compute the totals from the lines, store its documents and mark it

@@ -219,8 +219,15 @@ def explanation_words(line: InvoiceLine, currency: str) -> str:
 @bp.route("/<int:invoice_id>")
 @login_required
 def detail(invoice_id: int):
-    """An invoice: its parties, lines with their explanations, VAT, totals and documents."""
-    invoice = _invoice_for_reader(invoice_id)
+    """An invoice: its parties, lines with their explanations, VAT, totals and documents; on a
+    draft, for the secretariat, the forms that change it."""
+    return detail_page(_invoice_for_reader(invoice_id))
+
+
+def detail_page(invoice: Invoice, line_form: Any = None) -> str:
+    """The invoice's page; ``line_form`` is a line form sent with mistakes, shown again."""
+    from consortium.invoicing.forms import LineForm
+
     document = to_document(invoice)
     refusals = [_(ubl.REFUSAL_MESSAGES[code]) for code in ubl.einvoice_refusal(document)]
     lines = [
@@ -228,6 +235,7 @@ def detail(invoice_id: int):
         for line in invoice.lines  # the same order as the document's lines
     ]
     has_pdf, has_xml = _stored_files([invoice.id]).get(invoice.id, (False, False))
+    manages = permissions.can(current_user, "invoices.manage")
     return render_template(
         "invoicing/detail.html",
         invoice=invoice,
@@ -236,10 +244,15 @@ def detail(invoice_id: int):
         refusals=refusals,
         has_pdf=has_pdf,
         has_xml=has_xml,
+        line_form=(line_form or LineForm()) if manages and invoice.is_draft else None,
         title=(
             f"{SERIES_LABELS[invoice.series]} {invoice.number}"
             if invoice.number
-            else _("Draft invoice #%(id)d", id=invoice.id)
+            else _(
+                "Draft invoice #%(id)d to %(organisation)s",
+                id=invoice.id,
+                organisation=invoice.organisation.name,
+            )
         ),
         **_labels(),
     )
