@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import mimetypes
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,13 @@ def html_to_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
         base_url=static + "/",
         url_fetcher=_weasyprint_fetcher(static_only_fetcher(static)),
     )
-    pdf: bytes = document.write_pdf(font_config=fonts, pdf_tags=True, pdf_variant=pdf_variant)
+    with warnings.catch_warnings():
+        # For a PDF/A, WeasyPrint reads its sRGB colour profile (the output intent) from a file
+        # it leaves for the garbage collector to close; nothing of ours stays open.
+        warnings.filterwarnings(
+            "ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
+        )
+        pdf: bytes = document.write_pdf(font_config=fonts, pdf_tags=True, pdf_variant=pdf_variant)
     return pdf
 
 
