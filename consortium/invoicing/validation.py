@@ -178,10 +178,11 @@ def _schematron() -> _Schematron:
     return _Schematron()
 
 
-def warm_up() -> None:
-    """Load the schema and compile the rules now rather than at the first validation."""
+def warm_up(rule_sets: Iterable[RuleSet] = UBL_RULE_SETS) -> None:
+    """Load the schema and compile the rules (by default the UBL ones; the Factur-X module
+    names its own) now rather than at the first validation."""
     _invoice_schema()
-    _schematron().compile(UBL_RULE_SETS)
+    _schematron().compile(rule_sets)
 
 
 def schematron_findings(xml: bytes, rule_sets: Iterable[RuleSet] = UBL_RULE_SETS) -> list[Finding]:
