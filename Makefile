@@ -55,7 +55,8 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict consortium/fees/engine consortium/csvio.py consortium/imports.py \
 		consortium/numbers.py consortium/periods.py consortium/pdf.py consortium/once.py \
 		consortium/invoicing/document.py consortium/invoicing/ubl.py \
-		consortium/invoicing/validation.py consortium/invoicing/pdf.py
+		consortium/invoicing/validation.py consortium/invoicing/pdf.py \
+		consortium/invoicing/facturx.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import mimetypes
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -80,8 +81,11 @@ def _weasyprint_fetcher(serve: Callable[[str], dict[str, Any]]) -> Any:
     return OwnFilesOnly()
 
 
-def html_to_pdf(html: str) -> bytes:
-    """A tagged PDF of an HTML document whose relative URLs point into our static folder."""
+def html_to_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
+    """A tagged PDF of an HTML document whose relative URLs point into our static folder.
+
+    ``pdf_variant`` asks WeasyPrint for a PDF profile, e.g. ``"pdf/a-3b"`` (archivable, with
+    embedded files allowed: the base of a Factur-X invoice); none by default."""
     # Imported here: WeasyPrint loads Pango at import, which only PDF requests need.
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -96,10 +100,17 @@ def html_to_pdf(html: str) -> bytes:
         base_url=static + "/",
         url_fetcher=_weasyprint_fetcher(static_only_fetcher(static)),
     )
-    pdf: bytes = document.write_pdf(font_config=fonts, pdf_tags=True)
+    with warnings.catch_warnings():
+        # For a PDF/A, WeasyPrint reads its sRGB colour profile (the output intent) from a file
+        # it leaves for the garbage collector to close; nothing of ours stays open.
+        warnings.filterwarnings(
+            "ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
+        )
+        pdf: bytes = document.write_pdf(font_config=fonts, pdf_tags=True, pdf_variant=pdf_variant)
     return pdf
 
 
-def render_pdf(template_name: str, **context: Any) -> bytes:
-    """The template rendered with the context, as PDF bytes."""
-    return html_to_pdf(render_template(template_name, **context))
+def render_pdf(template_name: str, *, pdf_variant: str | None = None, **context: Any) -> bytes:
+    """The template rendered with the context, as PDF bytes (of the PDF profile
+    ``pdf_variant`` names, if any)."""
+    return html_to_pdf(render_template(template_name, **context), pdf_variant=pdf_variant)

@@ -47,12 +47,17 @@ _LOGO_TYPES = {"png": PNG, "image/png": PNG, "jpeg": JPEG, "jpg": JPEG, "image/j
 
 
 def invoice_pdf(
-    document: InvoiceDocument, *, logo: bytes | None = None, logo_type: str | None = None
+    document: InvoiceDocument,
+    *,
+    logo: bytes | None = None,
+    logo_type: str | None = None,
+    pdf_variant: str | None = None,
 ) -> bytes:
     """The invoice as PDF bytes, in the buyer's language (``document.language``).
 
     ``logo`` is the seller's logo, a PNG or a JPEG; ``logo_type`` names it ("image/png",
     "image/jpeg", "png", "jpeg") and is read from the image's first bytes when not given.
+    ``pdf_variant`` asks for a PDF profile, e.g. ``"pdf/a-3b"`` for the base of a Factur-X.
     """
     logo_uri = image_data_uri(logo, logo_mime_type(logo, logo_type)) if logo else None
     with force_locale(document.language):
@@ -61,6 +66,7 @@ def invoice_pdf(
             invoice=document,
             logo_uri=logo_uri,
             fmt=InvoiceFormat(),
+            pdf_variant=pdf_variant,
         )
 
 

@@ -132,10 +132,15 @@ def schema_findings(tree: etree._Element) -> list[Finding]:
 # --- The Schematron rules, compiled to XSLT and run by SaxonC-HE -------------------------
 
 
+# A rule set: which rules it is (a finding's source) and its compiled Schematron stylesheet.
+RuleSet = tuple[str, Path]
+UBL_RULE_SETS: tuple[RuleSet, ...] = ((EN16931, EN16931_RULES), (PEPPOL, PEPPOL_RULES))
+
+
 class _Schematron:
-    """The SaxonC processor and the compiled rule sets, made once per process. SaxonC runs one
-    transformation at a time here: a validation takes milliseconds, and a shared processor is
-    not documented as safe to use from several threads at once."""
+    """The SaxonC processor and the rule sets compiled so far, each once per process. SaxonC
+    runs one transformation at a time here: a validation takes milliseconds, and a shared
+    processor is not documented as safe to use from several threads at once."""
 
     def __init__(self) -> None:
         # Imported here: SaxonC starts its runtime on import, which only validation needs.
@@ -143,18 +148,28 @@ class _Schematron:
 
         self.lock = threading.Lock()
         self.processor: Any = PySaxonProcessor(license=False)
-        compiler = self.processor.new_xslt30_processor()
-        self.rule_sets: list[tuple[str, Any]] = [
-            (EN16931, compiler.compile_stylesheet(stylesheet_file=str(EN16931_RULES))),
-            (PEPPOL, compiler.compile_stylesheet(stylesheet_file=str(PEPPOL_RULES))),
-        ]
+        self.compiler: Any = self.processor.new_xslt30_processor()
+        self.executables: dict[Path, Any] = {}
 
-    def reports(self, xml: bytes) -> list[tuple[str, str]]:
+    def _executable(self, stylesheet: Path) -> Any:
+        """The compiled stylesheet; call with the lock held."""
+        if stylesheet not in self.executables:
+            self.executables[stylesheet] = self.compiler.compile_stylesheet(
+                stylesheet_file=str(stylesheet)
+            )
+        return self.executables[stylesheet]
+
+    def compile(self, rule_sets: Iterable[RuleSet]) -> None:
+        with self.lock:
+            for _source, stylesheet in rule_sets:
+                self._executable(stylesheet)
+
+    def reports(self, xml: bytes, rule_sets: Iterable[RuleSet]) -> list[tuple[str, str]]:
         with self.lock:
             document = self.processor.parse_xml(xml_text=xml.decode("utf-8"))
             return [
-                (source, str(executable.transform_to_string(xdm_node=document)))
-                for source, executable in self.rule_sets
+                (source, str(self._executable(path).transform_to_string(xdm_node=document)))
+                for source, path in rule_sets
             ]
 
 
@@ -163,15 +178,17 @@ def _schematron() -> _Schematron:
     return _Schematron()
 
 
-def warm_up() -> None:
-    """Load the schema and compile the rules now rather than at the first validation."""
+def warm_up(rule_sets: Iterable[RuleSet] = UBL_RULE_SETS) -> None:
+    """Load the schema and compile the rules (by default the UBL ones; the Factur-X module
+    names its own) now rather than at the first validation."""
     _invoice_schema()
-    _schematron()
+    _schematron().compile(rule_sets)
 
 
-def schematron_findings(xml: bytes) -> list[Finding]:
+def schematron_findings(xml: bytes, rule_sets: Iterable[RuleSet] = UBL_RULE_SETS) -> list[Finding]:
+    """The findings of the rule sets (by default the EN 16931 and Peppol rules for UBL)."""
     findings = []
-    for source, report in _schematron().reports(xml):
+    for source, report in _schematron().reports(xml, rule_sets):
         findings += svrl_findings(report.encode("utf-8"), source)
     return findings
 
