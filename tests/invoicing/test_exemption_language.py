@@ -162,4 +162,3 @@ def test_which_reasons_are_translated(app, stored, code, expected):
 def test_the_default_reason_is_the_one_the_settings_store(app):
     with force_locale("en"):
         assert str(OUTSIDE_SCOPE_REASON_LABEL) == OUTSIDE_SCOPE_REASON
-
