@@ -183,6 +183,10 @@ IT_DEPARTMENT_PAYS = {
     "Region Hovedstaden": "Region H IT, PO 4500123987",
 }
 
+# Bodies that receive their invoices as a PDF by mail: no EAN, so no e-invoice (the review of a
+# run lists them with the reason).
+PDF_BY_MAIL = ("KL – Kommunernes Landsforening", "Danske Regioner")
+
 # The municipalities' own CVR numbers where they are known; the others get made-up valid ones.
 KNOWN_CVR = {"101": "64942212", "461": "35209115", "751": "55133018", "851": "29189420"}
 
@@ -410,13 +414,14 @@ def _load_register() -> dict[str, Organisation]:
 def _billing(
     organisation: Organisation, key: str, domain: str, name: str, gln_block: str | None = None
 ) -> None:
-    """The default billing identity, and the IT department's for the bodies that have one."""
+    """The default billing identity (with an EAN, except for the bodies paid by PDF), and the
+    IT department's for the bodies that have one."""
     block = gln_block or key
     members.save_billing_identity(
         organisation,
         None,
         name=name,
-        gln=_gln(block, 1),
+        gln=None if key in PDF_BY_MAIL else _gln(block, 1),
         invoice_email=f"faktura@{domain}",
         is_default=True,
     )

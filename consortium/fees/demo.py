@@ -4,7 +4,8 @@ Loaded after the member register, the products and the participations (consortiu
 This year: a flat DKK 25,000 membership fee with OS2's half-year rule, tariffs for every product
 with participants (amounts per OS2 size tier, or a split of the budget by population) and
 budgets (the split ones approved). Next year: the schedule and tariffs copied with index regulation (index 100
-→ 103.2), and draft budgets. Uses the services only.
+→ 103.2), and draft budgets. Last year: the same kinds of tariffs at index 97.5, with approved
+budgets, for last year's invoices. Uses the services only.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from consortium.fees import computation, queries, services, specs
 from consortium.participation.models import Participation
 from consortium.products.models import Product
 
+INDEX_LAST_YEAR = Decimal("97.5")
 INDEX_THIS_YEAR = Decimal("100.0")
 INDEX_NEXT_YEAR = Decimal("103.2")
 # OS2 tier tables: small, medium, large and very large municipalities.
@@ -63,8 +65,9 @@ def _lines(lines, factor: Decimal = Decimal(1)) -> list[dict]:
 
 
 def load_demo(today: date | None = None) -> None:
-    """Add this year's and next year's fees."""
+    """Add last year's, this year's and next year's fees."""
     year = (today or date.today()).year
+    _load_last_year(year - 1)
     schedule = services.save_schedule(
         year,
         rule={"type": "flat", "amount": "25000.00"},
@@ -75,6 +78,42 @@ def load_demo(today: date | None = None) -> None:
         index_value=INDEX_THIS_YEAR,
         note="DKK 25,000 for every member; half a year when joining after 1 July.",
     )
+    split_products = _tariffs_and_budgets(year, first_year=year - 2)
+    # Next year: the schedule and the tariffs regulated by the index, budgets still drafts.
+    services.copy_schedule(schedule, INDEX_NEXT_YEAR, copy_tariffs=True, regulate_tariffs=True)
+    for tariff in queries.tariffs_for(year + 1):
+        lines = BUDGET_LINES if tariff.product in split_products else TIER_TABLE_LINES
+        services.save_budget(tariff.product, year + 1, _lines(lines, INDEX_NEXT_YEAR / 100))
+    _approve_budgets(year)
+    db.session.flush()
+
+
+def _load_last_year(year: int) -> None:
+    """Last year's fees, invoiced and sent in January of that year: the membership fee and the
+    tariffs at last year's index, every budget approved.
+
+    The register's population figures start on 1 January of last year, so last year's fees
+    use the population of the year itself."""
+    services.save_schedule(
+        year,
+        rule={"type": "flat", "amount": "24375.00"},  # 25,000 at index 97.5
+        by_kind={},
+        part_year_method="half_year_after_1_july",
+        part_year_refunds=False,
+        population_offset=0,
+        index_value=INDEX_LAST_YEAR,
+        note="DKK 24,375 for every member (index 97.5); half a year when joining after 1 July.",
+    )
+    _tariffs_and_budgets(year, first_year=year - 1, factor=INDEX_LAST_YEAR / 100)
+    _approve_budgets(year)
+
+
+def _tariffs_and_budgets(
+    year: int, *, first_year: int, factor: Decimal = Decimal(1)
+) -> list[Product]:
+    """A tariff and a draft budget for every product with participants in the year: a tier
+    table, or (every other product with agreements) a split of the budget by population.
+    Answers the products whose budget is split."""
     split_products = []
     for number, (product, has_agreements) in enumerate(_products_with_participants(year)):
         if has_agreements and number % 2 == 1:
@@ -82,7 +121,11 @@ def load_demo(today: date | None = None) -> None:
             split_products.append(product)
             lines = BUDGET_LINES
         else:
-            pricing = {"type": "tier_table", "amounts": dict(TIER_TABLES[number % 2])}
+            amounts = {
+                tier: str(specs.regulate(Decimal(amount), Decimal(1), factor))
+                for tier, amount in TIER_TABLES[number % 2].items()
+            }
+            pricing = {"type": "tier_table", "amounts": amounts}
             lines = TIER_TABLE_LINES
         services.save_tariff(
             product,
@@ -90,15 +133,15 @@ def load_demo(today: date | None = None) -> None:
             pricing=pricing,
             part_year_method="half_year_after_1_july",
             part_year_refunds=False,
-            first_year=year - 2,
+            first_year=first_year,
             entry_fee=Decimal("5000.00") if number % 3 == 0 else None,
         )
-        services.save_budget(product, year, _lines(lines))
-    # Next year: the schedule and the tariffs regulated by the index, budgets still drafts.
-    services.copy_schedule(schedule, INDEX_NEXT_YEAR, copy_tariffs=True, regulate_tariffs=True)
-    for tariff in queries.tariffs_for(year + 1):
-        lines = BUDGET_LINES if tariff.product in split_products else TIER_TABLE_LINES
-        services.save_budget(tariff.product, year + 1, _lines(lines, INDEX_NEXT_YEAR / 100))
+        services.save_budget(product, year, _lines(lines, factor))
+    return split_products
+
+
+def _approve_budgets(year: int) -> None:
+    """Approve the year's budgets, recording the shares of the split ones."""
     for tariff in queries.tariffs_for(year):
         budget = queries.budget_for(tariff.product_id, year)
         try:
@@ -109,4 +152,3 @@ def load_demo(today: date | None = None) -> None:
                 tariff.product, year, pricing={"type": "budget_split", "method": "equal"}
             )
             services.approve_budget(budget, None)
-    db.session.flush()

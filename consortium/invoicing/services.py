@@ -31,7 +31,7 @@ from consortium.invoicing.validation import EInvoiceInvalid, ensure_valid
 from consortium.members.models import BillingIdentity, Organisation
 from consortium.once import load_locked
 from consortium.products.models import Product
-from consortium.settings.services import component_vat, get_settings
+from consortium.settings.services import component_vat, exemption_reason, get_settings
 
 
 class InvoicingError(Exception):
@@ -92,7 +92,8 @@ def add_line(
     unit_price: Decimal | None = None,
     explanation: dict[str, Any] | None = None,
 ) -> InvoiceLine:
-    """A line on a draft, with the VAT the settings give its kind of component."""
+    """A line on a draft, with the VAT the settings give its kind of component; the standard
+    exemption reason is written in the invoice's language, one the secretariat wrote as is."""
     if not invoice.is_draft:
         raise InvoicingError(NOT_A_DRAFT)
     vat = component_vat(component)
@@ -107,7 +108,7 @@ def add_line(
         net_amount=document.cents(net_amount),
         vat_category=vat.vat_category,
         vat_rate=vat.vat_rate,
-        exemption_reason=vat.exemption_reason,
+        exemption_reason=exemption_reason(vat, invoice.language),
         exemption_code=vat.exemption_code,
         explanation=explanation,
     )

@@ -128,7 +128,11 @@ class ComponentVatForm(SubForm):
     exemption_code = SelectField(_l("Exemption code (VATEX)"))
     exemption_reason = StringField(
         _l("Exemption reason"),
-        description=_l("Printed on the invoice, such as the article of the VAT law."),
+        description=_l(
+            "Printed on the invoice, such as the article of the VAT law. Left empty or as the "
+            "standard text of the exemption code, each invoice prints the standard text in its "
+            "buyer's language; a reason written here is printed as written, in every language."
+        ),
         validators=[at_most(300)],
     )
 
@@ -168,8 +172,7 @@ class ComponentVatForm(SubForm):
     def validate_exemption_reason(self, field):
         field.data = (field.data or "").strip()
         category = self.vat_category.data
-        if category in CATEGORIES_WITH_EXEMPTION and not field.data:
-            raise ValidationError(_l("Give the reason the invoice prints for this category."))
+        # Empty, the invoice prints the exemption code's standard text in the buyer's language.
         if category not in CATEGORIES_WITH_EXEMPTION and field.data:
             raise ValidationError(
                 _l("Only exempt, outside-scope and reverse-charge lines carry an exemption.")

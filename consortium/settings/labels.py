@@ -29,3 +29,9 @@ VATEX_LABELS = {
     "VATEX-EU-151": _l("exempt under article 151 of the VAT directive"),
     "VATEX-EU-309": _l("exempt under article 309 of the VAT directive"),
 }
+
+# The standard reason of the default VAT of every kind of line (OUTSIDE_SCOPE_REASON in
+# consortium/settings/models.py is its English text, as the settings store it).
+OUTSIDE_SCOPE_REASON_LABEL = _l(
+    "Contribution to a public cost-sharing association, outside the scope of VAT"
+)

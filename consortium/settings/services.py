@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from flask import current_app, g, has_app_context
+from flask_babel import force_locale
 from sqlalchemy import inspect, select
 
 from consortium.extensions import db
+from consortium.settings.labels import OUTSIDE_SCOPE_REASON_LABEL, VATEX_LABELS
 from consortium.settings.models import (
     COMPONENT_KINDS,
     DEFAULT_CREDIT_NOTE_PREFIX,
     DEFAULT_INVOICE_PREFIX,
     DEFAULT_PAYMENT_TERMS_DAYS,
+    OUTSIDE_SCOPE_REASON,
     AssociationSettings,
     ComponentVat,
     default_component_vat,
@@ -88,6 +91,35 @@ def component_vat(component: str) -> ComponentVat:
     """The VAT of a kind of invoice line: as the secretariat set it, else the default."""
     found = db.session.get(ComponentVat, component)
     return found if found is not None else default_component_vat(component)
+
+
+def standard_exemption_reasons(code: str) -> list:
+    """The standard reasons of a VATEX code, as lazy texts: the code's own words, and for
+    VATEX-EU-O the reason the settings start with."""
+    reasons = [VATEX_LABELS[code]] if code in VATEX_LABELS else []
+    if code == "VATEX-EU-O":
+        reasons.insert(0, OUTSIDE_SCOPE_REASON_LABEL)
+    return reasons
+
+
+def exemption_reason(vat: ComponentVat, language: str) -> str:
+    """The exemption reason a line of this kind carries, in the buyer's language.
+
+    A reason the secretariat left empty, or left as one of the standard English texts of its
+    VATEX code, is that standard text translated into ``language``; a reason the secretariat
+    wrote itself is kept as written."""
+    written = (vat.exemption_reason or "").strip()
+    code = vat.exemption_code or ""
+    standards = standard_exemption_reasons(code)
+    if not standards:
+        return written
+    with force_locale("en"):
+        english = {str(text): text for text in standards}
+    if written and written not in english and written != OUTSIDE_SCOPE_REASON:
+        return written
+    standard = english.get(written, standards[0])
+    with force_locale(language):
+        return str(standard)
 
 
 def all_component_vat() -> dict[str, ComponentVat]:

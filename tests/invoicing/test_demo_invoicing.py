@@ -1,13 +1,27 @@
-"""The demo association has this year's invoicing run in draft, ready to review and issue."""
+"""The demo association has last year's invoices issued and sent, and this year's invoicing
+run in draft, ready to review and issue."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
+from lxml import etree
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from consortium.demo import PDF_BY_MAIL
 from consortium.extensions import db
 from consortium.invoicing import runs
-from consortium.invoicing.models import DRAFT, RUN_DRAFT
+from consortium.invoicing.models import DRAFT, RUN_DRAFT, RUN_ISSUED, SENT, Invoice
+from consortium.invoicing.validation import fatal_findings, validate
+from consortium.mail.models import KEPT, OutboxMessage
+from consortium.members.models import Organisation
+from tests.conftest import login
 from tests.test_demo import demo_app  # noqa: F401  (the demo, loaded once)
+
+CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 
 
 def test_the_demo_has_this_years_run_in_draft(demo_app):  # noqa: F811
@@ -17,4 +31,80 @@ def test_the_demo_has_this_years_run_in_draft(demo_app):  # noqa: F811
         assert run.invoices and {invoice.status for invoice in run.invoices} == {DRAFT}
         summary = runs.run_summary(run)
         assert summary.totals["membership"] > 0 and summary.totals["product"] > 0
+        # The review names the bodies paid by PDF, which receive no e-invoice, and why.
+        listed = {item.invoice.organisation.name for item in summary.without_einvoice}
+        assert listed == set(PDF_BY_MAIL)
+        assert all(item.reasons for item in summary.without_einvoice)
         db.session.rollback()
+
+
+def test_the_demo_has_last_years_invoices_issued_and_sent(demo_app):  # noqa: F811
+    last_year = date.today().year - 1
+    with demo_app.app_context():
+        run = runs.open_run(last_year)
+        assert run is not None and run.status == RUN_ISSUED
+        invoices = db.session.scalars(
+            select(Invoice)
+            .where(Invoice.run_id == run.id)
+            .options(undefer(Invoice.pdf), undefer(Invoice.ubl))
+            .order_by(Invoice.number)
+        ).all()
+        assert len(invoices) >= 30
+        assert {invoice.status for invoice in invoices} == {SENT}
+        # Gapless, in last year, issued in January of last year.
+        assert [invoice.number for invoice in invoices] == [
+            f"{last_year}-{position:05d}" for position in range(1, len(invoices) + 1)
+        ]
+        assert {invoice.issued_on for invoice in invoices} == {date(last_year, 1, 15)}
+        for invoice in invoices:
+            assert invoice.gross_total > 0
+            pages = PdfReader(io.BytesIO(invoice.pdf)).pages
+            assert invoice.number in (pages[0].extract_text() or "")
+            if invoice.organisation.name in PDF_BY_MAIL:
+                assert invoice.ubl is None
+                continue
+            assert invoice.ubl is not None, invoice.buyer_name
+            tree = etree.fromstring(invoice.ubl)
+            assert tree.findtext(f"{CBC}ID") == invoice.number
+            # The Danish municipalities read why the fee carries no VAT in Danish.
+            reasons = {element.text for element in tree.iter(f"{CBC}TaxExemptionReason")}
+            assert reasons == {
+                "Bidrag til et offentligt omkostningsdelingsfællesskab, uden for momslovens område"
+            }
+        assert fatal_findings(validate(invoices[0].ubl)) == []
+        # Each invoice went into the outbox with its PDF; the demo keeps last year's mail unsent.
+        subjects = {
+            message.subject: message
+            for message in db.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.subject.like(f"%{last_year}-0%"))
+            )
+        }
+        assert len(subjects) == len(invoices)
+        assert {message.status for message in subjects.values()} == {KEPT}
+        db.session.rollback()
+
+
+def test_anna_sees_last_years_invoice_of_her_municipality(demo_app):  # noqa: F811
+    last_year = date.today().year - 1
+    with demo_app.app_context():
+        syddjurs = db.session.scalar(
+            select(Organisation).where(Organisation.name == "Syddjurs Kommune")
+        )
+        invoice = db.session.scalar(
+            select(Invoice).where(Invoice.organisation_id == syddjurs.id, Invoice.status == SENT)
+        )
+        others = db.session.scalars(
+            select(Invoice.number).where(
+                Invoice.organisation_id != syddjurs.id, Invoice.number.is_not(None)
+            )
+        ).all()
+        number, invoice_id = invoice.number, invoice.id
+        db.session.rollback()
+    assert number.startswith(f"{last_year}-")
+    client = demo_app.test_client()
+    login(client, "anna.jensen@demo.example.org", "demo-member-2026")
+    page = client.get("/invoices/mine").get_data(as_text=True)
+    assert number in page
+    assert not any(other in page for other in others)
+    pdf = client.get(f"/invoices/{invoice_id}.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

@@ -125,7 +125,6 @@ def test_saving_normalises_the_bank_account_and_records_the_changes(secretariat_
             {"membership-vat_category": "E"},
             "This exemption code does not belong to the category.",
         ),
-        ({"membership-exemption_reason": ""}, "Give the reason the invoice prints"),
         (
             {"membership-vat_category": "Z"},
             "Only exempt, outside-scope and reverse-charge lines carry an exemption.",
@@ -150,6 +149,16 @@ def test_an_exempt_line_takes_an_article_of_the_directive(secretariat_client):
     )
     assert response.status_code == 302
     assert db.session.get(ComponentVat, "pledge").exemption_code == "VATEX-EU-132"
+
+
+def test_an_empty_exemption_reason_is_kept_for_the_standard_text_in_each_language(
+    secretariat_client,
+):
+    page = secretariat_client.get(URL).get_data(as_text=True).replace("&#39;", "'")
+    assert "each invoice prints the standard text in its buyer's language" in page
+    response = _post(secretariat_client, **{"membership-exemption_reason": "  "})
+    assert response.status_code == 302
+    assert db.session.get(ComponentVat, "membership").exemption_reason == ""
 
 
 def test_a_png_logo_is_kept_shown_and_removed(secretariat_client):
