@@ -377,12 +377,12 @@ def _load_register() -> dict[str, Organisation]:
             registration_number=KNOWN_CVR.get(code) or _made_up_cvr(code),
             municipality_code=code,
             address=f"Rådhuset, {street}",
-            email=f"post@{_ascii(municipality.name)}.dk",
+            email=f"post@{_mail_domain(_ascii(municipality.name))}",
             language="da",
         )
         for year, population in municipality.populations.items():
             members.set_population(organisation, year, population, POPULATION_SOURCE)
-        _billing(organisation, code, f"{_ascii(municipality.name)}.dk", "Central økonomi")
+        _billing(organisation, code, _mail_domain(_ascii(municipality.name)), "Central økonomi")
         _membership(organisation, code, applied_on, active_on)
         organisations[organisation.name] = organisation
     for number, body in enumerate(BODIES, start=901):
@@ -392,7 +392,7 @@ def _load_register() -> dict[str, Organisation]:
             country="DK",
             registration_number=body.cvr,
             address=body.address,
-            email=f"post@{body.domain}",
+            email=f"post@{_mail_domain(body.domain)}",
             language="da",
             tier_override=body.tier,
             tier_override_reason=body.tier_reason,
@@ -405,10 +405,18 @@ def _load_register() -> dict[str, Organisation]:
                     if municipality.region == body.region
                 )
                 members.set_population(organisation, year, residents, POPULATION_SOURCE)
-        _billing(organisation, body.name, body.domain, "Økonomi", gln_block=str(number))
+        _billing(
+            organisation, body.name, _mail_domain(body.domain), "Økonomi", gln_block=str(number)
+        )
         members.change_membership(organisation, "active", body.active_on)
         organisations[organisation.name] = organisation
     return organisations
+
+
+def _mail_domain(name: str) -> str:
+    """The demo's mail domain of an organisation: under example.org, which never receives mail,
+    so that the demo's invoices and reminders cannot reach a real municipality's inbox."""
+    return f"{name.removesuffix('.dk')}.demo.example.org"
 
 
 def _billing(
