@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from consortium.extensions import db
 from consortium.invoicing import services
-from consortium.invoicing.documents import address_parts, to_document
 from consortium.invoicing.credit_notes import draft_credit_note
+from consortium.invoicing.documents import address_parts, to_document
 from consortium.invoicing.models import ISSUED, Invoice, InvoiceNumberSequence
 from consortium.invoicing.numbering import next_number
 from consortium.invoicing.services import InvoicingError, issue
