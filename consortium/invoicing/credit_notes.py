@@ -35,6 +35,30 @@ from consortium.invoicing.models import (
 from consortium.invoicing.services import InvoicingError
 from consortium.once import load_locked, unique
 
+# What a credit note takes over from the invoice it corrects, and each of its lines from the
+# line it credits.
+COPIED_FROM_INVOICE = (
+    "organisation",
+    "billing_identity",
+    "currency",
+    "language",
+    "period_start_on",
+    "period_end_on",
+)
+COPIED_FROM_LINE = (
+    "component",
+    "product_id",
+    "description",
+    "quantity",
+    "unit_price",
+    "net_amount",
+    "vat_category",
+    "vat_rate",
+    "exemption_reason",
+    "exemption_code",
+    "explanation",
+)
+
 ONLY_ISSUED = _l("Only an issued invoice can be credited; a draft can still be changed.")
 NOT_A_CREDIT_NOTE = _l("A credit note cannot be credited.")
 NO_LINE_CHOSEN = _l("Choose at least one line to credit.")
@@ -85,14 +109,9 @@ def draft_credit_note(
         credit_note = Invoice(
             series=CREDIT_NOTE,
             status=DRAFT,
-            currency=invoice.currency,
-            organisation=invoice.organisation,
-            billing_identity=invoice.billing_identity,
-            period_start_on=invoice.period_start_on,
-            period_end_on=invoice.period_end_on,
-            language=invoice.language,
             credited_invoice=invoice,
             created_by_user_id=user_id,
+            **{name: getattr(invoice, name) for name in COPIED_FROM_INVOICE},
         )
         db.session.add(credit_note)
         for position, line in enumerate(chosen, start=1):
@@ -145,18 +164,8 @@ def _credit_line(credit_note: Invoice, position: int, line: InvoiceLine) -> Invo
     return InvoiceLine(
         invoice=credit_note,
         position=position,
-        component=line.component,
-        product_id=line.product_id,
-        description=line.description,
-        quantity=line.quantity,
-        unit_price=line.unit_price,
-        net_amount=line.net_amount,
-        vat_category=line.vat_category,
-        vat_rate=line.vat_rate,
-        exemption_reason=line.exemption_reason,
-        exemption_code=line.exemption_code,
-        explanation=line.explanation,
         credited_line=line,
+        **{name: getattr(line, name) for name in COPIED_FROM_LINE},
     )
 
 

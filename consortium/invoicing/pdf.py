@@ -180,13 +180,15 @@ class InvoiceFormat:
     def title(self, document: InvoiceDocument) -> str:
         """What the document is, its number and its buyer."""
         if document.is_credit_note:
-            return _(
-                "Credit note %(number)s to %(buyer)s",
-                number=document.number,
-                buyer=document.buyer.name,
+            return str(
+                _(
+                    "Credit note %(number)s to %(buyer)s",
+                    number=document.number,
+                    buyer=document.buyer.name,
+                )
             )
-        return _(
-            "Invoice %(number)s to %(buyer)s", number=document.number, buyer=document.buyer.name
+        return str(
+            _("Invoice %(number)s to %(buyer)s", number=document.number, buyer=document.buyer.name)
         )
 
     def running_title(self, document: InvoiceDocument) -> Markup:

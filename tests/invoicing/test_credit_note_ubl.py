@@ -37,6 +37,7 @@ from tests.invoicing.einvoices import (
     remove,
     text,
 )
+from tests.invoicing.test_validation import rules
 
 CN = "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote"
 
@@ -67,10 +68,6 @@ CREDIT_NOTES = {
     ),
     "one line of two": lambda: credit_note_of(danish_invoice(danish_invoice().lines[1])),
 }
-
-
-def rules(findings, source=None):
-    return {f.rule for f in fatal_findings(findings) if source is None or f.source == source}
 
 
 @pytest.mark.parametrize("name", CREDIT_NOTES)
