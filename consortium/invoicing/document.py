@@ -153,7 +153,7 @@ class InvoiceDocument:
     payment_reference: str = ""  # BT-83, the invoice number by default
     payment_terms: str = ""  # BT-20
     note: str = ""  # BT-22
-    type_code: str = ""  # UNCL1001; by default the one of its kind (380 or 381)
+    type_code: str = ""  # UNCL1001: 380 for an invoice, 381 for a credit note, by its kind
     subtotals: tuple[TaxSubtotal, ...] = field(default=())
     kind: str = INVOICE  # INVOICE or CREDIT_NOTE
     preceding_number: str = ""  # BT-25: the invoice a credit note corrects
@@ -162,7 +162,8 @@ class InvoiceDocument:
     def __post_init__(self) -> None:
         if self.kind not in TYPE_CODES:
             raise ValueError(f"unknown kind of document {self.kind!r}")
-        if not self.type_code:
+        # The code of the other kind (a document copied as a credit note) follows the kind.
+        if not self.type_code or self.type_code in TYPE_CODES.values():
             object.__setattr__(self, "type_code", TYPE_CODES[self.kind])
         if not self.subtotals:
             object.__setattr__(self, "subtotals", tuple(tax_breakdown(self.lines)))

@@ -49,7 +49,6 @@ def credit_note_of(invoice: InvoiceDocument, number: str = "CN-2027-00001") -> I
         number=number,
         issue_date=date(2027, 2, 15),
         kind=CREDIT_NOTE,
-        type_code="",
         preceding_number=invoice.number,
         preceding_issue_date=invoice.issue_date,
         payment_reference=number,
