@@ -222,6 +222,8 @@ FIELDS = {
     "quantity": _l("Quantity"),
     "unit_price": _l("Unit price"),
     "net_amount": _l("Net amount"),
+    "credited_invoice_id": _l("Credited invoice"),
+    "credited_line_id": _l("Credited invoice line"),
 }
 
 

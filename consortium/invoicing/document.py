@@ -4,6 +4,9 @@ Pure: no Flask, no database. The invoicing services build an :class:`InvoiceDocu
 issued invoice; :mod:`consortium.invoicing.ubl` writes it as Peppol BIS Billing 3.0 and the PDF
 template reads the same object, so both documents always say the same.
 
+A credit note is the same document of another kind: it names the invoice it corrects (BT-25)
+and that invoice's issue date (BT-26), and its amounts are positive, the amounts credited.
+
 VAT works as EN 16931 says: every line has a VAT category (S standard, Z zero-rated, E exempt,
 O outside the scope of VAT, AE reverse charge) and a rate; the VAT of a category and rate is
 computed on the sum of its lines' net amounts, rounded half up to the cent (BR-CO-17); E, O and
@@ -36,6 +39,10 @@ PEPPOL_CUSTOMIZATION_ID = (
     "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 )
 PEPPOL_PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+
+# What a document is, and its UNCL1001 type code: a commercial invoice or a credit note.
+INVOICE, CREDIT_NOTE = "invoice", "credit_note"
+TYPE_CODES = {INVOICE: "380", CREDIT_NOTE: "381"}
 
 
 def cents(value: Decimal) -> Decimal:
@@ -146,12 +153,24 @@ class InvoiceDocument:
     payment_reference: str = ""  # BT-83, the invoice number by default
     payment_terms: str = ""  # BT-20
     note: str = ""  # BT-22
-    type_code: str = "380"  # commercial invoice (UNCL1001)
+    type_code: str = ""  # UNCL1001: 380 for an invoice, 381 for a credit note, by its kind
     subtotals: tuple[TaxSubtotal, ...] = field(default=())
+    kind: str = INVOICE  # INVOICE or CREDIT_NOTE
+    preceding_number: str = ""  # BT-25: the invoice a credit note corrects
+    preceding_issue_date: date | None = None  # BT-26: that invoice's issue date
 
     def __post_init__(self) -> None:
+        if self.kind not in TYPE_CODES:
+            raise ValueError(f"unknown kind of document {self.kind!r}")
+        # The code of the other kind (a document copied as a credit note) follows the kind.
+        if not self.type_code or self.type_code in TYPE_CODES.values():
+            object.__setattr__(self, "type_code", TYPE_CODES[self.kind])
         if not self.subtotals:
             object.__setattr__(self, "subtotals", tuple(tax_breakdown(self.lines)))
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == CREDIT_NOTE
 
     @property
     def net_total(self) -> Decimal:
@@ -166,5 +185,6 @@ class InvoiceDocument:
 
     @property
     def gross_total(self) -> Decimal:
-        """BT-112, and the amount due (BT-115): nothing is prepaid when an invoice is issued."""
+        """BT-112, and the amount due (BT-115): nothing is prepaid when an invoice is issued.
+        On a credit note, the amount credited."""
         return self.net_total + self.vat_total

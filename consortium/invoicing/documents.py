@@ -21,8 +21,8 @@ from consortium.invoicing.models import CREDIT_NOTE, Invoice, InvoiceLine
 from consortium.members.models import BillingIdentity
 from consortium.settings.services import get_settings
 
-# UNCL1001: a commercial invoice and a credit note.
-TYPE_CODES = {CREDIT_NOTE: "381"}
+# What kind of document each series is.
+KINDS = {CREDIT_NOTE: document.CREDIT_NOTE}
 # A German Leitweg-ID: the coarse address, an optional fine address, two check digits.
 LEITWEG_ID = re.compile(r"^\d{2,12}(-[A-Za-z0-9]{1,30})?-\d{2}$")
 # The last line of an address with its postcode: "8000 Aarhus C", "110 00 Praha 1",
@@ -181,6 +181,12 @@ def to_document(invoice: Invoice) -> document.InvoiceDocument:
         for line in invoice.lines
     )
     number = invoice.number or ""
+    kind = KINDS.get(invoice.series, document.INVOICE)
+    credited = invoice.credited_invoice
+    if kind == document.CREDIT_NOTE:
+        terms = credit_terms_text(credited.number if credited else "", invoice.language)
+    else:
+        terms = payment_terms_text(get_settings().payment_terms_days, invoice.language)
     return document.InvoiceDocument(
         number=number,
         issue_date=issued_on,
@@ -196,8 +202,10 @@ def to_document(invoice: Invoice) -> document.InvoiceDocument:
         iban=values["seller_iban"],
         bic=values["seller_bic"],
         payment_reference=number,
-        type_code=TYPE_CODES.get(invoice.series, "380"),
-        payment_terms=payment_terms_text(get_settings().payment_terms_days, invoice.language),
+        kind=kind,
+        preceding_number=(credited.number or "") if credited is not None else "",
+        preceding_issue_date=credited.issued_on if credited is not None else None,
+        payment_terms=terms,
     )
 
 
@@ -205,6 +213,17 @@ def payment_terms_text(days: int, language: str) -> str:
     """The payment terms (BT-20) in the buyer's language, e.g. "Net 30 days"."""
     with force_locale(language):
         return _("Net %(days)s days", days=days)
+
+
+def credit_terms_text(invoice_number: str, language: str) -> str:
+    """What happens to the amount of a credit note (its payment terms, BT-20), in the buyer's
+    language: it is set off against the invoice it corrects, or paid back."""
+    with force_locale(language):
+        return _(
+            "The amount credited is set off against invoice %(number)s or, when that invoice "
+            "has been paid, paid back to you.",
+            number=invoice_number,
+        )
 
 
 def explanation_text(line: InvoiceLine, currency: str, language: str) -> str:

@@ -110,9 +110,13 @@ class Invoice(db.Model):
     period_end_on: Mapped[date | None] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # The invoice a credit note corrects (BT-25); None on an invoice.
+    credited_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"), index=True)
     billing_identity_id: Mapped[int | None] = mapped_column(
         ForeignKey("billing_identity.id"), index=True
     )
+    # Who drafted the invoice, when someone did (a credit note is drafted by a person).
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     # The seller as it was at issue.
     seller_name: Mapped[str] = mapped_column(String(200), default="")
     seller_address: Mapped[str] = mapped_column(Text, default="")
@@ -147,6 +151,12 @@ class Invoice(db.Model):
     run: Mapped[InvoiceRun | None] = relationship(back_populates="invoices")
     organisation: Mapped[Organisation] = relationship()
     billing_identity: Mapped[BillingIdentity | None] = relationship()
+    credited_invoice: Mapped[Invoice | None] = relationship(
+        remote_side=[id], back_populates="credit_notes"
+    )
+    credit_notes: Mapped[list[Invoice]] = relationship(
+        back_populates="credited_invoice", order_by="Invoice.id"
+    )
     lines: Mapped[list[InvoiceLine]] = relationship(
         back_populates="invoice",
         order_by="InvoiceLine.position",
@@ -169,6 +179,10 @@ class Invoice(db.Model):
         return self.status in NUMBERED_STATUSES
 
     @property
+    def is_credit_note(self) -> bool:
+        return self.series == CREDIT_NOTE
+
+    @property
     def audit_label(self) -> str:
         return self.number or f"#{self.id}"
 
@@ -178,10 +192,16 @@ class Invoice(db.Model):
 
 class InvoiceLine(db.Model):
     """One line: a fee component (membership, a product share, an entry fee, a pledge) or a
-    free line, net, with its VAT and the engine's explanation of the amount."""
+    free line, net, with its VAT and the engine's explanation of the amount.
+
+    A credit note's line names the invoice line it credits; a line is credited once in total,
+    which the unique constraint keeps also when two people credit it at the same moment."""
 
     __tablename__ = "invoice_line"
     __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("credited_line_id", name="uq_invoice_line_credited_line_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(
@@ -199,9 +219,11 @@ class InvoiceLine(db.Model):
     exemption_reason: Mapped[str] = mapped_column(Text, default="")
     exemption_code: Mapped[str] = mapped_column(String(30), default="")
     explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    credited_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_line.id"))
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
     product: Mapped[Product | None] = relationship()
+    credited_line: Mapped[InvoiceLine | None] = relationship(remote_side=[id])
 
     @property
     def audit_label(self) -> str:

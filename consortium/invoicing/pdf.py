@@ -1,5 +1,6 @@
 """The invoice as a PDF: an A4 document in the buyer's language, made from the same
-:class:`~consortium.invoicing.document.InvoiceDocument` as the e-invoice.
+:class:`~consortium.invoicing.document.InvoiceDocument` as the e-invoice. A credit note is
+titled so, names the invoice it credits and says what is credited instead of what to pay.
 
 It shows every field an EU VAT invoice needs (VAT directive 2006/112/EC, article 226) and puts
 what a finance department looks for first (number, due date, amount to pay, bank account) in a
@@ -182,11 +183,23 @@ class InvoiceFormat:
                 parts.append(css_string(piece))
         return Markup(" ").join(parts)
 
-    def running_title(self, document: InvoiceDocument) -> Markup:
-        """CSS content for the top of every page after the first."""
-        return css_string(
+    def title(self, document: InvoiceDocument) -> str:
+        """What the document is, its number and its buyer."""
+        if document.is_credit_note:
+            return str(
+                _(
+                    "Credit note %(number)s to %(buyer)s",
+                    number=document.number,
+                    buyer=document.buyer.name,
+                )
+            )
+        return str(
             _("Invoice %(number)s to %(buyer)s", number=document.number, buyer=document.buyer.name)
         )
+
+    def running_title(self, document: InvoiceDocument) -> Markup:
+        """CSS content for the top of every page after the first."""
+        return css_string(self.title(document))
 
     def footer(self, document: InvoiceDocument) -> Markup:
         """CSS content for the foot of every page: who sends the invoice."""

@@ -26,7 +26,7 @@ from consortium.invoicing.models import (
 )
 from consortium.invoicing.numbering import next_number
 from consortium.invoicing.pdf import invoice_pdf
-from consortium.invoicing.ubl import einvoice_refusal, invoice_xml
+from consortium.invoicing.ubl import einvoice_refusal, einvoice_xml
 from consortium.invoicing.validation import EInvoiceInvalid, ensure_valid
 from consortium.members.models import BillingIdentity, Organisation
 from consortium.once import load_locked
@@ -158,10 +158,17 @@ def issue(invoice: Invoice, *, on: date | None = None) -> Invoice:
         raise InvoicingError(MIXED_OUTSIDE_SCOPE)
     settings = get_settings()
     issued_on = on or association_today()
+    if invoice.is_credit_note:
+        from consortium.invoicing.credit_notes import ensure_issuable  # it builds on this module
+
+        ensure_issuable(invoice, issued_on)
     invoice.number = next_number(invoice.series, issued_on.year)
     invoice.number_year = issued_on.year
     invoice.issued_on = issued_on
-    invoice.due_on = issued_on + timedelta(days=settings.payment_terms_days)
+    # Nothing is due on a credit note: it is set off against its invoice or paid back.
+    invoice.due_on = (
+        None if invoice.is_credit_note else issued_on + timedelta(days=settings.payment_terms_days)
+    )
     _copy_parties(invoice)
     issued = to_document(invoice)
     invoice.net_total = issued.net_total
@@ -178,10 +185,10 @@ def issue(invoice: Invoice, *, on: date | None = None) -> Invoice:
 def render_documents(invoice: Invoice) -> None:
     """Store the invoice's PDF and Peppol UBL on it, before it is marked issued.
 
-    Both are made from :func:`consortium.invoicing.documents.to_document`. A buyer that can
-    receive no e-invoice (no electronic address or no buyer reference) and a credit note get
-    the PDF only; an
-    e-invoice the official rules reject stops the issue, naming the rules it breaks.
+    Both are made from :func:`consortium.invoicing.documents.to_document`: a UBL Invoice for an
+    invoice, a UBL CreditNote for a credit note. A buyer that can receive no e-invoice (no
+    electronic address or no buyer reference) gets the PDF only; an e-invoice the official
+    rules reject stops the issue, naming the rules it breaks.
     """
     issued = to_document(invoice)
     settings = get_settings()
@@ -189,11 +196,10 @@ def render_documents(invoice: Invoice) -> None:
     with db.session.no_autoflush:
         logo = settings.logo or None
     invoice.pdf = invoice_pdf(issued, logo=logo, logo_type=settings.logo_type or None)
-    if invoice.series != INVOICE or einvoice_refusal(issued):
-        # A credit note is a UBL CreditNote, which is not written yet: it gets its PDF only.
+    if einvoice_refusal(issued):
         invoice.ubl = None
         return
-    xml = invoice_xml(issued)
+    xml = einvoice_xml(issued)
     try:
         ensure_valid(xml)
     except EInvoiceInvalid as error:

@@ -1,8 +1,12 @@
-"""An invoice as a Peppol BIS Billing 3.0 e-invoice: a UBL 2.1 Invoice made from the document.
+"""An invoice as a Peppol BIS Billing 3.0 e-invoice: a UBL 2.1 Invoice or CreditNote made from
+the document.
 
 Pure: no Flask, no database. :func:`invoice_xml` writes the same :class:`InvoiceDocument` the
 PDF shows, element by element in the order the UBL 2.1 schema requires; every amount has two
-decimals and the invoice's currency. :mod:`consortium.invoicing.validation` checks the result
+decimals and the invoice's currency. :func:`credit_note_xml` writes a credit note the same way
+as a UBL CreditNote: type code 381, the invoice it corrects as its billing reference (BT-25,
+BT-26), credit note lines with their credited quantities, and positive amounts (the document's
+type says they are credited). :func:`einvoice_xml` writes either, as the document's kind asks. :mod:`consortium.invoicing.validation` checks the result
 against the UBL schema, the EN 16931 rules and the Peppol rules.
 
 A Peppol e-invoice reaches its buyer only with the buyer's electronic address (BT-49) and must
@@ -14,6 +18,7 @@ sends such a buyer the PDF only and lists it at review.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from lxml import etree
@@ -34,9 +39,36 @@ from consortium.invoicing.document import (
 )
 
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 NAMESPACES = {None: UBL_INVOICE, "cac": CAC, "cbc": CBC}
+
+
+@dataclass(frozen=True)
+class _Syntax:
+    """Where a UBL Invoice and a UBL CreditNote name the same thing differently."""
+
+    namespace: str
+    root: str
+    type_code: str
+    line: str
+    quantity: str
+    # A UBL 2.1 CreditNote has no due date of its own, and nothing on it is paid to the seller.
+    payable: bool
+
+
+INVOICE_SYNTAX = _Syntax(
+    UBL_INVOICE, "Invoice", "InvoiceTypeCode", "InvoiceLine", "InvoicedQuantity", payable=True
+)
+CREDIT_NOTE_SYNTAX = _Syntax(
+    UBL_CREDIT_NOTE,
+    "CreditNote",
+    "CreditNoteTypeCode",
+    "CreditNoteLine",
+    "CreditedQuantity",
+    payable=False,
+)
 
 # UNCL4461 payment means: SEPA credit transfer for euros; otherwise a credit transfer, which the
 # Danish Peppol rules (DK-R-005) let a Danish seller name only as 31, an international transfer
@@ -161,8 +193,9 @@ def _price(value: Decimal) -> str:
 class _Writer:
     """Builds the UBL tree; each method appends one aggregate in the schema's order."""
 
-    def __init__(self, document: InvoiceDocument) -> None:
+    def __init__(self, document: InvoiceDocument, syntax: _Syntax = INVOICE_SYNTAX) -> None:
         self.document = document
+        self.syntax = syntax
         self.currency = document.currency
         self.outside_scope = any(line.vat_category == OUTSIDE_SCOPE for line in document.lines)
 
@@ -177,14 +210,17 @@ class _Writer:
         self.cbc(parent, name, amount(value), currencyID=self.currency)
 
     def build(self) -> etree._Element:
-        document = self.document
-        root = etree.Element(f"{{{UBL_INVOICE}}}Invoice", nsmap=NAMESPACES)
+        document, syntax = self.document, self.syntax
+        root = etree.Element(
+            f"{{{syntax.namespace}}}{syntax.root}", nsmap={**NAMESPACES, None: syntax.namespace}
+        )
         self.cbc(root, "CustomizationID", PEPPOL_CUSTOMIZATION_ID)
         self.cbc(root, "ProfileID", PEPPOL_PROFILE_ID)
         self.cbc(root, "ID", document.number)
         self.cbc(root, "IssueDate", document.issue_date.isoformat())
-        self.cbc(root, "DueDate", document.due_date.isoformat())
-        self.cbc(root, "InvoiceTypeCode", document.type_code)
+        if syntax.payable:
+            self.cbc(root, "DueDate", document.due_date.isoformat())
+        self.cbc(root, syntax.type_code, document.type_code)
         if document.note.strip():
             self.cbc(root, "Note", document.note.strip())
         self.cbc(root, "DocumentCurrencyCode", self.currency)
@@ -198,6 +234,8 @@ class _Writer:
         if document.order_reference.strip():
             order = self.cac(root, "OrderReference")
             self.cbc(order, "ID", document.order_reference.strip())
+        if document.preceding_number.strip():
+            self.billing_reference(root)
         supplier = self.cac(root, "AccountingSupplierParty")
         self.party(supplier, document.seller, seller_address(document.seller), seller=True)
         customer = self.cac(root, "AccountingCustomerParty")
@@ -214,6 +252,13 @@ class _Writer:
         for index, line in enumerate(document.lines, start=1):
             self.invoice_line(root, index, line)
         return root
+
+    def billing_reference(self, root: etree._Element) -> None:
+        """The invoice a credit note corrects (BG-3: BT-25 and BT-26)."""
+        reference = self.cac(self.cac(root, "BillingReference"), "InvoiceDocumentReference")
+        self.cbc(reference, "ID", self.document.preceding_number.strip())
+        if self.document.preceding_issue_date is not None:
+            self.cbc(reference, "IssueDate", self.document.preceding_issue_date.isoformat())
 
     def party(
         self,
@@ -284,7 +329,7 @@ class _Writer:
 
     def payment(self, root: etree._Element) -> None:
         document = self.document
-        if document.iban.strip():
+        if document.iban.strip() and self.syntax.payable:
             means = self.cac(root, "PaymentMeans")
             self.cbc(means, "PaymentMeansCode", payment_means_code(document))
             reference = document.payment_reference.strip() or document.number
@@ -329,9 +374,9 @@ class _Writer:
         self.money(total, "PayableAmount", document.gross_total)
 
     def invoice_line(self, root: etree._Element, index: int, line: Line) -> None:
-        element = self.cac(root, "InvoiceLine")
+        element = self.cac(root, self.syntax.line)
         self.cbc(element, "ID", str(index))
-        self.cbc(element, "InvoicedQuantity", _number(line.quantity), unitCode=line.unit_code)
+        self.cbc(element, self.syntax.quantity, _number(line.quantity), unitCode=line.unit_code)
         self.money(element, "LineExtensionAmount", line.net_amount)
         item = self.cac(element, "Item")
         if line.explanation.strip():
@@ -352,8 +397,32 @@ def invoice_xml(document: InvoiceDocument) -> bytes:
 
     Raises :class:`EInvoiceRefused` when the buyer has no electronic address or the document
     no buyer reference."""
+    return _xml(document, INVOICE_SYNTAX)
+
+
+def credit_note_xml(document: InvoiceDocument) -> bytes:
+    """The credit note as a Peppol BIS Billing 3.0 UBL 2.1 CreditNote (UTF-8 bytes), naming
+    the invoice it corrects.
+
+    Raises :class:`EInvoiceRefused` as :func:`invoice_xml` does, and a ValueError for a
+    document that is no credit note or names no invoice it corrects."""
+    if not document.is_credit_note:
+        raise ValueError(f"{document.number or '(draft)'} is no credit note")
+    if not document.preceding_number.strip():
+        raise ValueError(f"credit note {document.number or '(draft)'} names no invoice")
+    return _xml(document, CREDIT_NOTE_SYNTAX)
+
+
+def einvoice_xml(document: InvoiceDocument) -> bytes:
+    """The document's Peppol e-invoice: a UBL CreditNote for a credit note, else an Invoice."""
+    if document.is_credit_note:
+        return credit_note_xml(document)
+    return invoice_xml(document)
+
+
+def _xml(document: InvoiceDocument, syntax: _Syntax) -> bytes:
     ensure_einvoice_possible(document)
-    root = _Writer(document).build()
+    root = _Writer(document, syntax).build()
     xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return xml
 
@@ -363,7 +432,9 @@ __all__ = [
     "MISSING_ELECTRONIC_ADDRESS",
     "REFUSAL_MESSAGES",
     "EInvoiceRefused",
+    "credit_note_xml",
     "einvoice_refusal",
+    "einvoice_xml",
     "ensure_einvoice_possible",
     "invoice_xml",
     "payment_means_code",

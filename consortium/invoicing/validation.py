@@ -1,14 +1,16 @@
 """Is an e-invoice one its buyer's system accepts? The official rules, run offline.
 
-:func:`validate` runs, on the bytes of a UBL 2.1 Invoice,
+:func:`validate` runs, on the bytes of a UBL 2.1 Invoice or CreditNote,
 
-1. the OASIS UBL 2.1 schema (lxml),
+1. the OASIS UBL 2.1 schema of an Invoice or of a CreditNote (lxml),
 2. the CEN EN 16931 rules for UBL (the official Schematron, compiled to XSLT),
 3. the OpenPeppol BIS Billing 3.0 rules (PEPPOL-EN16931-UBL, compiled to XSLT), both run by
    SaxonC-HE (saxonche) and read back from their SVRL reports,
 4. our own checks of the Peppol rules that the association's data can break (the buyer's and
    the seller's electronic addresses and their EAS schemes, the buyer reference, the
    specification and process identifiers, one currency, one tax total with its subtotals),
+   and that a credit note names the invoice it corrects (which EN 16931 leaves optional and
+   the association's credit notes always do),
 
 and answers every finding: the rule's id, fatal or warning, where, and the rule's words. The
 artefacts are vendored in consortium/data/einvoice/ (its README names each file's source,
@@ -30,6 +32,7 @@ from consortium.invoicing.document import PEPPOL_CUSTOMIZATION_ID, PEPPOL_PROFIL
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "einvoice"
 INVOICE_SCHEMA = DATA / "ubl-2.1" / "maindoc" / "UBL-Invoice-2.1.xsd"
+CREDIT_NOTE_SCHEMA = DATA / "ubl-2.1" / "maindoc" / "UBL-CreditNote-2.1.xsd"
 EN16931_RULES = DATA / "schematron" / "EN16931-UBL-validation.xslt"
 PEPPOL_RULES = DATA / "schematron" / "PEPPOL-EN16931-UBL.xslt"
 
@@ -42,9 +45,14 @@ EN16931 = "EN 16931"
 PEPPOL = "Peppol BIS Billing 3.0"
 OWN_CHECKS = "consortium"
 
+# Our own rule: a credit note names the invoice it corrects (BG-3: BT-25 with BT-26).
+CREDIT_NOTE_REFERENCE = "CONSORTIUM-CN-R001"
+UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 NS = {
-    "ubl": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    "ubl": UBL_INVOICE,
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
     "svrl": SVRL,
@@ -115,12 +123,25 @@ def ensure_valid(xml: bytes) -> None:
 
 
 @cache
+def _schema(path: Path) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(path)))
+
+
 def _invoice_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(INVOICE_SCHEMA)))
+    return _schema(INVOICE_SCHEMA)
+
+
+def _credit_note_schema() -> etree.XMLSchema:
+    return _schema(CREDIT_NOTE_SCHEMA)
+
+
+def is_credit_note(tree: etree._Element) -> bool:
+    return etree.QName(tree).namespace == UBL_CREDIT_NOTE
 
 
 def schema_findings(tree: etree._Element) -> list[Finding]:
-    schema = _invoice_schema()
+    """Against the CreditNote schema when the root is in its namespace, else the Invoice's."""
+    schema = _credit_note_schema() if is_credit_note(tree) else _invoice_schema()
     if schema.validate(tree):
         return []
     return [
@@ -182,6 +203,7 @@ def warm_up(rule_sets: Iterable[RuleSet] = UBL_RULE_SETS) -> None:
     """Load the schema and compile the rules (by default the UBL ones; the Factur-X module
     names its own) now rather than at the first validation."""
     _invoice_schema()
+    _credit_note_schema()
     _schematron().compile(rule_sets)
 
 
@@ -229,29 +251,31 @@ def own_findings(tree: etree._Element) -> list[Finding]:
     def values(path: str) -> list[str]:
         return [(value.text or "").strip() for value in tree.findall(path, NS)]
 
+    root = f"/{etree.QName(tree).localname}"
+
     if values("cbc:CustomizationID") != [PEPPOL_CUSTOMIZATION_ID]:
         fail(
             "PEPPOL-EN16931-R004",
-            "/Invoice/cbc:CustomizationID",
+            f"{root}/cbc:CustomizationID",
             f"The specification identifier must be {PEPPOL_CUSTOMIZATION_ID}.",
         )
     if values("cbc:ProfileID") != [PEPPOL_PROFILE_ID]:
         fail(
             "PEPPOL-EN16931-R007",
-            "/Invoice/cbc:ProfileID",
+            f"{root}/cbc:ProfileID",
             f"The business process must be {PEPPOL_PROFILE_ID}.",
         )
     if not any(values("cbc:BuyerReference")) and not any(values("cac:OrderReference/cbc:ID")):
         fail(
             "PEPPOL-EN16931-R003",
-            "/Invoice",
+            root,
             "A buyer reference or purchase order reference must be provided.",
         )
     for party, rule, who in (
         ("cac:AccountingCustomerParty", "PEPPOL-EN16931-R010", "buyer"),
         ("cac:AccountingSupplierParty", "PEPPOL-EN16931-R020", "seller"),
     ):
-        location = f"/Invoice/{party}/cac:Party/cbc:EndpointID"
+        location = f"{root}/{party}/cac:Party/cbc:EndpointID"
         endpoints = tree.findall(f"{party}/cac:Party/cbc:EndpointID", NS)
         if not endpoints or not (endpoints[0].text or "").strip():
             fail(rule, location, f"The {who}'s electronic address must be provided.")
@@ -277,7 +301,16 @@ def own_findings(tree: etree._Element) -> list[Finding]:
     if len(tax_totals) != 1 or tax_totals[0].find("cac:TaxSubtotal", NS) is None:
         fail(
             "PEPPOL-EN16931-R053",
-            "/Invoice/cac:TaxTotal",
+            f"{root}/cac:TaxTotal",
             "Exactly one tax total with its tax subtotals must be provided.",
         )
+    if is_credit_note(tree):
+        reference = "cac:BillingReference/cac:InvoiceDocumentReference"
+        if not any(values(f"{reference}/cbc:ID")) or not any(values(f"{reference}/cbc:IssueDate")):
+            fail(
+                CREDIT_NOTE_REFERENCE,
+                f"{root}/{reference}",
+                "A credit note must name the invoice it corrects (BT-25) and that invoice's "
+                "issue date (BT-26).",
+            )
     return findings

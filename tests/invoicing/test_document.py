@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from consortium.invoicing.document import (
+    CREDIT_NOTE,
     EXEMPT,
     STANDARD,
     InvoiceDocument,
@@ -15,6 +17,7 @@ from consortium.invoicing.document import (
     Party,
     tax_breakdown,
 )
+from tests.invoicing import samples
 
 
 def _line(amount: str, category: str = STANDARD, rate: str = "25", **extra) -> Line:
@@ -75,3 +78,12 @@ def test_the_totals_add_up():
     assert document.net_total == Decimal("26234.57")
     assert document.vat_total == Decimal("6250.00")
     assert document.gross_total == Decimal("32484.57")
+
+
+def test_a_document_copied_as_a_credit_note_takes_the_credit_note_type_code():
+    invoice = samples.danish_invoice()
+    assert (invoice.type_code, invoice.is_credit_note) == ("380", False)
+    credit_note = replace(invoice, kind=CREDIT_NOTE, preceding_number=invoice.number)
+    assert (credit_note.type_code, credit_note.is_credit_note) == ("381", True)
+    with pytest.raises(ValueError, match="unknown kind"):
+        replace(invoice, kind="receipt")
