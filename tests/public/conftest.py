@@ -60,6 +60,10 @@ def product(registry: Registry, slug: str, name: str, descriptions=(), **fields)
 
 @pytest.fixture
 def registry(app) -> Registry:
+    # The day the test runs, not the day the suite started: a run can pass midnight.
+    global TODAY, LAST_YEAR, NEXT_YEAR
+    TODAY = date.today()
+    LAST_YEAR, NEXT_YEAR = TODAY - timedelta(days=365), TODAY + timedelta(days=365)
     registry = Registry()
     petra = person(registry, "petra.published@example.org", "Petra Published", publish=True)
     hans = person(registry, "hans.hidden@example.org", "Hans Hidden", publish=False)
