@@ -104,7 +104,9 @@ def run_migrations_online():
                 if broken:
                     raise RuntimeError(f"the upgrade left rows whose references are gone: {broken}")
         if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+            # Not handed back to the pool with foreign keys off: the next connection is new
+            # and turns them on (consortium/db.py).
+            connection.invalidate()
 
 
 if context.is_offline_mode():

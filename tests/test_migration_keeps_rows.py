@@ -23,7 +23,9 @@ from sqlalchemy import (
     Text,
     func,
     select,
+    text,
 )
+from sqlalchemy.exc import IntegrityError
 
 from consortium.extensions import db
 from tests.conftest import MIGRATIONS, make_app, new_database
@@ -122,3 +124,18 @@ def test_an_invoices_lines_survive_the_upgrade_that_rebuilds_the_invoice_table(a
     assert db.session.scalar(select(invoices.c.number).where(invoices.c.id == issued)) == (
         "2027-00001"
     )
+
+
+def test_references_are_enforced_again_after_upgrading(app_before):
+    upgrade(directory=MIGRATIONS)
+    db.session.remove()
+    for _ in range(3):  # whichever connection the pool hands out
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO invoice_line (invoice_id, position, component, description, "
+                    "unit_price, net_amount, vat_category, vat_rate, exemption_reason, "
+                    "exemption_code, quantity) VALUES (999999, 1, 'free', 'x', 1, 1, 'O', 0, "
+                    "'', '', 1)"
+                )
+            )
