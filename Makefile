@@ -44,7 +44,7 @@ run: system-packages $(STAMP) translations
 	@CONSORTIUM_ENV=development $(BIN)/flask demo load --if-empty
 	@echo "Serving http://127.0.0.1:5000 (development mode; stop with Ctrl-C)"
 	@# With a mail server configured (MAIL_SERVER), the development server also sends the mail.
-	@CONSORTIUM_ENV=development MAIL_SENDER_THREAD=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+	@CONSORTIUM_ENV=development WORKER_THREAD=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,6 +14,7 @@ the caller can name the invoice and stop the issue.
 
 from __future__ import annotations
 
+import atexit
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -147,6 +148,32 @@ class RenderingPool:
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+_shared: dict[str, RenderingPool | None] = {}
+
+
+def shared_pool() -> RenderingPool | None:
+    """The rendering processes of this worker, started at the first call and kept; None
+    when the app renders in its own process (JOB_PROCESSES = 1, as in the tests)."""
+    from flask import current_app
+
+    processes = processes_wanted(current_app.config.get("JOB_PROCESSES"))
+    if processes <= 1:
+        return None
+    if "pool" not in _shared:
+        pool = RenderingPool(processes, pool_settings(current_app.config))
+        atexit.register(pool.close)
+        _shared["pool"] = pool
+    return _shared["pool"]
+
+
+def warm_up_worker() -> None:
+    """When a worker starts: the rules compiled, and its rendering processes started."""
+    warm_up_rules()
+    pool = shared_pool()
+    if pool is not None:
+        pool.wait_until_ready()
 
 
 # The settings a pool process needs to build the app; the rest comes from its environment.
