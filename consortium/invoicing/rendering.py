@@ -114,12 +114,37 @@ def _start_pool_process(config: dict[str, Any]) -> None:
     from consortium import create_app
 
     _pool_app = create_app(config)
+    # The settings come with each task (see _render_in_pool): the table is known to be there.
+    _pool_app.extensions["consortium.settings_table"] = True
     _pool_app.app_context().push()
     warm_up_rules()
 
 
-def _render_in_pool(document: InvoiceDocument, logo: Logo) -> Rendered:
+def _render_in_pool(document: InvoiceDocument, logo: Logo, settings: dict[str, Any]) -> Rendered:
+    """Render in a pool process, which never touches the database: the association's settings
+    (its time zone, what the templates show of it) come from the parent with the task."""
+    from flask import g
+
+    from consortium.settings.models import AssociationSettings
+
+    g._association_settings = AssociationSettings(**settings)  # never added to a session
     return render(document, logo)
+
+
+def settings_snapshot() -> dict[str, Any]:
+    """The association's settings as values (without the logo, which goes as :class:`Logo`),
+    for the pool's processes."""
+    from sqlalchemy import inspect
+
+    from consortium.settings.models import AssociationSettings
+    from consortium.settings.services import get_settings
+
+    settings = get_settings()
+    return {
+        attribute.key: getattr(settings, attribute.key)
+        for attribute in inspect(AssociationSettings).column_attrs
+        if attribute.key != "logo"
+    }
 
 
 def _ready() -> int:
@@ -224,8 +249,9 @@ def _rendered(
         for index, document in enumerate(documents):
             yield index, render(document, logo)
         return
+    settings = settings_snapshot()
     futures = {
-        pool.executor.submit(_render_in_pool, document, logo): index
+        pool.executor.submit(_render_in_pool, document, logo, settings): index
         for index, document in enumerate(documents)
     }
     try:

@@ -141,9 +141,7 @@ def delete_draft(invoice: Invoice) -> None:
     db.session.flush()
 
 
-def issue(
-    invoice: Invoice, *, on: date | None = None, prepared: Rendered | None = None
-) -> Invoice:
+def issue(invoice: Invoice, *, on: date | None = None, prepared: Rendered | None = None) -> Invoice:
     """Issue a draft: take its number, copy the seller and the buyer as they are now, set the
     issue and due dates, compute the totals from the lines, store its documents and mark it
     issued. Asked for twice at the same moment, the invoice is issued once. ``prepared``:
