@@ -43,8 +43,9 @@ run: system-packages $(STAMP) translations
 	@CONSORTIUM_ENV=development $(BIN)/flask db upgrade
 	@CONSORTIUM_ENV=development $(BIN)/flask demo load --if-empty
 	@echo "Serving http://127.0.0.1:5000 (development mode; stop with Ctrl-C)"
-	@# With a mail server configured (MAIL_SERVER), the development server also sends the mail.
-	@CONSORTIUM_ENV=development MAIL_SENDER_THREAD=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+	@# A thread of the development server is the worker: it issues runs queued from the pages
+	@# and, with a mail server configured (MAIL_SERVER), sends the mail.
+	@CONSORTIUM_ENV=development WORKER_THREAD=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -56,7 +57,7 @@ typecheck: $(STAMP)
 		consortium/numbers.py consortium/periods.py consortium/pdf.py consortium/once.py \
 		consortium/invoicing/document.py consortium/invoicing/ubl.py \
 		consortium/invoicing/validation.py consortium/invoicing/pdf.py \
-		consortium/invoicing/facturx.py
+		consortium/invoicing/facturx.py consortium/invoicing/rendering.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check
@@ -84,11 +85,13 @@ test: test-packages $(STAMP) translations
 
 # Speed, not part of `make test`: the fee engine (1,000 and 10,000 organisations x 50 product
 # splits), the fee pages (the preview of 100 organisations x 10 products, and of the demo) and the
-# preview of a 20,000-row organisations file.
+# preview of a 20,000-row organisations file; issuing 100 invoices (Factur-X PDF, UBL, validation)
+# serially and over every core, against a bare WeasyPrint render, and downloading a stored PDF.
 bench: $(STAMP) translations
 	$(BIN)/python scripts/bench_fees.py
 	$(BIN)/python scripts/bench_pages.py
 	$(BIN)/python scripts/bench_import.py
+	$(BIN)/python scripts/bench_invoices.py
 
 clean:
 	rm -rf $(VENV) .test-results build *.egg-info

@@ -34,7 +34,13 @@ def create_app(config: dict | None = None) -> Flask:
     from consortium import errors
 
     errors.init_app(app)
-    if (
+    if app.config.get("WORKER_THREAD") and app.config["CONSORTIUM_ENV"] == "development":
+        # Development only (`make run`): the jobs (issuing a run) and the mail are worked off
+        # by a thread of the development server; production runs `flask worker` as a service.
+        from consortium.jobs.cli import start_thread as start_worker_thread
+
+        start_worker_thread(app)
+    elif (
         app.config["MAIL_SENDER_THREAD"]
         and app.config["CONSORTIUM_ENV"] == "development"
         and not app.config["MAIL_OUTBOX"]
@@ -85,6 +91,7 @@ def register_domains(app: Flask) -> None:
         fees,
         groups,
         invoicing,
+        jobs,
         mail,
         main,
         members,
@@ -101,6 +108,7 @@ def register_domains(app: Flask) -> None:
     settings.register(app)
     audit.register(app)
     mail.register(app)
+    jobs.register(app)
     members.register(app)
     privacy.register(app)
     products.register(app)

@@ -63,6 +63,12 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 5),
         # Sent by `flask run` itself in development, when a mail server is configured.
         "MAIL_SENDER_THREAD": _bool(os.environ.get("MAIL_SENDER_THREAD")),
+        # The background worker (jobs and mail) as a thread of `flask run`, in development.
+        "WORKER_THREAD": _bool(os.environ.get("WORKER_THREAD")),
+        # How many processes render a run's invoices: 0 for one per core.
+        "JOB_PROCESSES": _int("JOB_PROCESSES", 0),
+        # A running job whose worker wrote no heartbeat for this long is taken over.
+        "JOB_STALE_SECONDS": _int("JOB_STALE_SECONDS", 120),
     }
     # Unset: one year in production, none in development and testing (see finish()).
     if os.environ.get("HSTS_SECONDS", "").strip():
@@ -134,6 +140,8 @@ def finish(config: dict, instance_path: str) -> dict:
     config.setdefault("HSTS_SECONDS", 0 if relaxed else 365 * 24 * 60 * 60)
     if config["HSTS_SECONDS"] < 0:
         raise ConfigError("HSTS_SECONDS must be 0 (off) or a positive number of seconds")
+    if env == "testing" and not config.get("JOB_PROCESSES"):
+        config["JOB_PROCESSES"] = 1  # the tests render in their own process, in order
     for name in ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "MAIL_MAX_ATTEMPTS"):
         if config[name] < 1:
             raise ConfigError(f"{name} must be at least 1")

@@ -10,6 +10,7 @@ from consortium.fees.models import (
 )
 from consortium.groups.models import Group, GroupMember
 from consortium.invoicing.models import Invoice, InvoiceLine, InvoiceNumberSequence, InvoiceRun
+from consortium.jobs.models import Job
 from consortium.mail.models import OutboxMessage
 from consortium.members.models import (
     BillingIdentity,
@@ -42,6 +43,7 @@ __all__ = [
     "InvoiceLine",
     "InvoiceNumberSequence",
     "InvoiceRun",
+    "Job",
     "Group",
     "GroupMember",
     "LevelDecision",

@@ -243,6 +243,9 @@ ROUTES = {
     "invoicing.run_review": ("GET", "/invoices/runs/{run}", secretariat()),
     "invoicing.run_issue": ("POST", "/invoices/runs/{run}/issue", secretariat(REDIRECT)),
     "invoicing.run_discard": ("POST", "/invoices/runs/{run}/discard", secretariat(REDIRECT)),
+    # The run has no issued invoice: the secretariat is sent back to the run with a message.
+    "invoicing.run_pdf_zip": ("GET", "/invoices/runs/{run}/pdf.zip", secretariat(REDIRECT)),
+    "invoicing.run_ubl_zip": ("GET", "/invoices/runs/{run}/ubl.zip", secretariat(REDIRECT)),
     "invoicing.new": ("GET", "/invoices/new", secretariat()),
     "invoicing.add_line": ("POST", "/invoices/{invoice}/lines", secretariat(REDIRECT)),
     "invoicing.remove_line": (

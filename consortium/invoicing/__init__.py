@@ -17,6 +17,11 @@ def register(app: Flask) -> None:
     from consortium.invoicing.cli import invoices_cli
 
     app.cli.add_command(invoices_cli)
+    from consortium.invoicing import rendering, runs
+    from consortium.jobs import services as jobs
+
+    jobs.register_handler(runs.ISSUE_RUN_JOB, runs.issue_queued_run)
+    jobs.on_worker_start(rendering.warm_up_worker)
     labels.register_value_formatter("invoice", "status", labels.labelled(INVOICE_STATUS_LABELS))
     labels.register_value_formatter("invoice", "series", labels.labelled(SERIES_LABELS))
     labels.register_value_formatter("invoice_run", "status", labels.labelled(RUN_STATUS_LABELS))

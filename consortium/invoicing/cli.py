@@ -2,8 +2,9 @@
 
 flask invoices run --year 2027       the year's drafts, with a summary to review
 flask invoices issue --year 2027     issue the year's draft run, all or nothing, and send it
-flask invoices export --year 2027 --format pdf --out DIR
-                                     one file per issued invoice, named by its number
+flask invoices export --year 2027 --format facturx --out DIR
+                                     one file per issued invoice, named by its number (pdf and
+                                     facturx write the stored Factur-X PDF, ubl the e-invoice)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.orm import undefer
 
 from consortium.extensions import db
 from consortium.i18n import money
-from consortium.invoicing import runs
+from consortium.invoicing import rendering, runs
 from consortium.invoicing.models import NUMBERED_STATUSES, RUN_DRAFT, Invoice
 from consortium.invoicing.services import InvoicingError
 from consortium.settings.labels import COMPONENT_LABELS
@@ -26,7 +27,8 @@ from consortium.settings.services import get_settings
 
 invoices_cli = AppGroup("invoices", help="The yearly invoicing run.")
 
-FORMATS = {"pdf": ("pdf", "pdf"), "ubl": ("ubl", "xml")}
+# The stored PDF is the Factur-X (the PDF/A-3 with its CII embedded): both formats write it.
+FORMATS = {"pdf": ("pdf", "pdf"), "facturx": ("pdf", "pdf"), "ubl": ("ubl", "xml")}
 
 
 @invoices_cli.command("run")
@@ -70,9 +72,17 @@ def issue_command(year: int) -> None:
         raise click.ClickException(f"The year {year} has no draft invoicing run.")
     drafts = sum(1 for invoice in run.invoices if invoice.is_draft)
     started = time.monotonic()
+    rendering.warm_up_rules()
+    pool = rendering.shared_pool()
+    if pool is not None:
+        click.echo(f"Rendering over {pool.processes} processes.")
     try:
-        with click.progressbar(length=drafts, label="Issuing") as bar:
-            issued = runs.issue_run(run, None, progress=lambda _invoice: bar.update(1))
+        with click.progressbar(length=drafts, label="Rendering and checking") as bar:
+
+            def advance(done: int, _total: int) -> None:
+                bar.update(done - bar.pos)
+
+            issued = runs.issue_run(run, None, progress=advance, pool=pool)
         db.session.commit()
     except InvoicingError as error:
         db.session.rollback()

@@ -3,9 +3,10 @@ drafts aside, discard, issue) and single invoices with lines added by hand."""
 
 from __future__ import annotations
 
-import time
+import io
+import zipfile
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -18,9 +19,17 @@ from consortium.forms import form_view
 from consortium.invoicing import bp, runs, services
 from consortium.invoicing.forms import LineForm, NewInvoiceForm, StartRunForm
 from consortium.invoicing.labels import RUN_STATUS_LABELS
-from consortium.invoicing.models import RUN_DRAFT, Invoice, InvoiceLine, InvoiceRun
+from consortium.invoicing.models import (
+    NUMBERED_STATUSES,
+    RUN_DRAFT,
+    Invoice,
+    InvoiceLine,
+    InvoiceRun,
+)
 from consortium.invoicing.services import InvoicingError
 from consortium.invoicing.views import _labels
+from consortium.jobs.models import DONE, Job
+from consortium.jobs.services import latest_job, readable
 from consortium.members.models import BillingIdentity, Organisation
 from consortium.once import load_locked
 
@@ -103,9 +112,12 @@ def run_review(run_id: int):
     comparison = runs.compare_with_preview(run) if run.status == RUN_DRAFT else None
     totals = {invoice.id: sum(line.net_amount for line in invoice.lines) for invoice in invoices}
     without = {item.invoice.id for item in summary.without_einvoice}
+    job = latest_job(runs.run_subject(run.id))
     return render_template(
         "invoicing/run.html",
         run=run,
+        job=job,
+        job_outcome=job_outcome(job) if job is not None and not job.is_active else "",
         invoices=invoices,
         summary=summary,
         comparison=comparison,
@@ -119,32 +131,90 @@ def run_review(run_id: int):
 @bp.route("/runs/<int:run_id>/issue", methods=["POST"])
 @login_required
 def run_issue(run_id: int):
-    """Issue every draft of the run that is not set aside, all or nothing, and send them."""
+    """Queue the issue of every draft of the run that is not set aside: the worker renders
+    them, then issues and sends them all or nothing, while the run's page shows how far it is."""
     run = _run(run_id)
-    started = time.monotonic()
     try:
-        issued = runs.issue_run(run, current_user.id)
+        runs.queue_issue(run, current_user.id)
     except InvoicingError as error:
         _refused(error)
     else:
-        numbers = sorted(invoice.number for invoice in issued if invoice.number)
-        if numbers:
-            flash(
-                ngettext(
-                    "%(num)d invoice issued (%(first)s) in %(seconds)s s and put in the outbox "
-                    "to its buyer.",
-                    "%(num)d invoices issued (%(first)s to %(last)s) in %(seconds)s s and put "
-                    "in the outbox to their buyers.",
-                    len(numbers),
-                    first=numbers[0],
-                    last=numbers[-1],
-                    seconds=f"{time.monotonic() - started:.1f}",
-                ),
-                "success",
-            )
-        else:
-            flash(_("The run had no drafts to issue."), "success")
+        flash(
+            _(
+                "The run is being issued: its invoices are rendered and checked, then all of "
+                "them are numbered and sent at once. This page shows how far it is."
+            ),
+            "success",
+        )
     return redirect(url_for("invoicing.run_review", run_id=run_id))
+
+
+def job_outcome(job: Job) -> str:
+    """What came of the run's last job, in the reader's language."""
+    outcome = job.outcome or {}
+    if job.status == DONE:
+        count = int(outcome.get("issued") or 0)
+        if not count:
+            return _("The run had no drafts to issue.")
+        return ngettext(
+            "%(num)d invoice issued (%(first)s) and put in the outbox to its buyer.",
+            "%(num)d invoices issued (%(first)s to %(last)s) and put in the outbox to their "
+            "buyers.",
+            count,
+            first=outcome.get("first", ""),
+            last=outcome.get("last", ""),
+        )
+    if "error" in outcome:
+        return readable(outcome["error"])
+    return _("Nothing was issued: the run could not be issued because of an unexpected error.")
+
+
+# What each ZIP holds: the column of the stored file, its extension, the archive's name.
+RUN_ARCHIVES = {"pdf": ("pdf", "pdf"), "ubl": ("ubl", "xml")}
+
+
+@bp.route("/runs/<int:run_id>/pdf.zip")
+@login_required
+def run_pdf_zip(run_id: int):
+    """The stored (Factur-X) PDFs of the run's issued invoices in one ZIP, named by number."""
+    return _run_archive(run_id, "pdf")
+
+
+@bp.route("/runs/<int:run_id>/ubl.zip")
+@login_required
+def run_ubl_zip(run_id: int):
+    """The stored Peppol e-invoices of the run's issued invoices in one ZIP, named by number."""
+    return _run_archive(run_id, "ubl")
+
+
+def _run_archive(run_id: int, kind: str):
+    run = _run(run_id)
+    column, extension = RUN_ARCHIVES[kind]
+    files = db.session.execute(
+        select(Invoice.number, getattr(Invoice, column))
+        .where(
+            Invoice.run_id == run.id,
+            Invoice.status.in_(NUMBERED_STATUSES),
+            getattr(Invoice, column).is_not(None),
+        )
+        .order_by(Invoice.number)
+    ).all()
+    if not files:
+        flash(_("No invoice of this run has been issued with such a file."), "error")
+        return redirect(url_for("invoicing.run_review", run_id=run.id))
+    archive = io.BytesIO()
+    # The PDFs are compressed already; the XML shrinks to a fifth.
+    compression = zipfile.ZIP_STORED if kind == "pdf" else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(archive, "w", compression=compression) as zipped:
+        for number, content in files:
+            zipped.writestr(f"{number}.{extension}", content)
+    archive.seek(0)
+    return send_file(
+        archive,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"invoices-{run.year}-{kind}.zip",
+    )
 
 
 @bp.route("/runs/<int:run_id>/discard", methods=["POST"])
@@ -227,6 +297,7 @@ def add_line(invoice_id: int):
         try:
             if locked is None:
                 raise InvoicingError(services.NOT_A_DRAFT)
+            runs.ensure_drafts_may_change(locked)
             services.add_line(
                 locked, form.component.data, form.description.data.strip(), form.amount.data
             )
@@ -253,6 +324,7 @@ def remove_line(invoice_id: int, line_id: int):
     try:
         if locked is None or not locked.is_draft:
             raise InvoicingError(services.NOT_A_DRAFT)
+        runs.ensure_drafts_may_change(locked)
         services.remove_line(line)
     except InvoicingError as error:
         _refused(error)

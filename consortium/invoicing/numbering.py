@@ -62,3 +62,17 @@ def next_number(series: str, year: int) -> str:
     locked.last_number += 1
     db.session.flush()
     return format_number(locked.prefix, year, locked.last_number)
+
+
+def coming_numbers(series: str, year: int, count: int) -> list[str]:
+    """The next ``count`` numbers of a series and year as they stand now, without taking
+    them: what a run's documents are rendered with before it is issued. Issuing takes them
+    with the sequence locked and renders again any invoice whose number has moved on."""
+    sequence = db.session.scalar(
+        select(InvoiceNumberSequence).where(
+            InvoiceNumberSequence.series == series, InvoiceNumberSequence.year == year
+        )
+    )
+    prefix = sequence.prefix if sequence is not None else current_prefix(series)
+    last = sequence.last_number if sequence is not None else 0
+    return [format_number(prefix, year, last + offset) for offset in range(1, count + 1)]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -23,10 +24,11 @@ from consortium.fees.computation import FeeSetupError, compute_year
 from consortium.fees.explanations import explanation_to_json
 from consortium.fees.models import ProductBudget
 from consortium.fees.services import freeze_budget
-from consortium.invoicing import document
+from consortium.invoicing import document, rendering
 from consortium.invoicing.documents import to_document
 from consortium.invoicing.models import (
     DRAFT,
+    INVOICE,
     RUN_DISCARDED,
     RUN_DRAFT,
     RUN_ISSUED,
@@ -34,15 +36,27 @@ from consortium.invoicing.models import (
     Invoice,
     InvoiceRun,
 )
-from consortium.invoicing.services import InvoicingError, add_line, create_draft, issue
+from consortium.invoicing.numbering import coming_numbers
+from consortium.invoicing.services import (
+    InvoicingError,
+    add_line,
+    association_today,
+    create_draft,
+    current_logo,
+    failure_message,
+    issue,
+)
 from consortium.invoicing.ubl import REFUSAL_MESSAGES, einvoice_refusal
+from consortium.jobs.models import Job
+from consortium.jobs.services import JobContext, JobFailed, active_job, portable
+from consortium.jobs.services import enqueue as queue_job
 from consortium.members.models import BillingIdentity, Organisation
 from consortium.members.services import default_billing_identity
 from consortium.once import load_locked, unique
 from consortium.participation.models import Participation
 from consortium.products.models import Product
 from consortium.settings.models import ENTRY, MEMBERSHIP, PLEDGE, PRODUCT
-from consortium.settings.services import component_vat
+from consortium.settings.services import component_vat, get_settings
 
 # The invoice line component of each kind of charge the fee engine computes.
 COMPONENTS = {
@@ -54,6 +68,11 @@ COMPONENTS = {
 }
 
 RUN_NOT_DRAFT = _l("This invoicing run is not a draft any more.")
+RUN_BEING_ISSUED = _l(
+    "This invoicing run is being issued; its drafts cannot change until that is finished."
+)
+# The kind of job that issues a run (consortium.jobs).
+ISSUE_RUN_JOB = "invoices.issue_run"
 RUN_HAS_ISSUED = _l("Invoices of this run have been issued; the run cannot be discarded.")
 NOT_SET_ASIDE = _l("Only a draft of a run can be set aside, and only a set-aside one taken back.")
 
@@ -203,12 +222,26 @@ def start_run(year: int, user_id: int | None) -> InvoiceRun:
     return run
 
 
-def _lock_draft_run(run: InvoiceRun) -> InvoiceRun:
-    """The run locked and read afresh, when it is still a draft: whoever issued or discarded
-    it at the same moment has committed by then, and this change is refused."""
+def run_subject(run_id: int) -> str:
+    """What the run's jobs are about, as the job table names it."""
+    return f"invoice_run:{run_id}"
+
+
+def issuing_job(run: InvoiceRun) -> Job | None:
+    """The job issuing the run now (queued or running), if any."""
+    return active_job(run_subject(run.id))
+
+
+def _lock_draft_run(run: InvoiceRun, *, job_id: int | None = None) -> InvoiceRun:
+    """The run locked and read afresh, when it is still a draft and no job (but the one
+    named) is issuing it: whoever issued or discarded it at the same moment has committed by
+    then, and this change is refused."""
     locked = load_locked(InvoiceRun, run.id)
     if locked is None or locked.status != RUN_DRAFT:
         raise InvoicingError(RUN_NOT_DRAFT)
+    job = issuing_job(locked)
+    if job is not None and job.id != job_id:
+        raise InvoicingError(RUN_BEING_ISSUED)
     return locked
 
 
@@ -230,7 +263,9 @@ def _lock_run_invoice(invoice: Invoice) -> Invoice:
         raise InvoicingError(NOT_SET_ASIDE)
     try:
         _lock_draft_run(invoice.run)
-    except InvoicingError:
+    except InvoicingError as error:
+        if error.message is RUN_BEING_ISSUED:
+            raise
         raise InvoicingError(NOT_SET_ASIDE) from None
     locked = load_locked(Invoice, invoice.id)
     if locked is None:
@@ -312,41 +347,124 @@ def run_summary(run: InvoiceRun) -> RunSummary:
     return summary
 
 
+def ensure_drafts_may_change(invoice: Invoice) -> None:
+    """Refuse a change to a draft of a run while a job issues the run."""
+    if invoice.run_id is not None and active_job(run_subject(invoice.run_id)) is not None:
+        raise InvoicingError(RUN_BEING_ISSUED)
+
+
+def queue_issue(run: InvoiceRun, user_id: int | None) -> Job:
+    """Queue the job that issues the run (see :func:`issue_queued_run`); refused when the run
+    is not a draft or a job is issuing it already. The request commits."""
+    run = _lock_draft_run(run)
+    drafts = sum(1 for invoice in run.invoices if invoice.status == DRAFT)
+    with unique(InvoicingError(RUN_BEING_ISSUED)):
+        return queue_job(
+            ISSUE_RUN_JOB,
+            run_subject(run.id),
+            {"run_id": run.id, "user_id": user_id},
+            total=drafts,
+            user_id=user_id,
+        )
+
+
+@dataclass
+class Preparation:
+    """What a run's documents are rendered from: each draft's document as it will be issued
+    (the number it will take, the issue and due dates), in the order they are numbered."""
+
+    invoice_ids: list[int]
+    documents: list[document.InvoiceDocument]
+    labels: list[str]
+    logo: rendering.Logo
+
+
+def prepare(run: InvoiceRun, on: date) -> Preparation:
+    """Read the run's drafts and the numbers they will take (reads only)."""
+    drafts = [invoice for invoice in run_invoices(run) if invoice.status == DRAFT]
+    numbers = coming_numbers(INVOICE, on.year, len(drafts))
+    due_on = on + timedelta(days=get_settings().payment_terms_days)
+    documents = [
+        replace(
+            to_document(invoice),
+            number=number,
+            issue_date=on,
+            due_date=due_on,
+            payment_reference=number,
+        )
+        for invoice, number in zip(drafts, numbers, strict=True)
+    ]
+    return Preparation(
+        [invoice.id for invoice in drafts],
+        documents,
+        [_buyer_label(invoice) for invoice in drafts],
+        current_logo(),
+    )
+
+
+def render_prepared(
+    preparation: Preparation,
+    *,
+    pool: rendering.RenderingPool | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[int, rendering.Rendered]:
+    """Every draft's documents by invoice id, over the pool's processes if given (no database
+    work); an :class:`InvoicingError` naming the first invoice the rules reject."""
+    results = rendering.render_many(
+        preparation.documents, preparation.logo, pool=pool, progress=progress
+    )
+    for index, rendered in enumerate(results):
+        if rendered.failure is not None:
+            raise InvoicingError(
+                _nothing_issued(
+                    preparation.labels[index],
+                    failure_message(rendered.failure, rendered.document.buyer.name),
+                )
+            )
+    return {
+        invoice_id: rendered
+        for invoice_id, rendered in zip(preparation.invoice_ids, results, strict=False)
+    }
+
+
 def issue_run(
     run: InvoiceRun,
     user_id: int | None,
     *,
     on: date | None = None,
-    progress: Callable[[Invoice], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    pool: rendering.RenderingPool | None = None,
+    prepared: dict[int, rendering.Rendered] | None = None,
+    job_id: int | None = None,
 ) -> list[Invoice]:
     """Issue every draft of the run (not the set-aside ones) all or nothing, numbered by
     organisation name then billing identity; then freeze the budgets the run invoiced and
-    put every invoice in the outbox to its buyer. ``progress`` is told of each invoice issued.
+    put every invoice in the outbox to its buyer.
 
-    Any failure undoes everything (no number is taken) and names the invoice that failed.
+    The documents are rendered first (over the pool's processes when given; ``progress(done,
+    total)`` is told after each), unless ``prepared`` holds them already (the job renders
+    them before this transaction); then, with the run and the number sequence locked, each
+    draft takes its number and stores its documents, rendered again only when its number or
+    anything else on it changed since. Any failure undoes everything (no number is taken)
+    and names the invoice that failed.
     """
     from consortium.invoicing.sending import send_invoice
 
-    run = _lock_draft_run(run)
+    issued_on = on or association_today()
+    if prepared is None:
+        _lock_draft_run(run, job_id=job_id)
+        prepared = render_prepared(prepare(run, issued_on), pool=pool, progress=progress)
+    run = _lock_draft_run(run, job_id=job_id)
     drafts = [invoice for invoice in run_invoices(run) if invoice.status == DRAFT]
     issued: list[Invoice] = []
     savepoint = db.session.begin_nested()
     try:
         for invoice in drafts:
             try:
-                issued.append(issue(invoice, on=on))
-                if progress is not None:
-                    progress(invoice)
+                issued.append(issue(invoice, on=issued_on, prepared=prepared.get(invoice.id)))
             except Exception as error:
                 reason = error.message if isinstance(error, InvoicingError) else str(error)
-                raise InvoicingError(
-                    _l(
-                        "Nothing was issued: the invoice to %(buyer)s could not be issued: "
-                        "%(reason)s",
-                        buyer=_buyer_label(invoice),
-                        reason=reason,
-                    )
-                ) from error
+                raise InvoicingError(_nothing_issued(_buyer_label(invoice), reason)) from error
         product_ids = {
             line.product_id
             for invoice in issued
@@ -372,6 +490,46 @@ def issue_run(
         savepoint.rollback()
         raise
     return issued
+
+
+def issue_queued_run(job: Job, context: JobContext) -> dict[str, Any]:
+    """The job that issues a run: render every draft's documents (over every core, with the
+    progress on the run's page), then issue them in one short transaction; the job fails with
+    the invoice and the rules named when one cannot be issued, and nothing is issued."""
+    run = db.session.get(InvoiceRun, int(job.arguments["run_id"]))
+    if run is None:
+        raise JobFailed({"msgid": "This invoicing run is not a draft any more.", "values": {}})
+    issued_on = association_today()
+    try:
+        _lock_draft_run(run, job_id=job.id)
+        preparation = prepare(run, issued_on)
+        db.session.commit()  # nothing written: the database is free while the PDFs render
+        prepared = render_prepared(
+            preparation, pool=rendering.shared_pool(), progress=context.progress
+        )
+        issued = issue_run(
+            run,
+            job.arguments.get("user_id"),
+            on=issued_on,
+            prepared=prepared,
+            job_id=job.id,
+        )
+    except InvoicingError as error:
+        raise JobFailed({"error": portable(error.message)}) from error
+    numbers = sorted(invoice.number for invoice in issued if invoice.number)
+    return {
+        "issued": len(numbers),
+        "first": numbers[0] if numbers else "",
+        "last": numbers[-1] if numbers else "",
+    }
+
+
+def _nothing_issued(buyer: str, reason: Any) -> Any:
+    return _l(
+        "Nothing was issued: the invoice to %(buyer)s could not be issued: %(reason)s",
+        buyer=buyer,
+        reason=reason,
+    )
 
 
 def _buyer_label(invoice: Invoice) -> str:

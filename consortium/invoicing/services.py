@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from consortium.db import utcnow
 from consortium.extensions import db
-from consortium.invoicing import document
+from consortium.invoicing import document, rendering
 from consortium.invoicing.documents import party_values, to_document
 from consortium.invoicing.models import (
     DRAFT,
@@ -25,9 +25,7 @@ from consortium.invoicing.models import (
     InvoiceRun,
 )
 from consortium.invoicing.numbering import next_number
-from consortium.invoicing.pdf import invoice_pdf
-from consortium.invoicing.ubl import einvoice_refusal, einvoice_xml
-from consortium.invoicing.validation import EInvoiceInvalid, ensure_valid
+from consortium.invoicing.rendering import Rendered
 from consortium.members.models import BillingIdentity, Organisation
 from consortium.once import load_locked
 from consortium.products.models import Product
@@ -143,10 +141,11 @@ def delete_draft(invoice: Invoice) -> None:
     db.session.flush()
 
 
-def issue(invoice: Invoice, *, on: date | None = None) -> Invoice:
+def issue(invoice: Invoice, *, on: date | None = None, prepared: Rendered | None = None) -> Invoice:
     """Issue a draft: take its number, copy the seller and the buyer as they are now, set the
     issue and due dates, compute the totals from the lines, store its documents and mark it
-    issued. Asked for twice at the same moment, the invoice is issued once."""
+    issued. Asked for twice at the same moment, the invoice is issued once. ``prepared``:
+    documents rendered beforehand for this number and date (see :func:`render_documents`)."""
     locked = load_locked(Invoice, invoice.id)
     if locked is None or not locked.is_draft:
         raise InvoicingError(NOT_A_DRAFT)
@@ -174,7 +173,10 @@ def issue(invoice: Invoice, *, on: date | None = None) -> Invoice:
     invoice.net_total = issued.net_total
     invoice.vat_total = issued.vat_total
     invoice.gross_total = issued.gross_total
-    render_documents(invoice)
+    if prepared is None:
+        render_documents(invoice)
+    else:
+        render_documents(invoice, prepared)
     # Last: from this flush on, the database keeps the invoice as it is.
     invoice.status = ISSUED
     invoice.issued_at = utcnow()
@@ -182,35 +184,49 @@ def issue(invoice: Invoice, *, on: date | None = None) -> Invoice:
     return invoice
 
 
-def render_documents(invoice: Invoice) -> None:
-    """Store the invoice's PDF and Peppol UBL on it, before it is marked issued.
+def render_documents(invoice: Invoice, prepared: Rendered | None = None) -> None:
+    """Store the invoice's Factur-X PDF and Peppol UBL on it, before it is marked issued.
 
-    Both are made from :func:`consortium.invoicing.documents.to_document`: a UBL Invoice for an
-    invoice, a UBL CreditNote for a credit note. A buyer that can receive no e-invoice (no
-    electronic address or no buyer reference) gets the PDF only; an e-invoice the official
-    rules reject stops the issue, naming the rules it breaks.
+    Both are made from :func:`consortium.invoicing.documents.to_document`: the PDF/A-3b of
+    the invoice (or credit note) with its EN 16931 CII embedded, and a UBL Invoice or
+    CreditNote. A buyer that can receive no Peppol e-invoice (no electronic address or no buyer
+    reference) gets the PDF only; a UBL or a CII the official rules reject stops the issue,
+    naming the rules it breaks. ``prepared`` holds documents rendered beforehand (by the
+    run's job): they are stored when they show exactly what the invoice now says, and the
+    invoice is rendered again otherwise.
     """
     issued = to_document(invoice)
+    if prepared is None or prepared.document != issued:
+        prepared = rendering.render(issued, current_logo())
+    if prepared.failure is not None:
+        raise InvoicingError(failure_message(prepared.failure, issued.buyer.name))
+    invoice.pdf = prepared.pdf
+    invoice.ubl = prepared.ubl
+
+
+def current_logo() -> rendering.Logo:
+    """The seller's logo as the settings hold it now."""
     settings = get_settings()
-    # Reading the logo must not write the half-issued invoice: it is written once, issued.
+    # Reading the logo must not write a half-issued invoice: it is written once, issued.
     with db.session.no_autoflush:
-        logo = settings.logo or None
-    invoice.pdf = invoice_pdf(issued, logo=logo, logo_type=settings.logo_type or None)
-    if einvoice_refusal(issued):
-        invoice.ubl = None
-        return
-    xml = einvoice_xml(issued)
-    try:
-        ensure_valid(xml)
-    except EInvoiceInvalid as error:
-        raise InvoicingError(
-            _l(
-                "The e-invoice to %(buyer)s breaks these rules: %(rules)s",
-                buyer=issued.buyer.name,
-                rules=", ".join(sorted({finding.rule for finding in error.findings})),
-            )
-        ) from error
-    invoice.ubl = xml
+        return rendering.Logo(settings.logo or None, settings.logo_type or None)
+
+
+def failure_message(failure: tuple[str, tuple[str, ...]], buyer: str) -> Any:
+    """Why an invoice's documents were rejected: the rules its e-invoice or its Factur-X
+    data breaks."""
+    kind, rules = failure
+    if kind == rendering.CII:
+        return _l(
+            "The Factur-X data of the invoice to %(buyer)s breaks these rules: %(rules)s",
+            buyer=buyer,
+            rules=", ".join(rules),
+        )
+    return _l(
+        "The e-invoice to %(buyer)s breaks these rules: %(rules)s",
+        buyer=buyer,
+        rules=", ".join(rules),
+    )
 
 
 def _copy_parties(invoice: Invoice) -> None:

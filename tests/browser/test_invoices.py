@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from consortium.extensions import db
+from consortium.jobs.services import run_queued
 from tests.browser.test_in_chromium import sign_in
 from tests.invoicing.factories import buyer, gln
 from tests.invoicing.test_pages import contact_of, issued
@@ -112,7 +113,13 @@ def test_the_secretariat_runs_reviews_and_issues_a_year(
     assert "DKK2,500.00" in differences.get_by_role("row", name="Run Town East").inner_text()
 
     page.get_by_role("button", name="Issue 2 invoices").click()
-    assert "2 invoices issued" in page.inner_text("main")
+    assert "The run is being issued" in page.inner_text("main")
+    assert page.locator("#run-progress").is_visible()
+    with live_app.app_context():
+        assert run_queued() == 1  # the worker, here in the test's process
+    # The page's own script notices the work is done and shows the outcome.
+    page.wait_for_selector("#run-job-outcome", timeout=15_000)
+    assert "2 invoices issued" in page.inner_text("#run-job-outcome")
     assert page.inner_text("#run-status") == "Issued"
     for name in ("Run Town East", "Run Town West"):
         row = page.locator("#run-invoices").get_by_role("row", name=name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import facturx
 from sqlalchemy import select
 
 from consortium.extensions import db
@@ -44,6 +45,28 @@ def test_run_issue_and_export(runner, app, tmp_path):
     assert len(files) == 2 and "1 invoices have no UBL" in result.output
     for path in files:
         ensure_valid(path.read_bytes())
+
+    # Factur-X: the stored PDFs, each carrying its EN 16931 CII, named by number.
+    facturx_dir = tmp_path / "facturx"
+    result = runner.invoke(
+        args=[
+            "invoices",
+            "export",
+            "--year",
+            numbers[0][:4],
+            "--format",
+            "facturx",
+            "--out",
+            facturx_dir,
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    stored = dict(db.session.execute(select(Invoice.number, Invoice.pdf)).all())
+    assert sorted(path.name for path in facturx_dir.iterdir()) == [f"{n}.pdf" for n in numbers]
+    for path in facturx_dir.iterdir():
+        assert path.read_bytes() == stored[path.stem]
+        _filename, xml = facturx.get_xml_from_pdf(path.read_bytes(), check_xsd=False)
+        assert f"<ram:ID>{path.stem}</ram:ID>".encode() in xml
 
 
 def test_issue_without_a_draft_run_fails_clearly(runner, app):

@@ -18,6 +18,7 @@ from consortium.invoicing.models import (
     InvoiceRun,
 )
 from consortium.invoicing.services import association_today
+from consortium.jobs.services import run_queued
 from consortium.mail.models import OutboxMessage
 from tests.conftest import login, make_user
 from tests.invoicing.runs import YEAR, register
@@ -144,10 +145,20 @@ def test_a_set_aside_draft_stays_out_of_the_issue_and_the_run_is_issued_and_sent
     assert "The draft is set aside" in text
     assert "Issue 2 invoices" in text and "(and 1 set aside)" in text
 
-    issued = client.post(f"/invoices/runs/{run.id}/issue", follow_redirects=True)
+    queued = client.post(f"/invoices/runs/{run.id}/issue", follow_redirects=True)
+    text = _text(queued.get_data(as_text=True))
+    # The request only queues the job: the page shows it waiting, and nothing is numbered yet.
+    assert "The run is being issued" in text and "Waiting for the worker to start." in text
+    assert 'id="run-progress"' in queued.get_data(as_text=True)
+    assert "Issue 2 invoices" not in text and "Discard the drafts" not in text
+    assert all(invoice.number is None for invoice in _run().invoices)
+
+    assert run_queued() == 1  # the worker, run here in the test's own process
+    issued = client.get(f"/invoices/runs/{run.id}")
     text = _text(issued.get_data(as_text=True))
     year = association_today().year
     assert f"2 invoices issued ({year}-00001 to {year}-00002)" in text
+    assert 'id="run-progress"' not in issued.get_data(as_text=True)
     run = _run()
     assert run.status == "issued"
     numbers = {invoice.organisation.name: invoice.number for invoice in run.invoices}

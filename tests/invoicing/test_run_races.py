@@ -1,6 +1,6 @@
 """A year's run from the pages when several people (or double clicks) ask at the same moment:
-one run per year, one issue of it, and a draft set aside while the run is issued is either
-issued or set aside, never both. On PostgreSQL the run's row is locked and a unique index holds
+one run per year, one job issuing it, and a draft set aside while the run is queued for issue is
+either issued or set aside, never both. On PostgreSQL the run's row is locked and a unique index holds
 one open run per year; on SQLite every transaction waits for the write lock."""
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from consortium.extensions import db
 from consortium.invoicing.models import Invoice, InvoiceNumberSequence, InvoiceRun
+from consortium.jobs.models import Job
+from consortium.jobs.services import run_queued
 from consortium.mail.models import OutboxMessage
 from tests.conftest import make_user
 from tests.invoicing.runs import YEAR, register
@@ -56,8 +58,11 @@ def test_a_run_issued_several_times_at_once_is_issued_once(race_app):
         lambda index: clients[index].post(f"/invoices/runs/{run_id}/issue", follow_redirects=True),
     )
     assert_no_server_error(outcomes)
-    assert count_saying(outcomes, "3 invoices issued") == 1
-    assert count_saying(outcomes, "This invoicing run is not a draft any more.") == N - 1
+    assert count_saying(outcomes, "The run is being issued") == 1
+    assert count_saying(outcomes, "This invoicing run is being issued") == N - 1
+    assert _count(Job) == 1
+    assert run_queued() == 1
+    assert _count(Job, Job.status == "done") == 1
     assert _count(Invoice, Invoice.number.is_not(None)) == 3
     assert db.session.scalar(select(InvoiceNumberSequence.last_number)) == 3
     assert _count(OutboxMessage) == 3
@@ -76,6 +81,7 @@ def test_a_draft_set_aside_while_its_run_is_issued_is_one_or_the_other(race_app)
     ]
     outcomes = fire_at_once(2, lambda index: actions[index]())
     assert_no_server_error(outcomes)
+    run_queued()
     db.session.expire_all()
     aarhus = db.session.get(Invoice, aarhus_id)
     if aarhus.number is None:
@@ -83,7 +89,7 @@ def test_a_draft_set_aside_while_its_run_is_issued_is_one_or_the_other(race_app)
         assert aarhus.status == "set_aside"
         assert _count(Invoice, Invoice.number.is_not(None)) == 2
     else:
-        # Issued first: setting aside was refused, and the issued invoice stayed sent.
+        # Queued for issue first: setting aside was refused, and the invoice was issued.
         assert aarhus.status == "sent"
-        assert count_saying(outcomes, "Only a draft of a run can be set aside") == 1
+        assert count_saying(outcomes, "This invoicing run is being issued") == 1
         assert _count(Invoice, Invoice.number.is_not(None)) == 3
