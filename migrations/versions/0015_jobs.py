@@ -1,6 +1,6 @@
 """jobs: background work (issuing a run) claimed and run by the worker
 
-Revision ID: 0017_jobs
+Revision ID: 0015_jobs
 Revises: 0014_credit_notes
 Create Date: 2027-01-10 00:00:00.000000
 
@@ -11,7 +11,7 @@ from alembic import op
 import consortium.db
 
 # revision identifiers, used by Alembic.
-revision = '0017_jobs'
+revision = '0015_jobs'
 down_revision = '0014_credit_notes'
 branch_labels = None
 depends_on = None
