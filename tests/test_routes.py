@@ -257,6 +257,12 @@ ROUTES = {
     "invoicing.take_back": ("POST", "/invoices/{invoice}/take-back", secretariat(REDIRECT)),
     "invoicing.issue": ("POST", "/invoices/{invoice}/issue", secretariat(REDIRECT)),
     "invoicing.delete": ("POST", "/invoices/{invoice}/delete", secretariat(REDIRECT)),
+    # Money received (invoicing/payment_views.py): an empty payment form is shown again with its
+    # mistakes; the invoice is not overdue, so a reminder is refused with a message.
+    "invoicing.record_payment": ("POST", "/invoices/{invoice}/payments", secretariat(422)),
+    "invoicing.send_reminder": ("POST", "/invoices/{invoice}/reminders", secretariat(REDIRECT)),
+    "invoicing.overdue": ("GET", "/invoices/overdue", secretariat()),
+    "invoicing.reminder_pdf": ("GET", "/invoices/reminders/{reminder}.pdf", own_contact()),
 }
 
 
@@ -338,17 +344,29 @@ def _issued_invoice(organisation) -> int:
 
 def _invoicing_objects(organisation) -> dict:
     """An issued invoice with its line, and a year's run in draft without invoices."""
+    from datetime import date
+    from decimal import Decimal
+
     from consortium.extensions import db
-    from consortium.invoicing.models import Invoice, InvoiceRun
+    from consortium.invoicing.models import Invoice, InvoiceRun, Reminder
 
     invoice_id = _issued_invoice(organisation)
     run = InvoiceRun(year=2099, status="draft")
-    db.session.add(run)
+    # A reminder of the invoice, as it is stored once sent (a small file, as above).
+    reminder = Reminder(
+        invoice_id=invoice_id,
+        sent_on=date(2099, 1, 1),
+        level=1,
+        balance=Decimal("1000.00"),
+        pdf=b"%PDF-1.7 reminder",
+    )
+    db.session.add_all([run, reminder])
     db.session.flush()
     return {
         "invoice": invoice_id,
         "invoice_line": db.session.get(Invoice, invoice_id).lines[0].id,
         "run": run.id,
+        "reminder": reminder.id,
     }
 
 

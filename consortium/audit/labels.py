@@ -47,6 +47,8 @@ RECORD_TYPES = {
     "invoice_run": _l("Invoice run"),
     "invoice": _l("Invoice"),
     "invoice_line": _l("Invoice line"),
+    "payment": _l("Payment"),
+    "reminder": _l("Payment reminder"),
 }
 
 FIELDS = {
@@ -224,6 +226,13 @@ FIELDS = {
     "net_amount": _l("Net amount"),
     "credited_invoice_id": _l("Credited invoice"),
     "credited_line_id": _l("Credited invoice line"),
+    # Payments and reminders (invoicing/).
+    "paid_on": _l("Payment date"),
+    "reference": _l("Payment reference"),
+    "sent_on": _l("Date sent"),
+    "balance": _l("Balance"),
+    "outbox_message_id": _l("Message in the outbox"),
+    "sent_by_user_id": _l("Sent by"),
 }
 
 

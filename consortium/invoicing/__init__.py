@@ -9,7 +9,7 @@ def register(app: Flask) -> None:
     """The invoice pages at /invoices, `flask invoices` and the audit trail's words for
     invoices."""
     from consortium.audit import labels
-    from consortium.invoicing import manage_views, views  # noqa: F401
+    from consortium.invoicing import manage_views, payment_views, views  # noqa: F401
     from consortium.invoicing.labels import INVOICE_STATUS_LABELS, RUN_STATUS_LABELS, SERIES_LABELS
     from consortium.settings.labels import COMPONENT_LABELS, VAT_CATEGORY_LABELS
 

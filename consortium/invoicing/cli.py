@@ -5,15 +5,19 @@ flask invoices issue --year 2027     issue the year's draft run, all or nothing,
 flask invoices export --year 2027 --format facturx --out DIR
                                      one file per issued invoice, named by its number (pdf and
                                      facturx write the stored Factur-X PDF, ubl the e-invoice)
+flask invoices payments import FILE.csv
+                                     the payments of a bank statement, all or nothing
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
@@ -124,3 +128,35 @@ def export_command(year: int, kind: str, out: Path) -> None:
     click.echo(f"Wrote {written} files to {out}.")
     if skipped:
         click.echo(f"{skipped} invoices have no {kind.upper()} (their buyers get the PDF only).")
+
+
+payments_cli = AppGroup("payments", help="Payments received for issued invoices.")
+invoices_cli.add_command(payments_cli)
+
+
+@payments_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_payments_command(file: Path) -> None:
+    """Record the payments of a bank statement (CSV with the columns date, amount and
+    reference), each matched to the invoice whose number its reference names: every line or,
+    when one is wrong, none."""
+    from consortium.invoicing.payment_import import import_statement
+
+    with force_locale("en"):
+        result = import_statement(file.read_bytes(), file.name)
+        report = result.report
+        if report.problems:
+            db.session.rollback()
+            click.echo(
+                f"{file.name}: nothing was recorded; correct these lines and try again:", err=True
+            )
+            for problem in sorted(report.problems, key=lambda each: each.line):
+                click.echo(f"  {problem}", err=True)
+            sys.exit(1)
+        if not result.planned:
+            db.session.rollback()
+            raise click.ClickException(f"{file.name} has no payments to record.")
+        db.session.commit()
+        total = money(result.total, get_settings().currency)
+        count = len(result.planned)
+        click.echo(f"Recorded {count} payment{'s' if count != 1 else ''}, {total} in total.")

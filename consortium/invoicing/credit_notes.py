@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from consortium.extensions import db
+from consortium.invoicing.documents import to_document
 from consortium.invoicing.models import (
     CREDIT_NOTE,
     DRAFT,
@@ -207,7 +208,8 @@ def discard_credit_note(credit_note: Invoice) -> None:
 def ensure_issuable(credit_note: Invoice, issued_on: date) -> None:
     """What a credit note must be before it is issued on a day: it names an issued invoice it
     corrects, issued that day or before, and every amount on it is more than zero (the
-    document's type says it is credited)."""
+    document's type says it is credited). Then the corrected invoice's status is set from the
+    balance the credit note leaves."""
     credited = credit_note.credited_invoice
     if credited is None or not credited.is_numbered or credited.is_credit_note:
         raise InvoicingError(NAMES_NO_INVOICE)
@@ -220,3 +222,8 @@ def ensure_issuable(credit_note: Invoice, issued_on: date) -> None:
         )
     if any(line.net_amount <= 0 for line in credit_note.lines):
         raise InvoicingError(NOT_POSITIVE)
+    # Issued, the credit note lowers the balance of the invoice it corrects, whose status
+    # follows (credited, paid or partly paid); if the issue fails, the request rolls it back.
+    from consortium.invoicing.payments import credit_note_issuing  # it builds on this module
+
+    credit_note_issuing(credit_note, to_document(credit_note).gross_total)

@@ -137,3 +137,42 @@ class NewInvoiceForm(Form):
             raise ValidationError(_l("The period cannot end before it starts."))
         if bool(field.data) != bool(start):
             raise ValidationError(_l("Give both ends of the period, or neither."))
+
+
+class PaymentAmountField(DecimalAmountField):
+    """A payment's amount, typed as the reader writes numbers, in cents, above zero."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("places", 2)
+        kwargs.setdefault(
+            "invalid_message", _l("Enter an amount such as 1500 or 1500.50, without a currency.")
+        )
+        super().__init__(*args, **kwargs)
+
+    def convert(self, value: Decimal) -> Decimal:
+        if value <= 0:
+            raise ValueError(_l("Enter an amount above zero."))
+        if value >= LINE_LIMIT:
+            raise ValueError(
+                _l("Enter an amount below %(limit)s.", limit=format_decimal(LINE_LIMIT))
+            )
+        return value.quantize(Decimal("0.01"))
+
+
+class PaymentForm(Form):
+    """Money received for an issued invoice: the day it came, how much, and the bank's text."""
+
+    paid_on = DateField(
+        _l("Payment date"),
+        validators=[InputRequired(message=_l("Enter a date such as 2026-01-31."))],
+        description=_l("The day the money reached the association's account."),
+    )
+    amount = PaymentAmountField(
+        _l("Amount received"),
+        validators=[InputRequired(message=_l("Please fill in this field."))],
+    )
+    reference = StringField(
+        _l("Reference"),
+        validators=[Optional(), at_most(200)],
+        description=_l("The text of the transfer on the bank statement, if any."),
+    )

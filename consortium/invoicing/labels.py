@@ -9,7 +9,19 @@ INVOICE_STATUS_LABELS = {
     "draft": pgettext_l("invoice status", "Draft"),
     "issued": pgettext_l("invoice status", "Issued"),
     "sent": pgettext_l("invoice status", "Sent"),
+    "partly_paid": pgettext_l("invoice status", "Partly paid"),
+    "paid": pgettext_l("invoice status", "Paid"),
+    "credited": pgettext_l("invoice status", "Credited"),
     "set_aside": pgettext_l("invoice status", "Set aside"),
+}
+
+# Not stored: an invoice whose due date has passed with a balance above zero shows as overdue.
+OVERDUE = "overdue"
+OVERDUE_LABEL = pgettext_l("invoice status", "Overdue")
+
+PAYMENT_SOURCE_LABELS = {
+    "manual": pgettext_l("payment source", "Recorded by hand"),
+    "import": pgettext_l("payment source", "Bank statement"),
 }
 
 RUN_STATUS_LABELS = {

@@ -36,11 +36,19 @@ INVOICE, CREDIT_NOTE = "invoice", "credit_note"
 SERIES = (INVOICE, CREDIT_NOTE)
 
 # An invoice's status. A number is taken when a draft is issued; "set aside" is a draft that the
-# secretariat keeps out of a run's issue.
+# secretariat keeps out of a run's issue. After issue the status follows the balance (payments
+# and credit notes): partly paid, paid, or credited (credited in full, nothing paid).
 DRAFT, ISSUED, SENT, SET_ASIDE = "draft", "issued", "sent", "set_aside"
-INVOICE_STATUSES = (DRAFT, ISSUED, SENT, SET_ASIDE)
+PARTLY_PAID, PAID, CREDITED = "partly_paid", "paid", "credited"
+INVOICE_STATUSES = (DRAFT, ISSUED, SENT, PARTLY_PAID, PAID, CREDITED, SET_ASIDE)
 # Statuses of an invoice that has its number: the database keeps it as it was issued.
-NUMBERED_STATUSES = (ISSUED, SENT)
+NUMBERED_STATUSES = (ISSUED, SENT, PARTLY_PAID, PAID, CREDITED)
+# Statuses of an issued invoice with a balance still to pay.
+OPEN_STATUSES = (ISSUED, SENT, PARTLY_PAID)
+
+# Where a payment was recorded from.
+MANUAL, IMPORT = "manual", "import"
+PAYMENT_SOURCES = (MANUAL, IMPORT)
 
 # A run's status.
 RUN_DRAFT, RUN_ISSUED, RUN_DISCARDED = "draft", "issued", "discarded"
@@ -94,7 +102,7 @@ class Invoice(db.Model):
     __table_args__ = (
         UniqueConstraint("number", name="uq_invoice_number"),
         CheckConstraint(
-            "number IS NOT NULL OR status NOT IN ('issued', 'sent')", name="numbered_when_issued"
+            "number IS NOT NULL OR status IN ('draft', 'set_aside')", name="numbered_when_issued"
         ),
     )
 
@@ -162,6 +170,12 @@ class Invoice(db.Model):
         order_by="InvoiceLine.position",
         cascade="all, delete-orphan",
         passive_deletes=True,
+    )
+    payments: Mapped[list[Payment]] = relationship(
+        back_populates="invoice", order_by="(Payment.paid_on, Payment.id)"
+    )
+    reminders: Mapped[list[Reminder]] = relationship(
+        back_populates="invoice", order_by="(Reminder.sent_on, Reminder.id)"
     )
 
     permission_subject = "invoice"
@@ -248,3 +262,66 @@ class InvoiceNumberSequence(db.Model):
 
     def __repr__(self) -> str:
         return f"<InvoiceNumberSequence {self.series} {self.prefix}{self.year} {self.last_number}>"
+
+
+class Payment(db.Model):
+    """Money received for an issued invoice: one bank transfer, recorded by hand or imported
+    from a bank statement. A payment is a row of its own; the invoice never changes."""
+
+    __tablename__ = "payment"
+    __audited__ = True
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("source IN ('manual', 'import')", name="source_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(10), default=MANUAL)
+    recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="payments")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.invoice.number if self.invoice else self.invoice_id} {self.paid_on}"
+
+    def __repr__(self) -> str:
+        return f"<Payment {self.invoice_id} {self.paid_on} {self.amount}>"
+
+
+class Reminder(db.Model):
+    """A reminder of an overdue invoice, sent to its buyer with the reminder PDF; one a day
+    per invoice, which the unique constraint keeps also when it is asked for twice at once."""
+
+    __tablename__ = "reminder"
+    __audited__ = True
+    __audit_redacted__ = frozenset({"pdf"})
+    __table_args__ = (UniqueConstraint("invoice_id", "sent_on", name="uq_reminder_invoice_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    sent_on: Mapped[date] = mapped_column(Date)
+    level: Mapped[int] = mapped_column(Integer)
+    # What was due when the reminder was written, as it says.
+    balance: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id"), index=True
+    )
+    sent_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="reminders")
+
+    @property
+    def audit_label(self) -> str:
+        number = self.invoice.number if self.invoice else self.invoice_id
+        return f"{number} {self.level}"
+
+    def __repr__(self) -> str:
+        return f"<Reminder {self.invoice_id} {self.sent_on} {self.level}>"

@@ -33,6 +33,7 @@ from consortium.invoicing.models import (
     InvoiceLine,
     InvoiceRun,
 )
+from consortium.invoicing.payments import balances
 from consortium.members.models import Organisation, OrganisationContact
 from consortium.members.services import organisations_of
 from consortium.settings.labels import COMPONENT_LABELS, VAT_CATEGORY_LABELS, VATEX_LABELS
@@ -164,7 +165,13 @@ def mine():
         )
     )
     stored = _stored_files([invoice.id for invoice in invoices])
-    return render_template("invoicing/mine.html", invoices=invoices, stored=stored, **_labels())
+    return render_template(
+        "invoicing/mine.html",
+        invoices=invoices,
+        stored=stored,
+        balances=balances(invoices),
+        **_labels(),
+    )
 
 
 def _stored_files(invoice_ids: list[int]) -> dict[int, tuple[bool, bool]]:
@@ -224,9 +231,11 @@ def detail(invoice_id: int):
     return detail_page(_invoice_for_reader(invoice_id))
 
 
-def detail_page(invoice: Invoice, line_form: Any = None) -> str:
-    """The invoice's page; ``line_form`` is a line form sent with mistakes, shown again."""
+def detail_page(invoice: Invoice, line_form: Any = None, payment_form: Any = None) -> str:
+    """The invoice's page; ``line_form`` and ``payment_form`` are forms sent with mistakes,
+    shown again."""
     from consortium.invoicing.forms import LineForm
+    from consortium.invoicing.payment_views import payment_context
 
     document = to_document(invoice)
     refusals = [_(ubl.REFUSAL_MESSAGES[code]) for code in ubl.einvoice_refusal(document)]
@@ -245,6 +254,7 @@ def detail_page(invoice: Invoice, line_form: Any = None) -> str:
         has_pdf=has_pdf,
         has_xml=has_xml,
         line_form=(line_form or LineForm()) if manages and invoice.is_draft else None,
+        **payment_context(invoice, payment_form),
         title=(
             f"{SERIES_LABELS[invoice.series]} {invoice.number}"
             if invoice.number

@@ -4,7 +4,9 @@ run in draft, ready to review and issue."""
 from __future__ import annotations
 
 import io
+from collections import Counter
 from datetime import date
+from decimal import Decimal
 
 from lxml import etree
 from pypdf import PdfReader
@@ -14,7 +16,18 @@ from sqlalchemy.orm import undefer
 from consortium.demo import PDF_BY_MAIL
 from consortium.extensions import db
 from consortium.invoicing import runs
-from consortium.invoicing.models import DRAFT, RUN_DRAFT, RUN_ISSUED, SENT, Invoice
+from consortium.invoicing.models import (
+    CREDIT_NOTE,
+    DRAFT,
+    PAID,
+    PARTLY_PAID,
+    RUN_DRAFT,
+    RUN_ISSUED,
+    SENT,
+    Invoice,
+    Reminder,
+)
+from consortium.invoicing.payments import balance, overdue_invoices
 from consortium.invoicing.validation import fatal_findings, validate
 from consortium.mail.models import KEPT, OutboxMessage
 from consortium.members.models import Organisation
@@ -50,7 +63,9 @@ def test_the_demo_has_last_years_invoices_issued_and_sent(demo_app):  # noqa: F8
             .order_by(Invoice.number)
         ).all()
         assert len(invoices) >= 30
-        assert {invoice.status for invoice in invoices} == {SENT}
+        # Sent, and then paid, except one partly paid and one not paid at all.
+        statuses = Counter(invoice.status for invoice in invoices)
+        assert statuses == {PAID: len(invoices) - 2, PARTLY_PAID: 1, SENT: 1}
         # Gapless, in last year, issued in January of last year.
         assert [invoice.number for invoice in invoices] == [
             f"{last_year}-{position:05d}" for position in range(1, len(invoices) + 1)
@@ -79,7 +94,7 @@ def test_the_demo_has_last_years_invoices_issued_and_sent(demo_app):  # noqa: F8
                 select(OutboxMessage).where(OutboxMessage.subject.like(f"%{last_year}-0%"))
             )
         }
-        assert len(subjects) == len(invoices)
+        assert len(subjects) >= len(invoices)  # and the credit note and the reminder
         assert {message.status for message in subjects.values()} == {KEPT}
         db.session.rollback()
 
@@ -108,3 +123,35 @@ def test_anna_sees_last_years_invoice_of_her_municipality(demo_app):  # noqa: F8
     assert not any(other in page for other in others)
     pdf = client.get(f"/invoices/{invoice_id}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_the_demo_has_money_received_a_credit_note_and_an_overdue_invoice(demo_app):  # noqa: F811
+    last_year = date.today().year - 1
+    with demo_app.app_context():
+        (credit_note,) = db.session.scalars(select(Invoice).where(Invoice.series == CREDIT_NOTE))
+        assert credit_note.number == f"CN-{last_year}-00001"
+        corrected = credit_note.credited_invoice
+        assert len(credit_note.lines) < len(corrected.lines)  # part of the invoice
+        assert corrected.status == PAID and balance(corrected) == Decimal("0.00")
+        assert sum(p.amount for p in corrected.payments) == (
+            corrected.gross_total - credit_note.gross_total
+        )
+
+        rows = overdue_invoices()
+        assert sorted(row.invoice.status for row in rows) == [PARTLY_PAID, SENT]
+        for row in rows:
+            assert row.balance > 0 and row.days > 300
+        (reminded,) = db.session.scalars(select(Reminder))
+        overdue = reminded.invoice
+        assert overdue.organisation.name == "Syddjurs Kommune"
+        assert (overdue.status, reminded.level) == (SENT, 1)
+        assert reminded.balance == overdue.gross_total
+        text = PdfReader(io.BytesIO(reminded.pdf)).pages[0].extract_text()
+        assert "Betalingspåmindelse" in text and overdue.number in text
+        invoice_id, number = overdue.id, overdue.number
+        db.session.rollback()
+    client = demo_app.test_client()
+    login(client, "anna.jensen@demo.example.org", "demo-member-2026")
+    page = client.get(f"/invoices/{invoice_id}").get_data(as_text=True)
+    # Anna reads Danish.
+    assert number in page and "Forfalden" in page and "Påmindelse 1 sendt den" in page
