@@ -9,7 +9,14 @@ from consortium.fees.models import (
     ProductTariff,
 )
 from consortium.groups.models import Group, GroupMember
-from consortium.invoicing.models import Invoice, InvoiceLine, InvoiceNumberSequence, InvoiceRun
+from consortium.invoicing.models import (
+    Invoice,
+    InvoiceLine,
+    InvoiceNumberSequence,
+    InvoiceRun,
+    ProductSettlement,
+    SettlementShare,
+)
 from consortium.mail.models import OutboxMessage
 from consortium.members.models import (
     BillingIdentity,
@@ -42,6 +49,8 @@ __all__ = [
     "InvoiceLine",
     "InvoiceNumberSequence",
     "InvoiceRun",
+    "ProductSettlement",
+    "SettlementShare",
     "Group",
     "GroupMember",
     "LevelDecision",
