@@ -11,16 +11,19 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 
 from consortium.fees.engine import Charge, to_minor
 from consortium.fees.explanations import describe_charge, explanation_from_json
+from consortium.i18n import money
 from consortium.invoicing import document
 from consortium.invoicing.models import CREDIT_NOTE, Invoice, InvoiceLine
 from consortium.members.models import BillingIdentity
 from consortium.settings.services import get_settings
 
+# The rule of a line's explanation that a year-end settlement writes (invoicing/settlement.py).
+SETTLEMENT_RULE = "settlement"
 # What kind of document each series is.
 KINDS = {CREDIT_NOTE: document.CREDIT_NOTE}
 # A German Leitweg-ID: the coarse address, an optional fine address, two check digits.
@@ -233,6 +236,8 @@ def explanation_text(line: InvoiceLine, currency: str, language: str) -> str:
     stopping the invoice."""
     if not line.explanation:
         return ""
+    if line.explanation.get("rule") == SETTLEMENT_RULE:
+        return settlement_text(line.explanation, currency, language)
     try:
         charge = Charge(
             organisation_key="",
@@ -243,4 +248,21 @@ def explanation_text(line: InvoiceLine, currency: str, language: str) -> str:
         )
         return describe_charge(charge, language)
     except (AttributeError, KeyError, TypeError, ValueError):
+        return ""
+
+
+def settlement_text(explanation: dict, currency: str, language: str | None = None) -> str:
+    """Why a year-end settlement's line is what it is, in the reader's (or the given) language:
+    "Actual cost DKK 310,000.00 against the budget DKK 300,000.01; your share 77.7778 %"."""
+    if language:
+        with force_locale(language):
+            return settlement_text(explanation, currency)
+    try:
+        return _(
+            "Actual cost %(actual)s against the budget %(budget)s; your share %(share)s %%",
+            actual=money(Decimal(explanation["actual_cost"]), currency),
+            budget=money(Decimal(explanation["budget"]), currency),
+            share=format_decimal(Decimal(explanation["share_percent"]), format="#,##0.00##"),
+        )
+    except (KeyError, TypeError, ArithmeticError):
         return ""

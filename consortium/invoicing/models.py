@@ -217,9 +217,7 @@ class InvoiceLine(db.Model):
     exemption_reason: Mapped[str] = mapped_column(Text, default="")
     exemption_code: Mapped[str] = mapped_column(String(30), default="")
     explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    credited_line_id: Mapped[int | None] = mapped_column(
-        ForeignKey("invoice_line.id"), index=True
-    )
+    credited_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_line.id"), index=True)
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
     product: Mapped[Product | None] = relationship()
@@ -325,9 +323,7 @@ class SettlementShare(db.Model):
     # Its part of the difference: more than zero to pay, less than zero credited.
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     # The issued invoice line of the year's product share that a credit is taken from.
-    credited_line_id: Mapped[int | None] = mapped_column(
-        ForeignKey("invoice_line.id"), index=True
-    )
+    credited_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_line.id"), index=True)
     # The extra invoice or the credit note the part became when the settlement was issued.
     invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"), index=True)
 

@@ -14,7 +14,6 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 from sqlalchemy import select, text
-from sqlalchemy.exc import DatabaseError
 
 from consortium.extensions import db
 from consortium.invoicing import services
