@@ -47,6 +47,8 @@ RECORD_TYPES = {
     "invoice_run": _l("Invoice run"),
     "invoice": _l("Invoice"),
     "invoice_line": _l("Invoice line"),
+    "product_settlement": _l("Year-end settlement of a product"),
+    "settlement_share": _l("An organisation's part of a year-end settlement"),
 }
 
 FIELDS = {
@@ -224,6 +226,14 @@ FIELDS = {
     "net_amount": _l("Net amount"),
     "credited_invoice_id": _l("Credited invoice"),
     "credited_line_id": _l("Credited invoice line"),
+    # Year-end settlements (invoicing/settlement.py).
+    "budget_amount": _l("Budget"),
+    "actual_cost": _l("Actual cost"),
+    "difference": _l("Difference"),
+    "issued_by_user_id": _l("Issued by"),
+    "budget_share": _l("Share of the budget"),
+    "share_percent": _l("Share of the budget in per cent"),
+    "settlement_id": _l("Settlement"),
 }
 
 

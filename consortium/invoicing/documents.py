@@ -31,6 +31,9 @@ LEITWEG_ID = re.compile(r"^\d{2,12}(-[A-Za-z0-9]{1,30})?-\d{2}$")
 # The last line of an address with its postcode: "8000 Aarhus C", "110 00 Praha 1",
 # "DK-2100 København Ø".
 POSTCODE_LINE = re.compile(r"^(?:[A-Z]{2}-)?(\d{3,5}(?: \d{2})?)\s+(.+)$")
+# A currency code written next to its digits ("DKK300,000.01"), which CLDR spaces and Babel
+# does not.
+CODE_NEXT_TO_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 # Electronic address schemes (EAS) of a seller's VAT number, by country.
 VAT_SCHEMES = {"DE": "9930", "CZ": "9929"}
 
@@ -260,9 +263,20 @@ def settlement_text(explanation: dict, currency: str, language: str | None = Non
     try:
         return _(
             "Actual cost %(actual)s against the budget %(budget)s; your share %(share)s %%",
-            actual=money(Decimal(explanation["actual_cost"]), currency),
-            budget=money(Decimal(explanation["budget"]), currency),
-            share=format_decimal(Decimal(explanation["share_percent"]), format="#,##0.00##"),
+            actual=_spaced(money(Decimal(explanation["actual_cost"]), currency)),
+            budget=_spaced(money(Decimal(explanation["budget"]), currency)),
+            share=percent_text(Decimal(explanation["share_percent"])),
         )
     except (KeyError, TypeError, ArithmeticError):
         return ""
+
+
+def _spaced(amount: str) -> str:
+    """An amount with a no-break space between its currency code and its digits, as the
+    invoice PDF writes it: "DKK 300,000.01"."""
+    return CODE_NEXT_TO_DIGIT.sub("\u00a0", amount)
+
+
+def percent_text(value: Decimal) -> str:
+    """A share in per cent as the reader writes numbers, with two to four decimals: 77.7778."""
+    return str(format_decimal(value, format="#,##0.00##"))

@@ -58,8 +58,10 @@ def parts(settlement: ProductSettlement) -> dict[str, tuple[Decimal, Decimal]]:
 
 
 def pdf_text(pdf: bytes) -> str:
+    """The PDF's words, every run of spaces and line breaks one space."""
     reader = PdfReader(io.BytesIO(pdf))
-    return re.sub(r"[\u00a0\u202f]", " ", "\n".join(page.extract_text() for page in reader.pages))
+    words = " ".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", re.sub(r"[\u00a0\u202f]", " ", words))
 
 
 def share_line(town, name: str):
