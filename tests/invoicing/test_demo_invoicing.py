@@ -4,6 +4,7 @@ run in draft, ready to review and issue."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 from lxml import etree
@@ -105,6 +106,8 @@ def test_anna_sees_last_years_invoice_of_her_municipality(demo_app):  # noqa: F8
     login(client, "anna.jensen@demo.example.org", "demo-member-2026")
     page = client.get("/invoices/mine").get_data(as_text=True)
     assert number in page
-    assert not any(other in page for other in others)
+    # Another's number, not a part of one of hers (her credit note CN-2026-00006 is not
+    # another's invoice 2026-00006).
+    assert not any(re.search(rf"(?<![\w-]){re.escape(other)}\b", page) for other in others)
     pdf = client.get(f"/invoices/{invoice_id}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
