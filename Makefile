@@ -56,7 +56,7 @@ typecheck: $(STAMP)
 		consortium/numbers.py consortium/periods.py consortium/pdf.py consortium/once.py \
 		consortium/invoicing/document.py consortium/invoicing/ubl.py \
 		consortium/invoicing/validation.py consortium/invoicing/pdf.py \
-		consortium/invoicing/facturx.py
+		consortium/invoicing/facturx.py consortium/invoicing/settlement_split.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check

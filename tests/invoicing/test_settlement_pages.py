@@ -115,6 +115,10 @@ def test_an_underspend_from_the_page_to_the_credit_notes_to_the_cent(town, clien
     mine = text_of(client.get("/invoices/settlements/mine"))
     assert f"Credit note {odder.number}" in mine
     assert client.get(f"/invoices/{odder.id}.pdf").data == odder.pdf
+    # The credit note's page says why, as its documents do.
+    note = text_of(client.get(f"/invoices/{odder.id}"))
+    assert "OS2forms 2027: year-end settlement, credited of line 2 of invoice" in note
+    assert "your share 22.2222 %" in note
 
 
 def test_an_overspend_from_the_page_becomes_extra_invoices(town, client):
