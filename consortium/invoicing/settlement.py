@@ -262,7 +262,7 @@ def _credit_description(settlement: ProductSettlement, line: InvoiceLine) -> str
     invoice = line.invoice
     with force_locale(invoice.language):
         return _(
-            "%(product)s %(year)s: year-end settlement, credited of line %(position)s of "
+            "%(product)s %(year)s: year-end settlement, credited against line %(position)s of "
             "invoice %(number)s",
             product=settlement.product.name,
             year=settlement.year,

@@ -117,7 +117,7 @@ def test_an_underspend_from_the_page_to_the_credit_notes_to_the_cent(town, clien
     assert client.get(f"/invoices/{odder.id}.pdf").data == odder.pdf
     # The credit note's page says why, as its documents do.
     note = text_of(client.get(f"/invoices/{odder.id}"))
-    assert "OS2forms 2027: year-end settlement, credited of line 2 of invoice" in note
+    assert "OS2forms 2027: year-end settlement, credited against line 2 of invoice" in note
     assert "your share 22.2222 %" in note
 
 
