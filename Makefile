@@ -58,7 +58,7 @@ typecheck: $(STAMP)
 		consortium/invoicing/document.py consortium/invoicing/ubl.py \
 		consortium/invoicing/validation.py consortium/invoicing/pdf.py \
 		consortium/invoicing/facturx.py consortium/invoicing/rendering.py \
-		consortium/invoicing/settling.py
+		consortium/invoicing/settling.py consortium/invoicing/settlement_split.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check

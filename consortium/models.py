@@ -9,7 +9,14 @@ from consortium.fees.models import (
     ProductTariff,
 )
 from consortium.groups.models import Group, GroupMember
-from consortium.invoicing.models import Invoice, InvoiceLine, InvoiceNumberSequence, InvoiceRun
+from consortium.invoicing.models import (
+    Invoice,
+    InvoiceLine,
+    InvoiceNumberSequence,
+    InvoiceRun,
+    ProductSettlement,
+    SettlementShare,
+)
 from consortium.jobs.models import Job
 from consortium.mail.models import OutboxMessage
 from consortium.members.models import (
@@ -44,6 +51,8 @@ __all__ = [
     "InvoiceNumberSequence",
     "InvoiceRun",
     "Job",
+    "ProductSettlement",
+    "SettlementShare",
     "Group",
     "GroupMember",
     "LevelDecision",

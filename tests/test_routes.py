@@ -263,6 +263,27 @@ ROUTES = {
     "invoicing.send_reminder": ("POST", "/invoices/{invoice}/reminders", secretariat(REDIRECT)),
     "invoicing.overdue": ("GET", "/invoices/overdue", secretariat()),
     "invoicing.reminder_pdf": ("GET", "/invoices/reminders/{reminder}.pdf", own_contact()),
+    # Year-end settlements (invoicing/settlement_views.py): the secretariat's pages; a contact
+    # reads their organisations' parts on their own page. The settlement is a draft whose
+    # budget is not frozen, so issuing it is refused with a message on its page.
+    "invoicing.settlements": ("GET", "/invoices/settlements", secretariat()),
+    "invoicing.settlement_page": ("GET", "/invoices/settlements/{settlement}", secretariat()),
+    "invoicing.settlement_cost": (
+        "POST",
+        "/invoices/settlements/{settlement}/cost",
+        secretariat(400),
+    ),
+    "invoicing.settlement_issue": (
+        "POST",
+        "/invoices/settlements/{settlement}/issue",
+        secretariat(REDIRECT),
+    ),
+    "invoicing.settlement_discard": (
+        "POST",
+        "/invoices/settlements/{settlement}/discard",
+        secretariat(REDIRECT),
+    ),
+    "invoicing.settlements_mine": ("GET", "/invoices/settlements/mine", signed_in()),
 }
 
 
@@ -367,7 +388,38 @@ def _invoicing_objects(organisation) -> dict:
         "invoice_line": db.session.get(Invoice, invoice_id).lines[0].id,
         "run": run.id,
         "reminder": reminder.id,
+        "settlement": _draft_settlement(organisation),
     }
+
+
+def _draft_settlement(organisation) -> int:
+    """A draft year-end settlement with the organisation's part (invoicing/settlement.py)."""
+    from decimal import Decimal
+
+    from consortium.extensions import db
+    from consortium.invoicing.models import ProductSettlement, SettlementShare
+    from consortium.products.models import Product
+
+    product = Product(slug="route-settled-product", name="Route settled product")
+    settlement = ProductSettlement(
+        product=product,
+        year=2098,
+        currency="DKK",
+        budget_amount=Decimal("1000.00"),
+        actual_cost=Decimal("1100.00"),
+        difference=Decimal("100.00"),
+    )
+    settlement.shares.append(
+        SettlementShare(
+            organisation=organisation,
+            budget_share=Decimal("1000.00"),
+            share_percent=Decimal("100"),
+            amount=Decimal("100.00"),
+        )
+    )
+    db.session.add_all([product, settlement])
+    db.session.flush()
+    return settlement.id
 
 
 def _first_requirement_id() -> int:

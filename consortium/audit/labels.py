@@ -49,6 +49,8 @@ RECORD_TYPES = {
     "invoice_line": _l("Invoice line"),
     "payment": _l("Payment"),
     "reminder": _l("Payment reminder"),
+    "product_settlement": _l("Year-end settlement of a product"),
+    "settlement_share": _l("An organisation's part of a year-end settlement"),
 }
 
 FIELDS = {
@@ -233,6 +235,14 @@ FIELDS = {
     "balance": _l("Balance"),
     "outbox_message_id": _l("Message in the outbox"),
     "sent_by_user_id": _l("Sent by"),
+    # Year-end settlements (invoicing/settlement.py).
+    "budget_amount": _l("Budget"),
+    "actual_cost": _l("Actual cost"),
+    "difference": _l("Difference"),
+    "issued_by_user_id": _l("Issued by"),
+    "budget_share": _l("Share of the budget"),
+    "share_percent": _l("Share of the budget in per cent"),
+    "settlement_id": _l("Settlement"),
 }
 
 

@@ -10,6 +10,7 @@ budgets, for last year's invoices. Uses the services only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -104,19 +105,35 @@ def _load_last_year(year: int) -> None:
         index_value=INDEX_LAST_YEAR,
         note="DKK 24,375 for every member (index 97.5); half a year when joining after 1 July.",
     )
-    _tariffs_and_budgets(year, first_year=year - 1, factor=INDEX_LAST_YEAR / 100)
+    # Two products in three with agreements split their budget, so that the demo has several
+    # invoiced years to settle (consortium/invoicing/demo.py).
+    _tariffs_and_budgets(
+        year,
+        first_year=year - 1,
+        factor=INDEX_LAST_YEAR / 100,
+        split=lambda number: number % 3 != 0,
+    )
     _approve_budgets(year)
 
 
+def _every_other(number: int) -> bool:
+    return number % 2 == 1
+
+
 def _tariffs_and_budgets(
-    year: int, *, first_year: int, factor: Decimal = Decimal(1)
+    year: int,
+    *,
+    first_year: int,
+    factor: Decimal = Decimal(1),
+    split: Callable[[int], bool] = _every_other,
 ) -> list[Product]:
     """A tariff and a draft budget for every product with participants in the year: a tier
-    table, or (every other product with agreements) a split of the budget by population.
+    table, or (for the products with agreements whose position in the list ``split`` picks,
+    every other one by default) a split of the budget by population.
     Answers the products whose budget is split."""
     split_products = []
     for number, (product, has_agreements) in enumerate(_products_with_participants(year)):
-        if has_agreements and number % 2 == 1:
+        if has_agreements and split(number):
             pricing = {"type": "budget_split", "method": "population"}
             split_products.append(product)
             lines = BUDGET_LINES

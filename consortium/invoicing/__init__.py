@@ -9,8 +9,13 @@ def register(app: Flask) -> None:
     """The invoice pages at /invoices, `flask invoices` and the audit trail's words for
     invoices."""
     from consortium.audit import labels
-    from consortium.invoicing import manage_views, payment_views, views  # noqa: F401
-    from consortium.invoicing.labels import INVOICE_STATUS_LABELS, RUN_STATUS_LABELS, SERIES_LABELS
+    from consortium.invoicing import manage_views, payment_views, settlement_views, views  # noqa: F401
+    from consortium.invoicing.labels import (
+        INVOICE_STATUS_LABELS,
+        RUN_STATUS_LABELS,
+        SERIES_LABELS,
+        SETTLEMENT_STATUS_LABELS,
+    )
     from consortium.settings.labels import COMPONENT_LABELS, VAT_CATEGORY_LABELS
 
     app.register_blueprint(bp, url_prefix="/invoices")
@@ -31,3 +36,6 @@ def register(app: Flask) -> None:
             record_type, "vat_category", labels.labelled(VAT_CATEGORY_LABELS)
         )
     labels.register_value_formatter("component_vat", "component", labels.labelled(COMPONENT_LABELS))
+    labels.register_value_formatter(
+        "product_settlement", "status", labels.labelled(SETTLEMENT_STATUS_LABELS)
+    )

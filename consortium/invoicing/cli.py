@@ -7,6 +7,8 @@ flask invoices export --year 2027 --format facturx --out DIR
                                      facturx write the stored Factur-X PDF, ubl the e-invoice)
 flask invoices payments import FILE.csv
                                      the payments of a bank statement, all or nothing
+flask invoices settle --product os2forms --year 2027 --actual-cost 310000.00 [--issue]
+                                     a product's year settled against its frozen budget
 """
 
 from __future__ import annotations
@@ -160,3 +162,72 @@ def import_payments_command(file: Path) -> None:
         total = money(result.total, get_settings().currency)
         count = len(result.planned)
         click.echo(f"Recorded {count} payment{'s' if count != 1 else ''}, {total} in total.")
+
+
+@invoices_cli.command("settle")
+@click.option("--product", "slug", required=True, help="The product's slug, e.g. os2forms.")
+@click.option("--year", type=int, required=True, help="The invoiced year that is settled.")
+@click.option(
+    "--actual-cost",
+    required=True,
+    help="What the product cost in the year, without VAT, e.g. 310000.00.",
+)
+@click.option("--issue", "issue_it", is_flag=True, help="Issue and send it at once.")
+def settle_command(slug: str, year: int, actual_cost: str, issue_it: bool) -> None:
+    """Settle a product's year: its actual cost against its frozen budget, the difference
+    split by the participants' recorded shares. Prints the split; a draft unless --issue."""
+    from decimal import Decimal, InvalidOperation
+
+    from consortium.invoicing import settlement
+    from consortium.products.models import Product
+
+    product = db.session.scalar(select(Product).where(Product.slug == slug))
+    if product is None:
+        raise click.ClickException(f"No product has the slug {slug!r}.")
+    try:
+        cost = Decimal(actual_cost.strip().replace(",", ""))
+    except InvalidOperation:
+        raise click.ClickException(
+            f"{actual_cost!r} is no amount; write it as 310000.00, without a currency."
+        ) from None
+    try:
+        made = settlement.settlement_for(product, year)
+        if made is None:
+            made = settlement.draft_settlement(product, year, cost, None)
+        elif made.is_draft:
+            settlement.change_actual_cost(made, cost)
+        else:
+            raise InvoicingError(
+                f"{product.name} {year} has been settled and issued already; nothing changed."
+            )
+        issued = settlement.issue_settlement(made, None) if issue_it else []
+        db.session.commit()
+    except InvoicingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    print_settlement(made, issued)
+
+
+def print_settlement(made, issued) -> None:
+    currency = made.currency
+    click.echo(f"Settlement of {made.product.name} {made.year}")
+    click.echo(f"  Budget:      {money(made.budget_amount, currency)}")
+    click.echo(f"  Actual cost: {money(made.actual_cost, currency)}")
+    click.echo(f"  Difference:  {money(made.difference, currency)}")
+    for share in sorted(made.shares, key=lambda share: share.organisation.name):
+        if share.invoice is not None:
+            becomes = share.invoice.number
+        elif share.amount > 0:
+            becomes = "extra invoice"
+        elif share.amount < 0:
+            becomes = "credit note"
+        else:
+            becomes = "nothing"
+        click.echo(
+            f"  {share.organisation.name}: {share.share_percent} % of the budget, "
+            f"{money(share.amount, currency)} ({becomes})"
+        )
+    if issued:
+        click.echo(f"Issued and sent {len(issued)} invoices and credit notes.")
+    else:
+        click.echo("A draft: members see their part; issue it with --issue.")

@@ -11,16 +11,19 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 
 from consortium.fees.engine import Charge, to_minor
 from consortium.fees.explanations import describe_charge, explanation_from_json
+from consortium.i18n import money
 from consortium.invoicing import document
 from consortium.invoicing.models import CREDIT_NOTE, Invoice, InvoiceLine
 from consortium.members.models import BillingIdentity
 from consortium.settings.services import get_settings
 
+# The rule of a line's explanation that a year-end settlement writes (invoicing/settlement.py).
+SETTLEMENT_RULE = "settlement"
 # What kind of document each series is.
 KINDS = {CREDIT_NOTE: document.CREDIT_NOTE}
 # A German Leitweg-ID: the coarse address, an optional fine address, two check digits.
@@ -28,6 +31,9 @@ LEITWEG_ID = re.compile(r"^\d{2,12}(-[A-Za-z0-9]{1,30})?-\d{2}$")
 # The last line of an address with its postcode: "8000 Aarhus C", "110 00 Praha 1",
 # "DK-2100 København Ø".
 POSTCODE_LINE = re.compile(r"^(?:[A-Z]{2}-)?(\d{3,5}(?: \d{2})?)\s+(.+)$")
+# A currency code written next to its digits ("DKK300,000.01"), which CLDR spaces and Babel
+# does not.
+CODE_NEXT_TO_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 # Electronic address schemes (EAS) of a seller's VAT number, by country.
 VAT_SCHEMES = {"DE": "9930", "CZ": "9929"}
 
@@ -233,6 +239,8 @@ def explanation_text(line: InvoiceLine, currency: str, language: str) -> str:
     stopping the invoice."""
     if not line.explanation:
         return ""
+    if line.explanation.get("rule") == SETTLEMENT_RULE:
+        return settlement_text(line.explanation, currency, language)
     try:
         charge = Charge(
             organisation_key="",
@@ -244,3 +252,31 @@ def explanation_text(line: InvoiceLine, currency: str, language: str) -> str:
         return describe_charge(charge, language)
     except (AttributeError, KeyError, TypeError, ValueError):
         return ""
+
+
+def settlement_text(explanation: dict, currency: str, language: str | None = None) -> str:
+    """Why a year-end settlement's line is what it is, in the reader's (or the given) language:
+    "Actual cost DKK 310,000.00 against the budget DKK 300,000.01; your share 77.7778 %"."""
+    if language:
+        with force_locale(language):
+            return settlement_text(explanation, currency)
+    try:
+        return _(
+            "Actual cost %(actual)s against the budget %(budget)s; your share %(share)s %%",
+            actual=_spaced(money(Decimal(explanation["actual_cost"]), currency)),
+            budget=_spaced(money(Decimal(explanation["budget"]), currency)),
+            share=percent_text(Decimal(explanation["share_percent"])),
+        )
+    except (KeyError, TypeError, ArithmeticError):
+        return ""
+
+
+def _spaced(amount: str) -> str:
+    """An amount with a no-break space between its currency code and its digits, as the
+    invoice PDF writes it: "DKK 300,000.01"."""
+    return CODE_NEXT_TO_DIGIT.sub("\u00a0", amount)
+
+
+def percent_text(value: Decimal) -> str:
+    """A share in per cent as the reader writes numbers, with two to four decimals: 77.7778."""
+    return str(format_decimal(value, format="#,##0.00##"))

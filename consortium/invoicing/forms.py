@@ -1,4 +1,5 @@
-"""The secretariat's invoicing forms: a year's run, a single invoice and a line on a draft."""
+"""The secretariat's invoicing forms: a year's run, a single invoice, a line on a draft, a
+payment received and a product's year-end settlement."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from consortium.extensions import db
 from consortium.forms import DecimalAmountField, Form, at_most, number_between, required
 from consortium.members.models import Organisation
+from consortium.products.models import Product
 from consortium.settings.labels import COMPONENT_LABELS
 from consortium.settings.models import COMPONENT_KINDS, FREE
 
@@ -176,3 +178,56 @@ class PaymentForm(Form):
         validators=[Optional(), at_most(200)],
         description=_l("The text of the transfer on the bank statement, if any."),
     )
+
+
+class ActualCostField(DecimalAmountField):
+    """What a product actually cost in a year, typed as the reader writes numbers, in cents,
+    zero or more."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("places", 2)
+        kwargs.setdefault(
+            "invalid_message",
+            _l("Enter an amount such as 310000 or 310000.50, without a currency."),
+        )
+        super().__init__(*args, **kwargs)
+
+    def convert(self, value: Decimal) -> Decimal:
+        from consortium.invoicing.settlement import ACTUAL_COST_LIMIT
+
+        if value < 0:
+            raise ValueError(_l("Enter an actual cost of zero or more."))
+        if value >= ACTUAL_COST_LIMIT:
+            raise ValueError(
+                _l("Enter an amount below %(limit)s.", limit=format_decimal(ACTUAL_COST_LIMIT))
+            )
+        return value.quantize(Decimal("0.01"))
+
+
+class ActualCostForm(Form):
+    """The actual cost of a product's year, changed on a draft settlement."""
+
+    actual_cost = ActualCostField(
+        _l("Actual cost"),
+        validators=[InputRequired(message=_l("Please fill in this field."))],
+        description=_l("What the product cost in the year, without VAT."),
+    )
+
+
+class SettlementForm(ActualCostForm):
+    """Settle a product's year: its actual cost against the budget its invoices were made
+    from."""
+
+    product = SelectField(_l("Product"), validators=[required()])
+    year = IntegerField(
+        _l("Year"),
+        validators=[required(), number_between(2000, 2200)],
+        description=_l("An invoiced year: its budget is frozen."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        products = db.session.scalars(select(Product).order_by(Product.name, Product.id))
+        self.product.choices = [("", "–")] + [
+            (str(product.id), product.name) for product in products
+        ]

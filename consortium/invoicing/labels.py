@@ -31,3 +31,8 @@ RUN_STATUS_LABELS = {
 }
 
 SERIES_LABELS = {"invoice": _l("Invoice"), "credit_note": _l("Credit note")}
+
+SETTLEMENT_STATUS_LABELS = {
+    "draft": pgettext_l("settlement status", "Draft"),
+    "issued": pgettext_l("settlement status", "Issued"),
+}

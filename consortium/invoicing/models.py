@@ -208,14 +208,12 @@ class InvoiceLine(db.Model):
     """One line: a fee component (membership, a product share, an entry fee, a pledge) or a
     free line, net, with its VAT and the engine's explanation of the amount.
 
-    A credit note's line names the invoice line it credits; a line is credited once in total,
-    which the unique constraint keeps also when two people credit it at the same moment."""
+    A credit note's line names the invoice line it credits, whole or a part of its amount; a
+    line is never credited for more than its amount in total, which crediting keeps with the
+    invoice's row locked (consortium/invoicing/credit_notes.py)."""
 
     __tablename__ = "invoice_line"
     __audited__ = True
-    __table_args__ = (
-        UniqueConstraint("credited_line_id", name="uq_invoice_line_credited_line_id"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(
@@ -233,7 +231,7 @@ class InvoiceLine(db.Model):
     exemption_reason: Mapped[str] = mapped_column(Text, default="")
     exemption_code: Mapped[str] = mapped_column(String(30), default="")
     explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    credited_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_line.id"))
+    credited_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_line.id"), index=True)
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
     product: Mapped[Product | None] = relationship()
@@ -325,3 +323,109 @@ class Reminder(db.Model):
 
     def __repr__(self) -> str:
         return f"<Reminder {self.invoice_id} {self.sent_on} {self.level}>"
+
+
+# A year-end settlement's status: a draft members see, then issued as invoices and credit notes.
+SETTLEMENT_DRAFT, SETTLEMENT_ISSUED = "draft", "issued"
+SETTLEMENT_STATUSES = (SETTLEMENT_DRAFT, SETTLEMENT_ISSUED)
+
+
+class ProductSettlement(db.Model):
+    """A product's year settled against its frozen budget: the actual cost, the difference
+    and (in :class:`SettlementShare`) each participant's part of it, as members are shown it
+    before it is issued. One per product and year."""
+
+    __tablename__ = "product_settlement"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint("product_id", "year", name="uq_product_settlement_product_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    # The frozen budget as it was when the settlement was drafted.
+    budget_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    actual_cost: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    # The actual cost less the budget: more than zero is invoiced, less is credited.
+    difference: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    status: Mapped[str] = mapped_column(String(20), default=SETTLEMENT_DRAFT)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    product: Mapped[Product] = relationship()
+    shares: Mapped[list[SettlementShare]] = relationship(
+        back_populates="settlement",
+        order_by="SettlementShare.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == SETTLEMENT_DRAFT
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.product.name} {self.year}" if self.product else str(self.year)
+
+    def __repr__(self) -> str:
+        return f"<ProductSettlement {self.product_id} {self.year} {self.status}>"
+
+
+class SettlementShare(db.Model):
+    """One organisation's part of a settlement's difference: its share of the budget, the
+    amount, the invoice line a credit is taken from and, once issued, the extra invoice or
+    credit note it became. A part that rounds to zero is kept, and becomes nothing."""
+
+    __tablename__ = "settlement_share"
+    __audited__ = True
+    __table_args__ = (
+        UniqueConstraint(
+            "settlement_id", "organisation_id", name="uq_settlement_share_settlement_organisation"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    settlement_id: Mapped[int] = mapped_column(
+        ForeignKey("product_settlement.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # What the organisation was charged of the budget, and that as a share of it in percent.
+    budget_share: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    share_percent: Mapped[Decimal] = mapped_column(Numeric(9, 4))
+    # Its part of the difference: more than zero to pay, less than zero credited.
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    # The issued invoice line of the year's product share that a credit is taken from.
+    credited_line_id: Mapped[int | None] = mapped_column(ForeignKey("invoice_line.id"), index=True)
+    # The extra invoice or the credit note the part became when the settlement was issued.
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"), index=True)
+
+    settlement: Mapped[ProductSettlement] = relationship(back_populates="shares")
+    organisation: Mapped[Organisation] = relationship()
+    credited_line: Mapped[InvoiceLine | None] = relationship()
+    invoice: Mapped[Invoice | None] = relationship()
+
+    permission_subject = "settlement_share"
+
+    def has_contact(self, user_id: int) -> bool:
+        """Whether the user is a contact of the organisation the part concerns."""
+        return self.organisation.has_contact(user_id)
+
+    @property
+    def is_extra(self) -> bool:
+        return self.amount > 0
+
+    @property
+    def is_credit(self) -> bool:
+        return self.amount < 0
+
+    @property
+    def audit_label(self) -> str:
+        return self.organisation.name if self.organisation else f"#{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<SettlementShare {self.settlement_id}/{self.organisation_id} {self.amount}>"

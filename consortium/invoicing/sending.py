@@ -31,17 +31,8 @@ def send_invoice(invoice: Invoice) -> OutboxMessage | None:
     if not address:
         return None
     with force_locale(invoice.language):
-        subject = _(
-            "Invoice %(number)s from %(seller)s", number=invoice.number, seller=invoice.seller_name
-        )
-        body = _(
-            "Dear %(buyer)s,\n\nPlease find attached invoice %(number)s of %(amount)s, "
-            "due on %(due)s.\n\nKind regards,\n%(seller)s\n",
-            buyer=invoice.buyer_name,
-            number=invoice.number,
-            amount=money(invoice.gross_total, invoice.currency),
-            due=format_date(invoice.due_on) if invoice.due_on else "",
-            seller=invoice.seller_name,
+        subject, body = (
+            _credit_note_message(invoice) if invoice.is_credit_note else _invoice_message(invoice)
         )
     attachments = [(f"{invoice.number}.pdf", PDF_TYPE, invoice.pdf)]
     if invoice.ubl:
@@ -49,3 +40,42 @@ def send_invoice(invoice: Invoice) -> OutboxMessage | None:
     message = queue_message(address, subject, body, attachments)
     invoice.status = SENT
     return message
+
+
+def _invoice_message(invoice: Invoice) -> tuple[str, str]:
+    """The subject and the text of an invoice's mail, in the current language."""
+    subject = _(
+        "Invoice %(number)s from %(seller)s", number=invoice.number, seller=invoice.seller_name
+    )
+    body = _(
+        "Dear %(buyer)s,\n\nPlease find attached invoice %(number)s of %(amount)s, "
+        "due on %(due)s.\n\nKind regards,\n%(seller)s\n",
+        buyer=invoice.buyer_name,
+        number=invoice.number,
+        amount=money(invoice.gross_total, invoice.currency),
+        due=format_date(invoice.due_on) if invoice.due_on else "",
+        seller=invoice.seller_name,
+    )
+    return subject, body
+
+
+def _credit_note_message(credit_note: Invoice) -> tuple[str, str]:
+    """The subject and the text of a credit note's mail, in the current language: what is
+    credited and of which invoice."""
+    credited = credit_note.credited_invoice
+    subject = _(
+        "Credit note %(number)s from %(seller)s",
+        number=credit_note.number,
+        seller=credit_note.seller_name,
+    )
+    body = _(
+        "Dear %(buyer)s,\n\nPlease find attached credit note %(number)s of %(amount)s, "
+        "crediting invoice %(invoice)s. The amount is set off against that invoice or, when "
+        "it has been paid, paid back to you.\n\nKind regards,\n%(seller)s\n",
+        buyer=credit_note.buyer_name,
+        number=credit_note.number,
+        amount=money(credit_note.gross_total, credit_note.currency),
+        invoice=credited.number if credited is not None else "",
+        seller=credit_note.seller_name,
+    )
+    return subject, body

@@ -24,7 +24,7 @@ from consortium.fees.explanations import (
     translate_message,
 )
 from consortium.invoicing import bp, ubl
-from consortium.invoicing.documents import to_document
+from consortium.invoicing.documents import SETTLEMENT_RULE, settlement_text, to_document
 from consortium.invoicing.labels import INVOICE_STATUS_LABELS, SERIES_LABELS
 from consortium.invoicing.models import (
     INVOICE_STATUSES,
@@ -201,6 +201,8 @@ def explanation_words(line: InvoiceLine, currency: str) -> str:
     explanation or one that cannot be read."""
     if not line.explanation:
         return ""
+    if line.explanation.get("rule") == SETTLEMENT_RULE:
+        return settlement_text(line.explanation, currency)
     try:
         charge = engine.Charge(
             organisation_key="",

@@ -4,6 +4,7 @@ run in draft, ready to review and issue."""
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -120,7 +121,9 @@ def test_anna_sees_last_years_invoice_of_her_municipality(demo_app):  # noqa: F8
     login(client, "anna.jensen@demo.example.org", "demo-member-2026")
     page = client.get("/invoices/mine").get_data(as_text=True)
     assert number in page
-    assert not any(other in page for other in others)
+    # Another's number, not a part of one of hers (her credit note CN-2026-00006 is not
+    # another's invoice 2026-00006).
+    assert not any(re.search(rf"(?<![\w-]){re.escape(other)}\b", page) for other in others)
     pdf = client.get(f"/invoices/{invoice_id}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
@@ -128,7 +131,10 @@ def test_anna_sees_last_years_invoice_of_her_municipality(demo_app):  # noqa: F8
 def test_the_demo_has_money_received_a_credit_note_and_an_overdue_invoice(demo_app):  # noqa: F811
     last_year = date.today().year - 1
     with demo_app.app_context():
-        (credit_note,) = db.session.scalars(select(Invoice).where(Invoice.series == CREDIT_NOTE))
+        # Last year's correction; this year's credit notes are the year-end settlement's.
+        (credit_note,) = db.session.scalars(
+            select(Invoice).where(Invoice.series == CREDIT_NOTE, Invoice.number_year == last_year)
+        )
         assert credit_note.number == f"CN-{last_year}-00001"
         corrected = credit_note.credited_invoice
         assert len(credit_note.lines) < len(corrected.lines)  # part of the invoice

@@ -120,6 +120,7 @@ from consortium.fees.engine.rules import (
     TariffRule,
     TierTable,
 )
+from consortium.fees.engine.split import largest_remainder
 
 __all__ = [
     "AGREEMENT",
@@ -219,6 +220,7 @@ __all__ = [
     "from_minor",
     "get_currency",
     "in_force_during",
+    "largest_remainder",
     "membership_fees",
     "product_charges",
     "round_to_minor",
