@@ -25,13 +25,11 @@ from typing import Any
 from consortium.invoicing.document import InvoiceDocument
 from consortium.invoicing.facturx import (
     CII_RULE_SETS,
-    PDF_A_3B,
     InvoiceReference,
     cii_xml,
-    embed_cii,
+    facturx_pdf,
     validate_cii,
 )
-from consortium.invoicing.pdf import invoice_pdf
 from consortium.invoicing.ubl import einvoice_refusal, einvoice_xml
 from consortium.invoicing.validation import UBL_RULE_SETS, fatal_findings, validate, warm_up
 
@@ -81,8 +79,8 @@ def render(document: InvoiceDocument, logo: Logo = Logo()) -> Rendered:  # noqa:
     broken = fatal_findings(validate_cii(cii))
     if broken:
         return Rendered(document, failure=(CII, _rule_ids(broken)))
-    pdf = invoice_pdf(document, logo=logo.data, logo_type=logo.mime_type, pdf_variant=PDF_A_3B)
-    return Rendered(document, embed_cii(pdf, cii, language=document.language), ubl)
+    pdf = facturx_pdf(document, logo=logo.data, logo_type=logo.mime_type, xml=cii)
+    return Rendered(document, pdf, ubl)
 
 
 def _rule_ids(findings: Sequence[Any]) -> tuple[str, ...]:
