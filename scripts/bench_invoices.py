@@ -174,11 +174,13 @@ def main() -> None:
             # One of each language first: fonts and templates loaded, as in a running worker.
             rendering.render_many(documents[:4], preparation.logo)
 
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             rendering.render_many(documents, preparation.logo)
             serial = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
             print(
-                f"  serial, in one process:        {serial:6.2f} s  ({serial / COUNT:.3f} s each)"
+                f"  serial, in one process:        {serial:6.2f} s  ({serial / COUNT:.3f} s each; "
+                f"{cpu:.2f} s of CPU, so {cpu / processes:.2f} s over {processes} idle cores)"
             )
 
             started = time.perf_counter()

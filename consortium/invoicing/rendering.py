@@ -169,14 +169,15 @@ class RenderingPool:
             initargs=(app_config,),
         )
 
-    def wait_until_ready(self, timeout: float = 300) -> None:
+    def wait_until_ready(self, timeout: float = 300) -> set[int]:
         """Start every process now (each builds the app, compiles the rules and loads the PDF
-        renderer) and return when each has answered."""
+        renderer) and return when each has answered: the ids of the processes that did."""
         answered: set[int] = set()
         deadline = time.monotonic() + timeout
         while len(answered) < self.processes and time.monotonic() < deadline:
             futures = [self.executor.submit(_ready) for _ in range(self.processes)]
             answered.update(future.result() for future in futures)
+        return answered
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
