@@ -7,6 +7,10 @@ PNG or JPEG images inline as data: URIs (an uploaded logo), and nothing else: th
 refuses every other address, so a document never reaches the network or the rest of the disk.
 The output is a tagged PDF (headings, paragraphs, tables and reading order for screen readers),
 the base of PDF/UA.
+
+A PDF/A-3 may carry files (an e-invoice's XML, :class:`EmbeddedFile`) and extra XMP metadata
+(the schema that describes them); both are written in the same pass as the pages, so the PDF is
+made once and never rewritten.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import base64
 import binascii
 import mimetypes
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +29,20 @@ from flask import current_app, render_template
 
 # The images a document may carry inline, as data: URIs.
 INLINE_IMAGE_TYPES = ("image/png", "image/jpeg")
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file a PDF/A-3 carries (an associated file, listed in the catalogue's /AF).
+
+    ``relationship`` is its AFRelationship to the document: "Data" for the data the pages show
+    (an e-invoice's XML), "Source", "Alternative", "Supplement" or "Unspecified"."""
+
+    name: str
+    data: bytes
+    mime_type: str
+    relationship: str = "Unspecified"
+    description: str = ""
 
 
 def image_data_uri(data: bytes, mime_type: str) -> str:
@@ -81,13 +101,31 @@ def _weasyprint_fetcher(serve: Callable[[str], dict[str, Any]]) -> Any:
     return OwnFilesOnly()
 
 
-def html_to_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
+def warm_up() -> None:
+    """Load WeasyPrint, Pango and the fonts once, as a process that renders PDFs starts (the first
+    render of a process otherwise pays for it)."""
+    from weasyprint import HTML
+
+    HTML(string="<p style=\"font-family: 'DejaVu Sans', sans-serif\">0</p>").write_pdf()
+
+
+def html_to_pdf(
+    html: str,
+    *,
+    pdf_variant: str | None = None,
+    attachments: Sequence[EmbeddedFile] = (),
+    xmp_descriptions: Sequence[bytes] = (),
+) -> bytes:
     """A tagged PDF of an HTML document whose relative URLs point into our static folder.
 
     ``pdf_variant`` asks WeasyPrint for a PDF profile, e.g. ``"pdf/a-3b"`` (archivable, with
-    embedded files allowed: the base of a Factur-X invoice); none by default."""
+    embedded files allowed: the base of a Factur-X invoice); none by default. A PDF of a profile
+    carries its creation date, the same in the information dictionary and in the XMP metadata.
+    ``attachments`` are embedded (a reader then opens on them), and ``xmp_descriptions``
+    (``rdf:Description`` elements, each declaring its own namespaces) are added to the XMP
+    metadata, e.g. the Factur-X schema and its PDF/A extension schema."""
     # Imported here: WeasyPrint loads Pango at import, which only PDF requests need.
-    from weasyprint import HTML
+    from weasyprint import HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
 
     static = current_app.static_folder
@@ -99,18 +137,110 @@ def html_to_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
         string=html,
         base_url=static + "/",
         url_fetcher=_weasyprint_fetcher(static_only_fetcher(static)),
-    )
+    ).render(font_config=fonts, pdf_tags=True, pdf_variant=pdf_variant)
+    now = datetime.now(UTC).replace(microsecond=0)
+    if pdf_variant:
+        document.metadata.created = document.metadata.modified = now.isoformat()
+    files = [
+        Attachment(
+            string=attachment.data,
+            name=attachment.name,
+            description=attachment.description,
+            relationship=attachment.relationship,
+            created=now,
+            modified=now,
+        )
+        for attachment in attachments
+    ]
+
+    def finish(_document: Any, pdf: Any) -> None:
+        _finish(pdf, now if pdf_variant else None, attachments, xmp_descriptions)
+
     with warnings.catch_warnings():
         # For a PDF/A, WeasyPrint reads its sRGB colour profile (the output intent) from a file
         # it leaves for the garbage collector to close; nothing of ours stays open.
         warnings.filterwarnings(
             "ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning
         )
-        pdf: bytes = document.write_pdf(font_config=fonts, pdf_tags=True, pdf_variant=pdf_variant)
+        pdf: bytes = document.write_pdf(
+            pdf_tags=True, pdf_variant=pdf_variant, attachments=files, finisher=finish
+        )
     return pdf
 
 
-def render_pdf(template_name: str, *, pdf_variant: str | None = None, **context: Any) -> bytes:
+def _pdf_date(value: datetime) -> str:
+    """A date as the PDF 1.7 information dictionary writes it: D:20270201093000+00'00'."""
+    return value.astimezone(UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def _finish(
+    pdf: Any,
+    created: datetime | None,
+    attachments: Sequence[EmbeddedFile],
+    xmp_descriptions: Sequence[bytes],
+) -> None:
+    """The last touches on WeasyPrint's PDF objects before they are written."""
+    import pydyf  # type: ignore[import-untyped]  # WeasyPrint's PDF writer, without types
+
+    if created is not None:
+        # WeasyPrint writes "+00'00" (PDF 2.0); PDF/A-3 is PDF 1.7, which closes with "'".
+        pdf.info["CreationDate"] = pdf.info["ModDate"] = pydyf.String(_pdf_date(created))
+    if attachments:
+        types = {attachment.name: attachment.mime_type for attachment in attachments}
+        for pdf_object in pdf.objects:
+            if isinstance(pdf_object, dict) and pdf_object.get("Type") == "/Filespec":
+                name = pdf_object["UF"].string
+                if name in types:
+                    stream = pdf.objects[int(pdf_object["EF"]["F"].split()[0])]
+                    stream.extra["Subtype"] = "/" + types[name].replace("/", "#2f")
+        if "AF" in pdf.catalog:
+            # WeasyPrint lists each file twice in /AF (from the name tree and from the file
+            # specifications): once is what PDF/A-3 means.
+            pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+        pdf.catalog["PageMode"] = "/UseAttachments"
+    if xmp_descriptions:
+        metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+        metadata.stream = [_with_descriptions(b"".join(metadata.stream), xmp_descriptions)]
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _with_descriptions(packet: bytes, descriptions: Sequence[bytes]) -> bytes:
+    """The XMP packet with more rdf:Description elements in its rdf:RDF, and every property
+    written as an element (WeasyPrint writes the simple ones as attributes, which RDF allows
+    but readers that look for <pdfaid:part> do not find)."""
+    from lxml import etree
+
+    start, end = packet.index(b"<x:xmpmeta"), packet.rindex(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")
+    root = etree.fromstring(packet[start:end])
+    rdf = root.find(f"{{{_RDF}}}RDF")
+    if rdf is None:  # pragma: no cover - WeasyPrint always writes one rdf:RDF
+        raise RuntimeError("the PDF's XMP metadata has no rdf:RDF element")
+    for description in rdf.iterfind(f"{{{_RDF}}}Description"):
+        for name, value in list(description.attrib.items()):
+            if not name.startswith(f"{{{_RDF}}}"):
+                del description.attrib[name]
+                etree.SubElement(description, name).text = value
+    for extra in descriptions:
+        rdf.append(etree.fromstring(extra))
+    return packet[:start] + etree.tostring(root, encoding="utf-8") + packet[end:]
+
+
+def render_pdf(
+    template_name: str,
+    *,
+    pdf_variant: str | None = None,
+    attachments: Sequence[EmbeddedFile] = (),
+    xmp_descriptions: Sequence[bytes] = (),
+    **context: Any,
+) -> bytes:
     """The template rendered with the context, as PDF bytes (of the PDF profile
-    ``pdf_variant`` names, if any)."""
-    return html_to_pdf(render_template(template_name, **context), pdf_variant=pdf_variant)
+    ``pdf_variant`` names, if any, with the files and XMP metadata :func:`html_to_pdf`
+    takes)."""
+    return html_to_pdf(
+        render_template(template_name, **context),
+        pdf_variant=pdf_variant,
+        attachments=attachments,
+        xmp_descriptions=xmp_descriptions,
+    )

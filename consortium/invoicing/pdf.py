@@ -11,6 +11,7 @@ language writes them; the page numbers ("Page 1 of 2") come from CSS counters.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -40,7 +41,7 @@ from consortium.invoicing.document import (
     Line,
     Party,
 )
-from consortium.pdf import image_data_uri, render_pdf
+from consortium.pdf import EmbeddedFile, image_data_uri, render_pdf
 
 PNG, JPEG = "image/png", "image/jpeg"
 _CODE_NEXT_TO_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
@@ -53,12 +54,16 @@ def invoice_pdf(
     logo: bytes | None = None,
     logo_type: str | None = None,
     pdf_variant: str | None = None,
+    attachments: Sequence[EmbeddedFile] = (),
+    xmp_descriptions: Sequence[bytes] = (),
 ) -> bytes:
     """The invoice as PDF bytes, in the buyer's language (``document.language``).
 
     ``logo`` is the seller's logo, a PNG or a JPEG; ``logo_type`` names it ("image/png",
     "image/jpeg", "png", "jpeg") and is read from the image's first bytes when not given.
-    ``pdf_variant`` asks for a PDF profile, e.g. ``"pdf/a-3b"`` for the base of a Factur-X.
+    ``pdf_variant`` asks for a PDF profile, e.g. ``"pdf/a-3b"`` for the base of a Factur-X,
+    whose XML comes in ``attachments`` and its XMP schema in ``xmp_descriptions`` (see
+    :func:`consortium.pdf.html_to_pdf`).
     """
     logo_uri = image_data_uri(logo, logo_mime_type(logo, logo_type)) if logo else None
     with force_locale(document.language):
@@ -68,6 +73,8 @@ def invoice_pdf(
             logo_uri=logo_uri,
             fmt=InvoiceFormat(),
             pdf_variant=pdf_variant,
+            attachments=attachments,
+            xmp_descriptions=xmp_descriptions,
         )
 
 

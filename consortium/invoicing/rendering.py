@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -25,15 +26,14 @@ from typing import Any
 from consortium.invoicing.document import InvoiceDocument
 from consortium.invoicing.facturx import (
     CII_RULE_SETS,
-    PDF_A_3B,
     InvoiceReference,
     cii_xml,
-    embed_cii,
+    facturx_pdf,
     validate_cii,
 )
-from consortium.invoicing.pdf import invoice_pdf
 from consortium.invoicing.ubl import einvoice_refusal, einvoice_xml
 from consortium.invoicing.validation import UBL_RULE_SETS, fatal_findings, validate, warm_up
+from consortium.pdf import warm_up as warm_up_pdf
 
 # What broke: the Peppol UBL or the Factur-X CII.
 UBL, CII = "ubl", "cii"
@@ -81,8 +81,8 @@ def render(document: InvoiceDocument, logo: Logo = Logo()) -> Rendered:  # noqa:
     broken = fatal_findings(validate_cii(cii))
     if broken:
         return Rendered(document, failure=(CII, _rule_ids(broken)))
-    pdf = invoice_pdf(document, logo=logo.data, logo_type=logo.mime_type, pdf_variant=PDF_A_3B)
-    return Rendered(document, embed_cii(pdf, cii, language=document.language), ubl)
+    pdf = facturx_pdf(document, logo=logo.data, logo_type=logo.mime_type, xml=cii)
+    return Rendered(document, pdf, ubl)
 
 
 def _rule_ids(findings: Sequence[Any]) -> tuple[str, ...]:
@@ -118,6 +118,7 @@ def _start_pool_process(config: dict[str, Any]) -> None:
     _pool_app.extensions["consortium.settings_table"] = True
     _pool_app.app_context().push()
     warm_up_rules()
+    warm_up_pdf()
 
 
 def _render_in_pool(document: InvoiceDocument, logo: Logo, settings: dict[str, Any]) -> Rendered:
@@ -148,6 +149,8 @@ def settings_snapshot() -> dict[str, Any]:
 
 
 def _ready() -> int:
+    # A moment's pause, so that a process already started leaves the next call to another.
+    time.sleep(0.05)
     return os.getpid()
 
 
@@ -166,10 +169,15 @@ class RenderingPool:
             initargs=(app_config,),
         )
 
-    def wait_until_ready(self) -> None:
-        """Start every process now (each builds the app and compiles the rules)."""
-        for future in [self.executor.submit(_ready) for _ in range(self.processes)]:
-            future.result()
+    def wait_until_ready(self, timeout: float = 300) -> set[int]:
+        """Start every process now (each builds the app, compiles the rules and loads the PDF
+        renderer) and return when each has answered: the ids of the processes that did."""
+        answered: set[int] = set()
+        deadline = time.monotonic() + timeout
+        while len(answered) < self.processes and time.monotonic() < deadline:
+            futures = [self.executor.submit(_ready) for _ in range(self.processes)]
+            answered.update(future.result() for future in futures)
+        return answered
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
@@ -194,10 +202,13 @@ def shared_pool() -> RenderingPool | None:
 
 
 def warm_up_worker() -> None:
-    """When a worker starts: the rules compiled, and its rendering processes started."""
+    """When a worker starts: the rules compiled, and its rendering processes started (or, when
+    it renders in its own process, the PDF renderer loaded)."""
     warm_up_rules()
     pool = shared_pool()
-    if pool is not None:
+    if pool is None:
+        warm_up_pdf()
+    else:
         pool.wait_until_ready()
 
 

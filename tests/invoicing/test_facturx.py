@@ -524,3 +524,28 @@ def test_the_document_information_agrees_with_the_xmp_metadata(danish_pdfs):
     # No entry without its XMP counterpart.
     assert "/Keywords" not in info
     assert re.fullmatch(r"D:\d{14}\+00'00'", info["/CreationDate"])
+
+
+def test_the_xmp_describes_the_factur_x_schema_as_pdf_a_requires(danish_pdfs):
+    # PDF/A-3 accepts XMP properties outside its own schemas only when an extension schema
+    # describes them: the fx: namespace, its prefix and each of the four properties.
+    _document, pdf, _plain = danish_pdfs
+    xmp = _xmp(pdf)
+    fx = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
+    assert _xmp_value(xmp, "namespaceURI") == fx
+    assert _xmp_value(xmp, "prefix") == "fx"
+    described = {
+        element.text
+        for element in xmp.iter()
+        if etree.QName(element).localname == "name"
+        and etree.QName(element).namespace == "http://www.aiim.org/pdfa/ns/property#"
+    }
+    used = {etree.QName(element).localname for element in xmp.iter(f"{{{fx}}}*")}
+    assert used == described == {"DocumentType", "DocumentFileName", "Version", "ConformanceLevel"}
+
+
+def test_the_pdf_is_written_once_without_incremental_updates(danish_pdfs):
+    # One body, one cross-reference table: nothing appended to a finished PDF.
+    _document, pdf, _plain = danish_pdfs
+    assert pdf.count(b"%%EOF") == 1
+    assert pdf.count(b"/Type /Metadata") == 1

@@ -335,6 +335,9 @@ def test_the_rendering_processes_make_the_same_documents(app):
     reported = []
     pool = rendering.RenderingPool(2, rendering.pool_settings(app.config))
     try:
+        # Both processes started (each with its app, its rules and its PDF renderer), not one
+        # that answered twice.
+        assert len(pool.wait_until_ready()) == 2
         results = rendering.render_many(
             preparation.documents,
             preparation.logo,
