@@ -262,6 +262,8 @@ ROUTES = {
     "invoicing.record_payment": ("POST", "/invoices/{invoice}/payments", secretariat(422)),
     "invoicing.send_reminder": ("POST", "/invoices/{invoice}/reminders", secretariat(REDIRECT)),
     "invoicing.overdue": ("GET", "/invoices/overdue", secretariat()),
+    # Crediting an issued invoice (invoicing/credit_views.py).
+    "invoicing.credit": ("GET", "/invoices/{invoice}/credit", secretariat()),
     "invoicing.reminder_pdf": ("GET", "/invoices/reminders/{reminder}.pdf", own_contact()),
     # Year-end settlements (invoicing/settlement_views.py): the secretariat's pages; a contact
     # reads their organisations' parts on their own page. The settlement is a draft whose

@@ -9,7 +9,13 @@ def register(app: Flask) -> None:
     """The invoice pages at /invoices, `flask invoices` and the audit trail's words for
     invoices."""
     from consortium.audit import labels
-    from consortium.invoicing import manage_views, payment_views, settlement_views, views  # noqa: F401
+    from consortium.invoicing import (  # noqa: F401
+        credit_views,
+        manage_views,
+        payment_views,
+        settlement_views,
+        views,
+    )
     from consortium.invoicing.labels import (
         INVOICE_STATUS_LABELS,
         RUN_STATUS_LABELS,

@@ -18,7 +18,7 @@ Services flush and never commit; the request or the CLI command commits once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -152,6 +152,38 @@ def credit_part_of_line(
             part.description = description
         part.explanation = explanation
         db.session.add(part)
+    return credit_note
+
+
+def credit_amounts(
+    invoice: Invoice, amounts: Mapping[int, Decimal], user_id: int | None = None
+) -> Invoice:
+    """One draft credit note that credits, of each chosen line of an issued invoice (by id),
+    the net amount given: all that is left of a line not credited before is a copy of the line
+    (its words and explanation), anything less a part of it.
+
+    Refused with an :class:`InvoicingError` for a line of another invoice, no line, an amount
+    of zero or less or with fractions of a cent, and more than is left of a line (its credits
+    so far, also on drafts, counted)."""
+    invoice = _lock_creditable(invoice)
+    chosen = _chosen_lines(invoice, list(amounts))
+    for line in chosen:
+        amount = Decimal(amounts[line.id])
+        if amount <= 0 or amount != amount.quantize(CENT):
+            raise InvoicingError(NOT_POSITIVE)
+        left = left_to_credit(line)
+        if amount > left:
+            raise InvoicingError(_more_than_left(invoice, line, left))
+    with unique(InvoicingError(_at_once(invoice))):
+        credit_note = _new_credit_note(invoice, user_id)
+        for position, line in enumerate(chosen, start=1):
+            amount = Decimal(amounts[line.id])
+            whole = amount == Decimal(line.net_amount) and left_to_credit(line) == amount
+            db.session.add(
+                _credit_line(credit_note, position, line)
+                if whole
+                else _part_line(credit_note, position, line, amount)
+            )
     return credit_note
 
 

@@ -231,3 +231,30 @@ class SettlementForm(ActualCostForm):
         self.product.choices = [("", "–")] + [
             (str(product.id), product.name) for product in products
         ]
+
+
+class CreditAmountField(LineAmountField):
+    """What to credit of an invoice line, net; empty when the line is not credited."""
+
+    def convert(self, value: Decimal) -> Decimal:
+        if value <= 0:
+            raise ValueError(_l("Enter an amount above zero, or leave the field empty."))
+        return super().convert(value)
+
+
+def credit_form(lines) -> Form:
+    """A form with an amount field per invoice line (named ``line_<id>``), each optional."""
+
+    class CreditForm(Form):
+        pass
+
+    for line in lines:
+        setattr(
+            CreditForm,
+            f"line_{line.id}",
+            CreditAmountField(
+                _l("Amount to credit of line %(position)s", position=line.position),
+                validators=[Optional()],
+            ),
+        )
+    return CreditForm()

@@ -291,6 +291,9 @@ def add_line(invoice_id: int):
     if not invoice.is_draft:
         flash(str(services.NOT_A_DRAFT), "error")
         return _back(invoice)
+    if invoice.is_credit_note:
+        flash(_("A credit note credits the invoice's lines; it takes no other lines."), "error")
+        return _back(invoice)
     form = LineForm()
     if form.validate_on_submit():
         locked = load_locked(Invoice, invoice.id)

@@ -261,6 +261,12 @@ def detail_page(invoice: Invoice, line_form: Any = None, payment_form: Any = Non
             f"{SERIES_LABELS[invoice.series]} {invoice.number}"
             if invoice.number
             else _(
+                "Draft credit note #%(id)d to %(organisation)s",
+                id=invoice.id,
+                organisation=invoice.organisation.name,
+            )
+            if invoice.is_credit_note
+            else _(
                 "Draft invoice #%(id)d to %(organisation)s",
                 id=invoice.id,
                 organisation=invoice.organisation.name,
