@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The test suite runs in one process per core (pytest-xdist); each has its own database.
+TEST_WORKERS ?= auto
 export FLASK_APP := consortium
 
 # Debian packages: WeasyPrint's Pango and HarfBuzz subsetting, poppler for reading PDFs back.
@@ -64,10 +66,10 @@ translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check
 
 test-sqlite: $(STAMP) translations
-	env -u DATABASE_URL $(BIN)/pytest -q -m "not browser" --database-label sqlite
+	env -u DATABASE_URL $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --database-label sqlite
 
 test-postgres: $(STAMP) translations
-	scripts/with-postgres.sh $(BIN)/pytest -q -m "not browser" --database-label postgresql
+	scripts/with-postgres.sh $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --database-label postgresql
 
 test-browser: $(STAMP) translations
 	env -u DATABASE_URL $(BIN)/pytest -q -m browser --database-label browser

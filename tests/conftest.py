@@ -34,7 +34,8 @@ def pytest_addoption(parser):
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     label = config.getoption("--database-label")
-    if not label:
+    if not label or hasattr(config, "workerinput"):
+        # Each worker of a parallel run reports to the main process, which counts them all.
         return
     stats = terminalreporter.stats
     passed = len(stats.get("passed", []))
