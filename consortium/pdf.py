@@ -11,6 +11,12 @@ the base of PDF/UA.
 A PDF/A-3 may carry files (an e-invoice's XML, :class:`EmbeddedFile`) and extra XMP metadata
 (the schema that describes them); both are written in the same pass as the pages, so the PDF is
 made once and never rewritten.
+
+A process keeps one font configuration and the fixed stylesheets of its documents, parsed once
+(``stylesheets``: files in our static folder): Pango's font and shaping caches then serve every
+later document, which makes a one-page invoice about twice as fast as with a fresh configuration
+each time. Renders in one process take turns, as Pango's font map is not made for several threads
+at once.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from __future__ import annotations
 import base64
 import binascii
 import mimetypes
+import os
+import threading
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -101,43 +109,110 @@ def _weasyprint_fetcher(serve: Callable[[str], dict[str, Any]]) -> Any:
     return OwnFilesOnly()
 
 
+class _Renderer:
+    """This process's font configuration and parsed stylesheets, and the lock renders take."""
+
+    def __init__(self) -> None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.process = os.getpid()
+        self.fonts = FontConfiguration()
+        self.stylesheets: dict[tuple[str, int], Any] = {}
+
+
+_renderer: _Renderer | None = None
+_renderer_lock = threading.Lock()
+
+
+def _current_renderer() -> _Renderer:
+    """The renderer of this process; call with the lock held. A forked process makes its own."""
+    global _renderer
+    if _renderer is None or _renderer.process != os.getpid():
+        _renderer = _Renderer()
+    return _renderer
+
+
+def _stylesheet(renderer: _Renderer, name: str, static: str, fetcher: Any) -> Any:
+    """The stylesheet ``name`` of our static folder, parsed once (again after it changes)."""
+    from weasyprint import CSS
+
+    root = Path(static).resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise ValueError(f"no stylesheet {name} in the static folder")
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in renderer.stylesheets:
+        renderer.stylesheets = {
+            known: sheet for known, sheet in renderer.stylesheets.items() if known[0] != key[0]
+        }
+        renderer.stylesheets[key] = CSS(
+            string=path.read_text("utf-8"),
+            base_url=path.parent.as_uri() + "/",
+            url_fetcher=fetcher,
+            font_config=renderer.fonts,
+        )
+    return renderer.stylesheets[key]
+
+
 def warm_up() -> None:
     """Load WeasyPrint, Pango and the fonts once, as a process that renders PDFs starts (the first
     render of a process otherwise pays for it)."""
-    from weasyprint import HTML
-
-    HTML(string="<p style=\"font-family: 'DejaVu Sans', sans-serif\">0</p>").write_pdf()
+    html_to_pdf("<p style=\"font-family: 'DejaVu Sans', sans-serif\">0 <b>0</b> <i>0</i></p>")
 
 
 def html_to_pdf(
     html: str,
     *,
     pdf_variant: str | None = None,
+    stylesheets: Sequence[str] = (),
     attachments: Sequence[EmbeddedFile] = (),
     xmp_descriptions: Sequence[bytes] = (),
 ) -> bytes:
     """A tagged PDF of an HTML document whose relative URLs point into our static folder.
 
     ``pdf_variant`` asks WeasyPrint for a PDF profile, e.g. ``"pdf/a-3b"`` (archivable, with
-    embedded files allowed: the base of a Factur-X invoice); none by default. A PDF of a profile
+    embedded files allowed: the base of a Factur-X invoice); none by default. ``stylesheets``
+    names stylesheets in our static folder (e.g. ``"pdf/invoice.css"``) that apply before the
+    document's own ``<style>``; each is parsed once per process. A PDF of a profile
     carries its creation date, the same in the information dictionary and in the XMP metadata.
     ``attachments`` are embedded (a reader then opens on them), and ``xmp_descriptions``
     (``rdf:Description`` elements, each declaring its own namespaces) are added to the XMP
     metadata, e.g. the Factur-X schema and its PDF/A extension schema."""
     # Imported here: WeasyPrint loads Pango at import, which only PDF requests need.
-    from weasyprint import HTML, Attachment
-    from weasyprint.text.fonts import FontConfiguration
-
     static = current_app.static_folder
     if static is None:  # pragma: no cover - the app always has its static folder
         raise RuntimeError("the application has no static folder")
+    with _renderer_lock:
+        return _html_to_pdf(
+            _current_renderer(),
+            html,
+            static,
+            pdf_variant,
+            stylesheets,
+            attachments,
+            xmp_descriptions,
+        )
+
+
+def _html_to_pdf(
+    renderer: _Renderer,
+    html: str,
+    static: str,
+    pdf_variant: str | None,
+    stylesheets: Sequence[str],
+    attachments: Sequence[EmbeddedFile],
+    xmp_descriptions: Sequence[bytes],
+) -> bytes:
+    from weasyprint import HTML, Attachment
+
+    fetcher = _weasyprint_fetcher(static_only_fetcher(static))
     # Fonts come from the system (fontconfig) and from @font-face rules in our static files.
-    fonts = FontConfiguration()
-    document = HTML(
-        string=html,
-        base_url=static + "/",
-        url_fetcher=_weasyprint_fetcher(static_only_fetcher(static)),
-    ).render(font_config=fonts, pdf_tags=True, pdf_variant=pdf_variant)
+    document = HTML(string=html, base_url=static + "/", url_fetcher=fetcher).render(
+        stylesheets=[_stylesheet(renderer, name, static, fetcher) for name in stylesheets],
+        font_config=renderer.fonts,
+        pdf_tags=True,
+        pdf_variant=pdf_variant,
+    )
     now = datetime.now(UTC).replace(microsecond=0)
     if pdf_variant:
         document.metadata.created = document.metadata.modified = now.isoformat()
@@ -231,16 +306,18 @@ def render_pdf(
     template_name: str,
     *,
     pdf_variant: str | None = None,
+    stylesheets: Sequence[str] = (),
     attachments: Sequence[EmbeddedFile] = (),
     xmp_descriptions: Sequence[bytes] = (),
     **context: Any,
 ) -> bytes:
     """The template rendered with the context, as PDF bytes (of the PDF profile
-    ``pdf_variant`` names, if any, with the files and XMP metadata :func:`html_to_pdf`
-    takes)."""
+    ``pdf_variant`` names, if any, with the stylesheets, files and XMP metadata
+    :func:`html_to_pdf` takes)."""
     return html_to_pdf(
         render_template(template_name, **context),
         pdf_variant=pdf_variant,
+        stylesheets=stylesheets,
         attachments=attachments,
         xmp_descriptions=xmp_descriptions,
     )

@@ -105,18 +105,22 @@ def seed() -> int:
 
 
 def bare_render(document) -> None:
-    """The same HTML as the invoice PDF, through WeasyPrint with nothing of ours around it."""
+    """The same HTML and stylesheet as the invoice PDF, through WeasyPrint's plain API with
+    nothing of ours around it."""
     from flask import current_app, render_template
     from flask_babel import force_locale
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     from consortium.invoicing.pdf import InvoiceFormat
 
+    static = current_app.static_folder
     with force_locale(document.language):
         html = render_template(
             "invoicing/invoice_pdf.html", invoice=document, logo_uri=None, fmt=InvoiceFormat()
         )
-        HTML(string=html, base_url=current_app.static_folder + "/").write_pdf()
+        HTML(string=html, base_url=static + "/").write_pdf(
+            stylesheets=[CSS(filename=f"{static}/pdf/invoice.css")]
+        )
 
 
 def our_pdf(document) -> None:

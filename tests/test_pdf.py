@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,26 @@ def test_a_document_shows_our_stylesheet_and_an_inline_image_and_leaves_out_the_
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     assert len(page.images) == 1
     assert "Shown" in page.extract_text()
+
+
+def test_a_named_stylesheet_applies_and_a_change_to_it_is_seen(app, tmp_path):
+    # A process parses a document's stylesheet once; an edited file is parsed again.
+    static = tmp_path / "static"
+    (static / "pdf").mkdir(parents=True)
+    sheet = static / "pdf" / "test.css"
+    html = '<!doctype html><html lang="en"><head><title>T</title></head><body><p>Shown</p></body></html>'
+    app.static_folder = str(static)
+    with app.test_request_context():
+        sheet.write_text("p { text-transform: uppercase; }")
+        first = PdfReader(io.BytesIO(html_to_pdf(html, stylesheets=("pdf/test.css",))))
+        sheet.write_text("p { text-transform: lowercase; }")
+        os.utime(sheet, ns=(sheet.stat().st_atime_ns, sheet.stat().st_mtime_ns + 1_000_000))
+        second = PdfReader(io.BytesIO(html_to_pdf(html, stylesheets=("pdf/test.css",))))
+    assert "SHOWN" in first.pages[0].extract_text()
+    assert "shown" in second.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("name", ["../secret.css", "/etc/passwd", "pdf/missing.css"])
+def test_a_stylesheet_outside_the_static_folder_or_missing_is_refused(app, name):
+    with app.test_request_context(), pytest.raises(ValueError, match="no stylesheet"):
+        html_to_pdf("<p>x</p>", stylesheets=(name,))

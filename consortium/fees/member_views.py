@@ -328,6 +328,7 @@ def member_expected_pdf(organisation_id: int):
     fees = _expected_for_request(organisation_id)
     pdf = render_pdf(
         "fees/member_expected_pdf.html",
+        stylesheets=("pdf/expected_fees.css",),
         fees=fees,
         settings=get_settings(),
         today=date.today(),

@@ -69,6 +69,7 @@ def invoice_pdf(
     with force_locale(document.language):
         return render_pdf(
             "invoicing/invoice_pdf.html",
+            stylesheets=("pdf/invoice.css",),
             invoice=document,
             logo_uri=logo_uri,
             fmt=InvoiceFormat(),

@@ -135,6 +135,7 @@ def reminder_pdf(invoice: Invoice, state: Account, level: int, sent_on: date) ->
     with force_locale(invoice.language):
         return render_pdf(
             "invoicing/reminder_pdf.html",
+            stylesheets=("pdf/reminder.css",),
             invoice=invoice,
             document=to_document(invoice),
             account=state,

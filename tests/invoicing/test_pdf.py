@@ -208,7 +208,9 @@ def test_sixty_lines_flow_over_pages_with_the_header_repeated_and_numbered(app):
     assert len(pages) >= 3
     for number, page in enumerate(pages, start=1):
         assert f"Side {number} af {len(pages)}" in page
-        assert "BESKRIVELSE" in page  # the table's header, on every page the table reaches
+        if any(line.description in " ".join(page.split()) for line in document.lines):
+            assert "BESKRIVELSE" in page  # the table's header, on every page the table reaches
+    assert sum("BESKRIVELSE" in page for page in pages) >= 3
     # After the first page, each page names the invoice it belongs to.
     assert "Faktura 2027-00001 til Aarhus Kommune" in pages[1]
     text = " ".join("\n".join(pages).split())
