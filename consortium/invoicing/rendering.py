@@ -15,15 +15,25 @@ the caller can name the invoice and stop the issue.
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from multiprocessing import get_context
 from typing import Any
 
-from consortium.invoicing.document import InvoiceDocument
+from consortium.invoicing.document import (
+    EXEMPT,
+    STANDARD,
+    ElectronicAddress,
+    InvoiceDocument,
+    Line,
+    Party,
+)
 from consortium.invoicing.facturx import (
     CII_RULE_SETS,
     InvoiceReference,
@@ -118,7 +128,71 @@ def _start_pool_process(config: dict[str, Any]) -> None:
     _pool_app.extensions["consortium.settings_table"] = True
     _pool_app.app_context().push()
     warm_up_rules()
-    warm_up_pdf()
+    warm_up_documents(_pool_app.config["LANGUAGES"])
+    # What the process built to start (the app, the rules, the fonts) lives as long as it
+    # does: kept out of the garbage collector's rounds, which then look at each invoice's
+    # objects only.
+    gc.collect()
+    gc.freeze()
+
+
+def warm_up_documents(languages: Sequence[str]) -> None:
+    """Render an invoice in each language once, as a process that renders invoices starts:
+    the fonts, the stylesheet and the words of each language are then ready for the first
+    invoices of a run. Call in an app context; the association's settings the templates
+    read are defaults, never the database's."""
+    from flask import g
+
+    from consortium.settings.models import AssociationSettings
+
+    g._association_settings = AssociationSettings(name="Consortium")  # never added to a session
+    try:
+        for language in languages:
+            render(_sample_document(language))
+    finally:
+        del g._association_settings
+
+
+def _sample_document(language: str) -> InvoiceDocument:
+    """An invoice with what a real one shows (a standard-rated and an exempt line, bank
+    details, a supply period), only for warming up."""
+    party = Party(
+        name="Kommune",
+        street="Rådhuset 1",
+        postcode="8000",
+        city="Aarhus C",
+        vat_number="DK12345674",
+        registration_number="12345674",
+        email="post@kommune.example",
+        electronic_address=ElectronicAddress("0088", "5798000000001"),
+    )
+    lines = (
+        Line("Kontingent 2027", Decimal("25000.00"), STANDARD, Decimal("25"), explanation="1/1"),
+        Line(
+            "OS2forms 2027",
+            Decimal("1234.57"),
+            EXEMPT,
+            Decimal("0"),
+            exemption_reason="Fritaget",
+            exemption_code="VATEX-EU-132",
+        ),
+    )
+    return InvoiceDocument(
+        number="2027-00000",
+        issue_date=date(2027, 1, 15),
+        due_date=date(2027, 2, 14),
+        currency="DKK",
+        seller=party,
+        buyer=party,
+        lines=lines,
+        language=language,
+        period_start=date(2027, 1, 1),
+        period_end=date(2027, 12, 31),
+        buyer_reference="5798000000001",
+        iban="DK5000400440116243",
+        bic="DABADKKK",
+        payment_terms="30",
+    )
 
 
 def _render_in_pool(document: InvoiceDocument, logo: Logo, settings: dict[str, Any]) -> Rendered:

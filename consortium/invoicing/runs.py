@@ -456,15 +456,20 @@ def issue_run(
         prepared = render_prepared(prepare(run, issued_on), pool=pool, progress=progress)
     run = _lock_draft_run(run, job_id=job_id)
     drafts = [invoice for invoice in run_invoices(run) if invoice.status == DRAFT]
+    # Held for the whole issue: each invoice is read again under its lock, and the buyers it
+    # refers to stay loaded rather than being fetched again one by one.
+    buyers = [(invoice.organisation, invoice.billing_identity) for invoice in drafts]
     issued: list[Invoice] = []
     savepoint = db.session.begin_nested()
     try:
         for invoice in drafts:
             try:
-                issued.append(issue(invoice, on=issued_on, prepared=prepared.get(invoice.id)))
+                with db.session.no_autoflush:
+                    issued.append(issue(invoice, on=issued_on, prepared=prepared.get(invoice.id)))
             except Exception as error:
                 reason = error.message if isinstance(error, InvoicingError) else str(error)
                 raise InvoicingError(_nothing_issued(_buyer_label(invoice), reason)) from error
+        del buyers
         product_ids = {
             line.product_id
             for invoice in issued
