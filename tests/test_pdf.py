@@ -84,13 +84,13 @@ def test_a_document_shows_our_stylesheet_and_an_inline_image_and_leaves_out_the_
     assert "Shown" in page.extract_text()
 
 
-def test_a_named_stylesheet_applies_and_a_change_to_it_is_seen(app, tmp_path):
+def test_a_named_stylesheet_applies_and_a_change_to_it_is_seen(app, tmp_path, monkeypatch):
     # A process parses a document's stylesheet once; an edited file is parsed again.
     static = tmp_path / "static"
     (static / "pdf").mkdir(parents=True)
     sheet = static / "pdf" / "test.css"
     html = '<!doctype html><html lang="en"><head><title>T</title></head><body><p>Shown</p></body></html>'
-    app.static_folder = str(static)
+    monkeypatch.setattr(app, "static_folder", str(static))
     with app.test_request_context():
         sheet.write_text("p { text-transform: uppercase; }")
         first = PdfReader(io.BytesIO(html_to_pdf(html, stylesheets=("pdf/test.css",))))
