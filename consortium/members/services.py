@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -214,6 +215,17 @@ def membership_status(organisation: Organisation) -> Membership | None:
     return organisation.memberships[-1] if organisation.memberships else None
 
 
+# What the domains above do when a membership becomes active (the agreements make the
+# membership agreement), registered at start-up by name; called with the organisation in the
+# same transaction.
+_ON_MEMBERSHIP_ACTIVE: dict[str, Callable[[Organisation], None]] = {}
+
+
+def on_membership_active(name: str, hook: Callable[[Organisation], None]) -> None:
+    """Have ``hook(organisation)`` run whenever a membership step makes it an active member."""
+    _ON_MEMBERSHIP_ACTIVE[name] = hook
+
+
 def change_membership(
     organisation: Organisation, status: str, status_on: date, reason: str = ""
 ) -> Membership:
@@ -236,6 +248,10 @@ def change_membership(
     step = Membership(organisation=organisation, status=status, status_on=status_on, reason=reason)
     db.session.add(step)
     db.session.flush()
+    if status == "active":
+        db.session.expire(organisation, ["memberships"])
+        for hook in _ON_MEMBERSHIP_ACTIVE.values():
+            hook(organisation)
     return step
 
 
