@@ -1,0 +1,1 @@
+"""Agreement documents: templates in Markdown, PDFs sealed by the association, acceptances."""
