@@ -20,6 +20,7 @@ from consortium.agreements.models import (
 from consortium.extensions import db
 from consortium.members.models import Membership, Organisation, OrganisationContact
 from consortium.participation.models import Participation
+from consortium.settings.services import get_settings
 from consortium.suppliers.models import Supplier, SupplierContact
 
 # A participation's agreement state.
@@ -51,7 +52,7 @@ def waiting_documents(today: date, kind: str | None = None) -> list[Waiting]:
     ]
 
 
-def documents(kind: str | None = None, *, issued_only: bool = True) -> list[AgreementDocument]:
+def documents(kind: str | None = None) -> list[AgreementDocument]:
     """Every document (of a kind), by number."""
     statement = select(AgreementDocument).order_by(
         AgreementDocument.number_year, AgreementDocument.number
@@ -147,30 +148,36 @@ def without_document(today: date) -> list[Missing]:
                 participation_id=participation.id,
             )
         )
+    # Members and suppliers approved before the association kept agreements here signed on
+    # paper (settings.agreements_since, set by the migration).
+    since = get_settings().agreements_since
     members = select(AgreementDocument.organisation_id).where(
         AgreementDocument.kind == "membership"
     )
-    latest = (
-        select(Membership.organisation_id, Membership.status)
-        .order_by(Membership.organisation_id, Membership.id)
-    )
-    status_of: dict[int, str] = {}
-    for organisation_id, status in db.session.execute(latest):
-        status_of[organisation_id] = status
-    active = [key for key, status in status_of.items() if status == "active"]
+    latest: dict[int, Membership] = {}
+    for step in db.session.scalars(select(Membership).order_by(Membership.id)):
+        latest[step.organisation_id] = step
+    active = [
+        key
+        for key, step in latest.items()
+        if step.status == "active" and (since is None or step.recorded_at >= since)
+    ]
     if active:
         for organisation in db.session.scalars(
             select(Organisation)
             .where(Organisation.id.in_(active), Organisation.id.not_in(members))
             .order_by(Organisation.name)
         ):
-            missing.append(Missing("membership", organisation.name, organisation_id=organisation.id))
+            missing.append(
+                Missing("membership", organisation.name, organisation_id=organisation.id)
+            )
     suppliers = select(AgreementDocument.supplier_id).where(AgreementDocument.kind == "supplier")
-    for supplier in db.session.scalars(
-        select(Supplier)
-        .where(Supplier.status == "approved", Supplier.id.not_in(suppliers))
-        .order_by(Supplier.name)
-    ):
+    statement = select(Supplier).where(
+        Supplier.status == "approved", Supplier.id.not_in(suppliers)
+    )
+    if since is not None:
+        statement = statement.where(Supplier.decided_at >= since)
+    for supplier in db.session.scalars(statement.order_by(Supplier.name)):
         missing.append(Missing("supplier", supplier.name, supplier_id=supplier.id))
     return missing
 

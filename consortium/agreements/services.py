@@ -19,8 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consortium.agreements import pdf as agreement_pdf_module
-from consortium.agreements import sealing, text
+from consortium.agreements import text
 from consortium.agreements.models import (
     ACCEPTED,
     FALLBACK_LANGUAGE,
@@ -269,7 +268,11 @@ def make_document(
     filled = text.fill(version.body, values)
     settings = get_settings()
     association = settings.legal_name or settings.name
-    pdf = agreement_pdf_module.agreement_pdf(
+    # Imported here: the PDF and the seal need WeasyPrint and pyHanko, which only making a
+    # document loads.
+    from consortium.agreements.pdf import agreement_pdf
+
+    pdf = agreement_pdf(
         title=version.title,
         body=text.render_markdown(filled),
         document_number=number,
@@ -310,6 +313,8 @@ def make_document(
 
 def seal(pdf: bytes, number: str, language: str, association: str) -> bytes:
     """The PDF sealed with the association's key and certificate from the configuration."""
+    from consortium.agreements import sealing
+
     key_path, cert_path, passphrase = sealing.seal_settings(current_app)
     with force_locale(language):
         reason = _("Agreement %(number)s issued by %(association)s", number=number, association=association)

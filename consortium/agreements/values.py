@@ -184,6 +184,10 @@ def _supplier_values(supplier: Supplier) -> dict[str, str]:
     products = agreements[-1].products if agreements else supplier.products_wanted
     return {
         "supplier.name": supplier.name,
+        "supplier.registration_number": supplier.registration_number,
+        "supplier.address": " · ".join(
+            line.strip() for line in (supplier.address or "").splitlines() if line.strip()
+        ),
         "supplier.products": ", ".join(sorted(product.name for product in products)),
         "code_of_conduct": "\n\n".join(str(rule) for rule in CODE_OF_CONDUCT),
     }

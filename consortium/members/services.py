@@ -282,8 +282,11 @@ def default_billing_identity(organisation: Organisation) -> BillingIdentity | No
     )
 
 
-def add_contact(organisation: Organisation, user_id: int, role: str) -> OrganisationContact:
-    """Link a user to the organisation; a new primary contact replaces the old one's role."""
+def add_contact(
+    organisation: Organisation, user_id: int, role: str, *, may_sign: bool = False
+) -> OrganisationContact:
+    """Link a user to the organisation; a new primary contact replaces the old one's role.
+    ``may_sign`` marks whether they may sign agreements for it."""
     if role == "primary":
         for contact in organisation.contacts:
             if contact.role == "primary" and contact.user_id != user_id:
@@ -293,9 +296,12 @@ def add_contact(organisation: Organisation, user_id: int, role: str) -> Organisa
     )
     if existing is not None:
         existing.role = role
+        existing.may_sign = may_sign
         db.session.flush()
         return existing
-    contact = OrganisationContact(organisation=organisation, user_id=user_id, role=role)
+    contact = OrganisationContact(
+        organisation=organisation, user_id=user_id, role=role, may_sign=may_sign
+    )
     db.session.add(contact)
     db.session.flush()
     return contact
