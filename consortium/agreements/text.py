@@ -100,6 +100,8 @@ _NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 _TOKEN = re.compile(r"\{\{|\}\}|\{(" + _NAME + r")\}")
 # CommonMark lets a backslash escape any ASCII punctuation, which then prints as itself.
 _PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+# Control characters print as nothing a reader could make sense of; tabs and line breaks stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x85")
 
 
@@ -177,7 +179,7 @@ def render_markdown(markdown: str) -> Markup:
     """Markdown as HTML that is safe to show and print: CommonMark with tables, raw HTML shown
     as text, and only headings, paragraphs, lists, emphasis, links (http, https, mailto),
     tables, quotes, rules, line breaks and code kept."""
-    html = _markdown.render(markdown)
+    html = _markdown.render(_CONTROL.sub("", markdown))
     cleaned = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
