@@ -17,9 +17,7 @@ class PublishForm(Form):
 
     kind = StringField(
         _l("Kind"),
-        description=_l(
-            "membership, participation, supplier, or a lowercase word for another kind"
-        ),
+        description=_l("membership, participation, supplier, or a lowercase word for another kind"),
         validators=[required(), at_most(40)],
     )
     language = SelectField(_l("Language"), validators=[required()])

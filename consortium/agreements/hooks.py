@@ -34,7 +34,9 @@ def register() -> None:
     suppliers.on_approved("agreements", supplier_approved)
 
 
-def _make(kind: str, by: User | None = None, **parties: Organisation | Participation | Supplier) -> None:
+def _make(
+    kind: str, by: User | None = None, **parties: Organisation | Participation | Supplier
+) -> None:
     try:
         with db.session.begin_nested():
             services.make_document(kind, made_by=by, **parties)  # type: ignore[arg-type]

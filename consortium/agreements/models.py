@@ -152,9 +152,7 @@ class AgreementDocument(db.Model):
     kind: Mapped[str] = mapped_column(String(40), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("supplier.id"), index=True)
-    participation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participation.id"), index=True
-    )
+    participation_id: Mapped[int | None] = mapped_column(ForeignKey("participation.id"), index=True)
     template_version_id: Mapped[int] = mapped_column(
         ForeignKey("agreement_template_version.id"), index=True
     )

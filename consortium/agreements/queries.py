@@ -135,9 +135,7 @@ def without_document(today: date) -> list[Missing]:
             or_(Participation.ends_on.is_(None), Participation.ends_on >= today),
             Participation.id.not_in(with_document),
         )
-        .options(
-            selectinload(Participation.organisation), selectinload(Participation.product)
-        )
+        .options(selectinload(Participation.organisation), selectinload(Participation.product))
         .order_by(Participation.id)
     ):
         missing.append(
@@ -172,9 +170,7 @@ def without_document(today: date) -> list[Missing]:
                 Missing("membership", organisation.name, organisation_id=organisation.id)
             )
     suppliers = select(AgreementDocument.supplier_id).where(AgreementDocument.kind == "supplier")
-    statement = select(Supplier).where(
-        Supplier.status == "approved", Supplier.id.not_in(suppliers)
-    )
+    statement = select(Supplier).where(Supplier.status == "approved", Supplier.id.not_in(suppliers))
     if since is not None:
         statement = statement.where(Supplier.decided_at >= since)
     for supplier in db.session.scalars(statement.order_by(Supplier.name)):

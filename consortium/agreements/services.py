@@ -25,7 +25,6 @@ from consortium.agreements.models import (
     FALLBACK_LANGUAGE,
     LANGUAGES,
     MAX_SCAN_BYTES,
-    MEMBERSHIP,
     ONLINE,
     PARTICIPATION,
     REPLACED,
@@ -317,7 +316,9 @@ def seal(pdf: bytes, number: str, language: str, association: str) -> bytes:
 
     key_path, cert_path, passphrase = sealing.seal_settings(current_app)
     with force_locale(language):
-        reason = _("Agreement %(number)s issued by %(association)s", number=number, association=association)
+        reason = _(
+            "Agreement %(number)s issued by %(association)s", number=number, association=association
+        )
     return sealing.seal_pdf(
         pdf,
         key_path=key_path,
@@ -538,7 +539,7 @@ def _message(
             "Reminder: agreement %(number)s waits for your acceptance", number=document.number
         )
         body = _(
-            "Dear %(party)s,\n\nagreement %(number)s, \"%(title)s\", still waits for "
+            'Dear %(party)s,\n\nagreement %(number)s, "%(title)s", still waits for '
             "acceptance. Please read it (attached) and accept it on its page:\n%(link)s\n\n"
             "Kind regards,\n%(association)s\n",
             party=document.party_name,
@@ -554,7 +555,7 @@ def _message(
             association=association,
         )
         body = _(
-            "Dear %(party)s,\n\nplease find attached agreement %(number)s, \"%(title)s\". "
+            'Dear %(party)s,\n\nplease find attached agreement %(number)s, "%(title)s". '
             "A contact who may sign for you accepts it on its page:\n%(link)s\n\n"
             "The PDF is sealed by %(association)s: your PDF reader shows whether it is "
             "unchanged.\n\nKind regards,\n%(association)s\n",

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from consortium.agreements.text import PLACEHOLDERS
 from consortium.fees.audit_values import pricing_text

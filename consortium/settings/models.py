@@ -4,7 +4,6 @@ kind of invoice line carries."""
 from __future__ import annotations
 
 from datetime import datetime
-
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Integer, LargeBinary, Numeric, String, Text
