@@ -46,9 +46,7 @@ def export(out: Path, kind: str | None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     documents = queries.documents(kind)
-    with click.progressbar(
-        documents, label="Writing agreements", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(documents, label="Writing agreements") as bar:
         for document in bar:
             name = f"{document.number}.pdf"
             (out / name).write_bytes(document.pdf)

@@ -31,7 +31,7 @@ and takes part in the association's work through its general assembly and groups
 
 ## 4. Term and notice
 
-The membership runs {term}. Either party may end it with {notice_period}. Ending the
+The membership runs {term}. Either party may end it; the notice period is {notice_period}. Ending the
 membership does not end participation in products already agreed; those follow their own
 agreements.
 
@@ -64,7 +64,7 @@ deltager i foreningens arbejde gennem generalforsamlingen og foreningens grupper
 
 ## 4. Varighed og opsigelse
 
-Medlemskabet løber {term}. Begge parter kan opsige det med {notice_period}. Ophør af
+Medlemskabet løber {term}. Begge parter kan opsige det; opsigelsesvarslet er {notice_period}. Ophør af
 medlemskabet ophæver ikke tilslutning til produkter, som allerede er aftalt; de følger deres
 egne aftaler.
 
@@ -98,7 +98,7 @@ des Vereins mit.
 
 ## 4. Laufzeit und Kündigung
 
-Die Mitgliedschaft läuft {term}. Beide Parteien können sie mit {notice_period} kündigen. Das
+Die Mitgliedschaft läuft {term}. Beide Parteien können sie kündigen; die Kündigungsfrist beträgt {notice_period}. Das
 Ende der Mitgliedschaft beendet keine bereits vereinbarte Teilnahme an Produkten; diese
 folgt ihren eigenen Vereinbarungen.
 
@@ -131,7 +131,7 @@ podporuje a podílí se na práci spolku prostřednictvím valné hromady a prac
 
 ## 4. Doba trvání a výpověď
 
-Členství trvá {term}. Každá strana je může vypovědět s výpovědní lhůtou {notice_period}.
+Členství trvá {term}. Každá strana je může vypovědět; výpovědní lhůta činí {notice_period}.
 Ukončení členství neukončuje již sjednanou účast na produktech; ta se řídí vlastními
 smlouvami.
 
@@ -150,7 +150,8 @@ participant.
 
 ## 2. The product
 
-The participant takes part in **{product.name}** as *{product.phase}*, from {start_date}.
+The participant takes part in **{product.name}** in the phase *{product.phase}* from
+{start_date}.
 The product is developed together as open source; the participant may use, change and pass
 it on under the product's licence.
 
@@ -158,7 +159,7 @@ it on under the product's licence.
 
 The product's costs are shared among its participants by this rule: {cost_sharing_rule}.
 
-The participant's expected share for {share.year} is **{share.amount}**.
+Expected share of the participant for {share.year}: **{share.amount}**
 
 How it is computed: {share.explanation}
 
@@ -173,7 +174,7 @@ part in setting priorities.
 
 ## 5. Term and notice
 
-The agreement runs {term}. The participant may give notice with {notice_period}. Shares for
+The agreement runs {term}. The participant may give notice; the notice period is {notice_period}. Shares for
 the years already begun are not refunded.
 
 ## 6. Document
@@ -190,7 +191,7 @@ Aftalen indgås mellem **{association.name}**, foreningen, og **{organisation.na
 
 ## 2. Produktet
 
-Deltageren tilslutter sig **{product.name}** som *{product.phase}* fra {start_date}.
+Deltageren tilslutter sig **{product.name}** i fasen *{product.phase}* fra {start_date}.
 Produktet udvikles i fællesskab som open source; deltageren må bruge, ændre og videregive det
 efter produktets licens.
 
@@ -198,7 +199,7 @@ efter produktets licens.
 
 Produktets udgifter fordeles mellem deltagerne efter denne regel: {cost_sharing_rule}.
 
-Deltagerens forventede andel for {share.year} er **{share.amount}**.
+Deltagerens forventede andel for {share.year}: **{share.amount}**
 
 Sådan er den beregnet: {share.explanation}
 
@@ -213,7 +214,7 @@ koordineres af koordinationsgruppen, hvor deltageren er med til at prioritere.
 
 ## 5. Varighed og opsigelse
 
-Aftalen løber {term}. Deltageren kan opsige den med {notice_period}. Andele for påbegyndte år
+Aftalen løber {term}. Deltageren kan opsige den; opsigelsesvarslet er {notice_period}. Andele for påbegyndte år
 refunderes ikke.
 
 ## 6. Dokument
@@ -230,7 +231,8 @@ Diese Vereinbarung wird geschlossen zwischen **{association.name}**, dem Verein,
 
 ## 2. Das Produkt
 
-Der Teilnehmer beteiligt sich an **{product.name}** als *{product.phase}* ab {start_date}.
+Der Teilnehmer beteiligt sich an **{product.name}** in der Phase *{product.phase}* ab
+{start_date}.
 Das Produkt wird gemeinsam als Open Source entwickelt; der Teilnehmer darf es nach der
 Lizenz des Produkts nutzen, ändern und weitergeben.
 
@@ -239,7 +241,7 @@ Lizenz des Produkts nutzen, ändern und weitergeben.
 Die Kosten des Produkts werden nach dieser Regel unter den Teilnehmern aufgeteilt:
 {cost_sharing_rule}.
 
-Der voraussichtliche Anteil des Teilnehmers für {share.year} beträgt **{share.amount}**.
+Voraussichtlicher Anteil des Teilnehmers für {share.year}: **{share.amount}**
 
 So wird er berechnet: {share.explanation}
 
@@ -255,7 +257,7 @@ Prioritäten mitbestimmt.
 
 ## 5. Laufzeit und Kündigung
 
-Die Vereinbarung läuft {term}. Der Teilnehmer kann sie mit {notice_period} kündigen. Anteile
+Die Vereinbarung läuft {term}. Der Teilnehmer kann sie kündigen; die Kündigungsfrist beträgt {notice_period}. Anteile
 für begonnene Jahre werden nicht erstattet.
 
 ## 6. Dokument
@@ -280,7 +282,7 @@ Tato smlouva se uzavírá mezi **{association.name}**, spolkem, a **{organisatio
 
 Náklady produktu se mezi účastníky dělí podle tohoto pravidla: {cost_sharing_rule}.
 
-Očekávaný podíl účastníka na rok {share.year} činí **{share.amount}**.
+Očekávaný podíl účastníka na rok {share.year}: **{share.amount}**
 
 Jak je vypočten: {share.explanation}
 
@@ -294,7 +296,7 @@ koordinační skupina, v níž účastník spolurozhoduje o prioritách.
 
 ## 5. Doba trvání a výpověď
 
-Smlouva trvá {term}. Účastník ji může vypovědět s výpovědní lhůtou {notice_period}. Podíly za
+Smlouva trvá {term}. Účastník ji může vypovědět; výpovědní lhůta činí {notice_period}. Podíly za
 započaté roky se nevracejí.
 
 ## 6. Dokument

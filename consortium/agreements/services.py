@@ -392,7 +392,7 @@ def accept(document: AgreementDocument, user: User, *, role: str = "") -> Agreem
         raise AgreementError("not_signer")
     now = utcnow()
     acceptance = AgreementAcceptance(
-        document=document,
+        document_id=document.id,
         method=ONLINE,
         signer_name=(user.name or user.email)[:MAX_NAME],
         signer_role=(role or _contact_role(document, user)).strip()[:MAX_NAME],
@@ -420,6 +420,7 @@ def _contact_role(document: AgreementDocument, user: User) -> str:
 
 
 def _accepted(document: AgreementDocument, when: datetime, user: User | None) -> None:
+    db.session.expire(document, ["acceptance"])
     document.status = ACCEPTED
     document.accepted_at = when
     _event(document, "accepted", user)
@@ -451,7 +452,7 @@ def record_scan(
         raise AgreementError("signed_on")
     accepted_at = datetime.combine(signed_on, time(12, 0), tzinfo=UTC)
     acceptance = AgreementAcceptance(
-        document=document,
+        document_id=document.id,
         method=SCAN,
         signer_name=signer_name,
         signer_role=(signer_role or "").strip()[:MAX_NAME],

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from consortium.agreements import services
+from consortium.agreements.models import AgreementDocument
 from consortium.extensions import db
 from consortium.mail.models import OutboxMessage
 from tests.conftest import login
@@ -28,7 +29,7 @@ def test_the_signing_contact_gets_the_pdf_in_danish_and_then_a_reminder(client, 
     assert attachment.filename == f"{document.number}.pdf"
     assert attachment.content == document.pdf
     assert _messages("jens@syddjurs.example.dk") == []  # may not sign: not asked to
-    db.session.refresh(document)
+    document = db.session.get(AgreementDocument, document.id)
     assert document.status == "sent"
     assert [event.kind for event in document.events] == ["made", "sent", "reminded"]
 
