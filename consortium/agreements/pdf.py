@@ -101,6 +101,17 @@ def document_identity(xmp: bytes) -> tuple[str, str]:
         root = etree.fromstring(xmp[start : end + len(b"</x:xmpmeta>")], parser)
     except etree.XMLSyntaxError:
         return "", ""
-    number = root.findtext(f".//{{{_DC}}}identifier") or ""
-    version = root.findtext(f".//{{{_XMP_MM}}}VersionID") or ""
-    return number, version
+    return _property(root, _DC, "identifier"), _property(root, _XMP_MM, "VersionID")
+
+
+def _property(root: etree._Element, namespace: str, name: str) -> str:
+    """A simple XMP property, written as an element or as an attribute of rdf:Description (as
+    RDF allows, and as a signing tool may rewrite it)."""
+    tag = f"{{{namespace}}}{name}"
+    for description in root.iter(f"{{{_RDF}}}Description"):
+        value = description.get(tag)
+        if value is None:
+            value = description.findtext(tag)
+        if value:
+            return value
+    return ""

@@ -3,6 +3,11 @@ long enough for two pages."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from consortium.agreements.pdf import agreement_pdf
+from consortium.agreements.text import fill, render_markdown
+
 DANISH = """## 1. Parter
 
 Denne aftale indgås mellem **{association.name}** (CVR {association.registration_number}),
@@ -182,3 +187,26 @@ def german_values() -> dict[str, str]:
         "document.number": "TA-2027-00042",
         "template.version": "3",
     }
+
+
+_rendered: dict[str, bytes] = {}
+
+
+def two_page_agreement(language: str) -> bytes:
+    """A Danish ("da") or German ("de") participation agreement of two pages, document
+    TA-2027-00042 of template version 3, rendered once per test process (needs an app)."""
+    if language not in _rendered:
+        text, values, title = {
+            "da": (DANISH, danish_values(), "Tilslutningsaftale om OS2forms"),
+            "de": (GERMAN, german_values(), "Beteiligungsvereinbarung Cityvizor"),
+        }[language]
+        _rendered[language] = agreement_pdf(
+            title=title,
+            body=render_markdown(fill(text, values)),
+            document_number=values["document.number"],
+            version_label=values["template.version"],
+            language=language,
+            association_name=values["association.name"],
+            made_on=date(2027, 1, 15),
+        )
+    return _rendered[language]

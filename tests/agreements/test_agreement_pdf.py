@@ -14,28 +14,7 @@ from pypdf import PdfReader
 
 from consortium.agreements.pdf import agreement_pdf, document_identity
 from consortium.agreements.text import fill, render_markdown
-from tests.agreements import samples
-
-_rendered: dict[str, bytes] = {}
-
-
-def two_page_agreement(language: str) -> bytes:
-    """A Danish or German participation agreement of two pages, rendered once for the module."""
-    if language not in _rendered:
-        text, values, title = {
-            "da": (samples.DANISH, samples.danish_values(), "Tilslutningsaftale om OS2forms"),
-            "de": (samples.GERMAN, samples.german_values(), "Beteiligungsvereinbarung Cityvizor"),
-        }[language]
-        _rendered[language] = agreement_pdf(
-            title=title,
-            body=render_markdown(fill(text, values)),
-            document_number="TA-2027-00042",
-            version_label="3",
-            language=language,
-            association_name=values["association.name"],
-            made_on=date(2027, 1, 15),
-        )
-    return _rendered[language]
+from tests.agreements.samples import two_page_agreement
 
 
 def _pages(pdf: bytes) -> list[str]:
