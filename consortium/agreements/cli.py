@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import click
-from flask import current_app
 
 from consortium import csvio
 from consortium.agreements import bp, queries
@@ -78,11 +77,12 @@ def export(out: Path, kind: str | None) -> None:
 def verify(file: Path) -> None:
     """Say whether FILE's seal holds and which document and version it is (exit 1 if not)."""
     from consortium.agreements import sealing
+    from consortium.agreements.services import seal_files
 
     data = file.read_bytes()
-    trusted = None
+    trusted: str | None
     try:
-        _key, trusted, _passphrase = sealing.seal_settings(current_app)
+        _key, trusted, _passphrase = seal_files()
     except RuntimeError:
         trusted = None
     check = sealing.verify_seal(data, trusted_cert_path=trusted)

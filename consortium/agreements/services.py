@@ -314,7 +314,7 @@ def seal(pdf: bytes, number: str, language: str, association: str) -> bytes:
     """The PDF sealed with the association's key and certificate from the configuration."""
     from consortium.agreements import sealing
 
-    key_path, cert_path, passphrase = sealing.seal_settings(current_app)
+    key_path, cert_path, passphrase = seal_files()
     with force_locale(language):
         reason = _(
             "Agreement %(number)s issued by %(association)s", number=number, association=association
@@ -327,6 +327,23 @@ def seal(pdf: bytes, number: str, language: str, association: str) -> bytes:
         reason=reason,
         name=association,
     )
+
+
+def seal_files() -> tuple[str, str, bytes | None]:
+    """The seal's key, certificate and passphrase: from the configuration, or in development
+    and testing the development seal in the instance folder, named after the association."""
+    from consortium.agreements import sealing
+
+    config = current_app.config
+    configured = config.get("AGREEMENT_SEAL_KEY") or config.get("AGREEMENT_SEAL_CERT")
+    if not configured and config.get("CONSORTIUM_ENV") in ("development", "testing"):
+        # Read the association's name in this session: ``seal_settings`` reads it in an app
+        # context of its own, whose end would close the session of the request making the
+        # document, with everything it has written so far.
+        name = get_settings().name or "Consortium"
+        key_path, cert_path = sealing.ensure_development_seal(current_app.instance_path, name)
+        return key_path, cert_path, None
+    return sealing.seal_settings(current_app)
 
 
 def _current_documents(kind: str, parties: Parties) -> list[AgreementDocument]:
