@@ -99,7 +99,7 @@ def test_the_secretariat_makes_a_waiting_participations_agreement(client, world)
     assert "is made and sealed" in answer.get_data(as_text=True)
 
 
-def test_odd_input_gets_an_answer_never_an_error(client, document):
+def test_odd_input_gets_an_answer_never_an_error(client, document, world):
     login(client, "secretariat@example.org")
     assert (
         client.post(
@@ -108,7 +108,8 @@ def test_odd_input_gets_an_answer_never_an_error(client, document):
         == 404
     )
     assert client.post(
-        "/agreements/make", data={"kind": "x\x00y", "organisation_id": "1"}
+        "/agreements/make",
+        data={"kind": "x\x00y", "organisation_id": str(world.organisation.id)},
     ).status_code in (302, 400)
     assert client.get("/agreements/documents/99999999").status_code == 404
     assert client.get("/agreements/templates/versions/1?organisation=abc").status_code == 404
