@@ -249,7 +249,6 @@ def change_membership(
     db.session.add(step)
     db.session.flush()
     if status == "active":
-        db.session.expire(organisation, ["memberships"])
         for hook in _ON_MEMBERSHIP_ACTIVE.values():
             hook(organisation)
     return step
