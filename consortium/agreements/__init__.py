@@ -13,3 +13,17 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(bp, url_prefix="/agreements")
     hooks.register()
+    _register_audit_values()
+
+
+def _register_audit_values() -> None:
+    """The trail shows an agreement's status, kind and acceptance method in words."""
+    from consortium.agreements.labels import KIND_LABELS, METHOD_LABELS, STATUS_LABELS
+    from consortium.audit import labels
+
+    labels.register_value_formatter("agreement_document", "status", labels.labelled(STATUS_LABELS))
+    for record_type in ("agreement_document", "agreement_template"):
+        labels.register_value_formatter(record_type, "kind", labels.labelled(KIND_LABELS))
+    labels.register_value_formatter(
+        "agreement_acceptance", "method", labels.labelled(METHOD_LABELS)
+    )
