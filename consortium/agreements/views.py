@@ -363,3 +363,22 @@ def _preview(version: AgreementTemplateVersion, organisation: Organisation, lang
         version_label=version.label,
     )
     return text.render_markdown(text.fill(version.body, values))
+
+
+@bp.app_context_processor
+def _menu() -> dict[str, Any]:
+    """Whether the menu shows "Agreements" to a contact: they speak for an organisation or a
+    supplier (asked once per page, when the menu is drawn)."""
+
+    def agreement_parties() -> bool:
+        if not current_user.is_authenticated:
+            return False
+        from consortium.members.models import OrganisationContact
+        from consortium.suppliers.models import SupplierContact
+
+        for model in (OrganisationContact, SupplierContact):
+            if db.session.scalar(select(model.id).where(model.user_id == current_user.id).limit(1)):
+                return True
+        return False
+
+    return {"agreement_parties": agreement_parties}

@@ -118,3 +118,17 @@ def test_odd_input_gets_an_answer_never_an_error(client, document, world):
         data={"kind": "membership", "language": "xx", "title": "T", "body": "x" * 300_000},
     )
     assert huge.status_code == 422
+
+
+def test_the_menu_leads_contacts_and_suppliers_to_their_agreements(client, world):
+    outsider = make_user("nobody@example.org")
+    db.session.commit()
+    for email, shown in (
+        ("anna@syddjurs.example.dk", True),
+        ("lene@fjordkode.example.dk", True),
+        (outsider.email, False),
+    ):
+        login(client, email)
+        page = client.get("/profile").get_data(as_text=True)
+        assert ('href="/agreements/"' in page) is shown, email
+        client.post("/sign-out")
