@@ -228,7 +228,7 @@ def _verify(pdf: bytes, trusted_cert_path: str | None) -> SealCheck:
     from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    if not pdf.lstrip()[:5] == b"%PDF-":
+    if pdf.lstrip()[:5] != b"%PDF-":
         return _unsealed(_("The file is not a PDF."))
     trusted_der: bytes | None = None
     if trusted_cert_path is not None:
