@@ -62,6 +62,7 @@ typecheck: $(STAMP)
 		consortium/invoicing/facturx.py consortium/invoicing/rendering.py \
 		consortium/invoicing/settling.py consortium/invoicing/settlement_split.py \
 		consortium/agreements/text.py consortium/agreements/pdf.py \
+		consortium/agreements/demo_texts.py \
 		consortium/agreements/sealing.py
 
 translations-check: $(STAMP)
