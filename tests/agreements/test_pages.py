@@ -132,3 +132,20 @@ def test_the_menu_leads_contacts_and_suppliers_to_their_agreements(client, world
         page = client.get("/profile").get_data(as_text=True)
         assert ('href="/agreements/"' in page) is shown, email
         client.post("/sign-out")
+
+
+def test_the_secretariat_makes_a_document_again_from_a_new_version(client, document):
+    services.publish_version(
+        "participation", "da", title="Tilslutningsaftale", body="Ny tekst: {organisation.name}."
+    )
+    db.session.commit()
+    login(client, "secretariat@example.org")
+    page = client.get(f"/agreements/documents/{document.id}").get_data(as_text=True)
+    assert 'id="make-again-form"' in page
+    answer = client.post(
+        "/agreements/make",
+        data={"kind": "participation", "participation_id": str(document.participation_id)},
+        follow_redirects=True,
+    )
+    assert "participation-da-2" in answer.get_data(as_text=True)
+    assert db.session.get(AgreementDocument, document.id).status == "replaced"
