@@ -60,7 +60,10 @@ typecheck: $(STAMP)
 		consortium/invoicing/document.py consortium/invoicing/ubl.py \
 		consortium/invoicing/validation.py consortium/invoicing/pdf.py \
 		consortium/invoicing/facturx.py consortium/invoicing/rendering.py \
-		consortium/invoicing/settling.py consortium/invoicing/settlement_split.py
+		consortium/invoicing/settling.py consortium/invoicing/settlement_split.py \
+		consortium/agreements/text.py consortium/agreements/pdf.py \
+		consortium/agreements/demo_texts.py \
+		consortium/agreements/sealing.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check

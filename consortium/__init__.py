@@ -85,6 +85,7 @@ def register_domains(app: Flask) -> None:
     command group, and what it registers with the domains below it (maturity checks, what a
     product's page shows, audit labels). Nothing is registered by importing a module."""
     from consortium import (
+        agreements,
         audit,
         auth,
         cli,
@@ -117,6 +118,7 @@ def register_domains(app: Flask) -> None:
     suppliers.register(app)
     fees.register(app)
     invoicing.register(app)
+    agreements.register(app)
     public.register(app)
 
     cli.register(app)

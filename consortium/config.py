@@ -69,6 +69,12 @@ def from_environment(instance_path: str) -> dict:
         "JOB_PROCESSES": _int("JOB_PROCESSES", 0),
         # A running job whose worker wrote no heartbeat for this long is taken over.
         "JOB_STALE_SECONDS": _int("JOB_STALE_SECONDS", 120),
+        # The association's seal on agreement PDFs: PEM files of its private key and
+        # certificate, and the key's passphrase if it has one. Development and testing make a
+        # self-signed one in the instance folder when these are not set.
+        "AGREEMENT_SEAL_KEY": os.environ.get("AGREEMENT_SEAL_KEY", ""),
+        "AGREEMENT_SEAL_CERT": os.environ.get("AGREEMENT_SEAL_CERT", ""),
+        "AGREEMENT_SEAL_PASSPHRASE": os.environ.get("AGREEMENT_SEAL_PASSPHRASE", ""),
     }
     # Unset: one year in production, none in development and testing (see finish()).
     if os.environ.get("HSTS_SECONDS", "").strip():

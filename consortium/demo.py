@@ -330,6 +330,7 @@ def load() -> tuple[DemoLogin, ...]:
 
 def _load_registry() -> None:
     """Products first: suppliers, groups, participations, fees and invoices refer to them."""
+    from consortium.agreements import demo as agreements_demo
     from consortium.fees import demo as fees_demo
     from consortium.groups import demo as groups_demo
     from consortium.invoicing import demo as invoicing_demo
@@ -345,6 +346,8 @@ def _load_registry() -> None:
     fees_demo.load_demo()
     # Invoices last: this year's drafts are made from the fees.
     invoicing_demo.load_demo()
+    # Agreements after the fees: a participation agreement names the expected share.
+    agreements_demo.load_demo()
 
 
 def all_logins() -> tuple[DemoLogin, ...]:

@@ -1,5 +1,13 @@
 """Every model, imported in one place so the metadata and migrations see all tables."""
 
+from consortium.agreements.models import (
+    AgreementAcceptance,
+    AgreementDocument,
+    AgreementEvent,
+    AgreementNumberSequence,
+    AgreementTemplate,
+    AgreementTemplateVersion,
+)
 from consortium.audit.models import AuditEntry
 from consortium.auth.models import LoginAttempt, User, UserSession, UserToken
 from consortium.fees.models import (
@@ -40,6 +48,12 @@ from consortium.settings.models import AssociationSettings, ComponentVat
 from consortium.suppliers.models import Supplier, SupplierAgreement, SupplierContact
 
 __all__ = [
+    "AgreementAcceptance",
+    "AgreementDocument",
+    "AgreementEvent",
+    "AgreementNumberSequence",
+    "AgreementTemplate",
+    "AgreementTemplateVersion",
     "BudgetShare",
     "MembershipFeeSchedule",
     "ProductBudget",

@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
+from flask_babel import gettext
+from markupsafe import Markup
 
 # The images a document may carry inline, as data: URIs.
 INLINE_IMAGE_TYPES = ("image/png", "image/jpeg")
@@ -300,6 +302,27 @@ def _with_descriptions(packet: bytes, descriptions: Sequence[bytes]) -> bytes:
     for extra in descriptions:
         rdf.append(etree.fromstring(extra))
     return packet[:start] + etree.tostring(root, encoding="utf-8") + packet[end:]
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string, safe inside a <style> element (which HTML does not
+    unescape, so the markup is final): the words of a page's margin boxes."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 32 else char for char in text
+    )
+    return Markup(f'"{escaped}"')  # noqa: S704 - every character that could end it is escaped
+
+
+def page_counter() -> Markup:
+    """CSS content for "Page 1 of 2" in the current locale's words, built from counters."""
+    text = str(gettext("Page %(page)s of %(pages)s", page="\0page\0", pages="\0pages\0"))
+    parts: list[Markup] = []
+    for piece in text.split("\0"):
+        if piece in ("page", "pages"):
+            parts.append(Markup(f"counter({piece})"))  # noqa: S704 - our own fixed names
+        elif piece:
+            parts.append(css_string(piece))
+    return Markup(" ").join(parts)
 
 
 def render_pdf(

@@ -57,6 +57,11 @@ ACTIONS = {
     # Invoices (invoicing/).
     "invoices.manage": "make, review and issue invoices; set the seller's invoicing data",
     "invoices.view_own": "see one's own organisation's invoices and download them",
+    # Agreements (agreements/).
+    "agreements.manage": "publish agreement templates; make documents, record signed scans, send reminders, export",
+    "agreements.mine": "see the agreements of the organisations and suppliers one is a contact of",
+    "agreements.view": "see an agreement document, its history and its PDF",
+    "agreements.accept": "accept an agreement document for one's organisation or supplier",
 }
 
 _rules: dict[str, list[Predicate]] = {action: [] for action in ACTIONS}
@@ -185,3 +190,21 @@ def _contact_sees_own_fees(user, obj) -> bool:
 @rule("invoices.view_own")
 def _contact_sees_own_invoices(user, obj) -> bool:
     return (_is(obj, "invoice") or _is(obj, "organisation")) and obj.has_contact(user.id)
+
+
+# Source: a contact of an agreement's organisation or supplier (agreements/). Accepting asks
+# the document whether the person may sign for its party: a contact whom the secretariat marked
+# "may sign", or a contact of the supplier.
+@rule("agreements.mine")
+def _signed_in_sees_own_agreements(user, obj) -> bool:
+    return True
+
+
+@rule("agreements.view")
+def _contact_sees_agreement(user, obj) -> bool:
+    return _is(obj, "agreement_document") and obj.has_contact(user.id)
+
+
+@rule("agreements.accept")
+def _signer_accepts_agreement(user, obj) -> bool:
+    return _is(obj, "agreement_document") and obj.may_accept(user.id)

@@ -356,3 +356,30 @@ def test_the_secretariat_sees_the_whole_register(demo_app):
     page = client.get("/organisations/").get_data(as_text=True)
     for name in names:
         assert name in page
+
+
+def test_the_demo_has_agreements_of_each_kind_accepted_and_waiting(demo_app):
+    from consortium.agreements import queries
+    from consortium.agreements.models import AgreementDocument, AgreementTemplate
+    from consortium.agreements.sealing import verify_seal
+    from consortium.db import utcnow
+
+    with demo_app.app_context():
+        templates = {
+            (template.kind, template.language)
+            for template in db.session.scalars(select(AgreementTemplate))
+        }
+        assert templates == {
+            (kind, language)
+            for kind in ("membership", "participation", "supplier")
+            for language in ("en", "da", "de", "cs")
+        }
+        documents = list(db.session.scalars(select(AgreementDocument)))
+        for kind in ("membership", "participation", "supplier"):
+            statuses = {document.status for document in documents if document.kind == kind}
+            assert {"accepted", "sent"} <= statuses, kind
+        accepted = next(document for document in documents if document.status == "accepted")
+        assert accepted.acceptance.sha256 == accepted.sha256
+        assert verify_seal(accepted.pdf).intact
+        # Everything else was agreed on paper before the demo kept agreements.
+        assert queries.without_document(utcnow().date()) == []

@@ -286,6 +286,44 @@ ROUTES = {
         secretariat(REDIRECT),
     ),
     "invoicing.settlements_mine": ("GET", "/invoices/settlements/mine", signed_in()),
+    # Agreements (agreements/): a document of the organisation, waiting for acceptance. The
+    # "own contact" may not sign, so accepting is refused; the secretariat signs for nobody
+    # and is sent back with a message. Nobody can be mailed (the contact neither signs nor is
+    # the primary one, the organisation has no address): sending is refused with a message.
+    "agreements.index": ("GET", "/agreements/", signed_in()),
+    "agreements.detail": ("GET", "/agreements/documents/{agreement_document}", own_contact()),
+    "agreements.document_pdf": (
+        "GET",
+        "/agreements/documents/{agreement_document}.pdf",
+        own_contact(),
+    ),
+    "agreements.scan_pdf": (
+        "GET",
+        "/agreements/documents/{agreement_document}/scan.pdf",
+        own_contact(404),
+    ),
+    "agreements.accept": (
+        "POST",
+        "/agreements/documents/{agreement_document}/accept",
+        secretariat(REDIRECT),
+    ),
+    "agreements.record_scan": (
+        "POST",
+        "/agreements/documents/{agreement_document}/scan",
+        secretariat(422),
+    ),
+    "agreements.send": (
+        "POST",
+        "/agreements/documents/{agreement_document}/send",
+        secretariat(REDIRECT),
+    ),
+    "agreements.make": ("POST", "/agreements/make", secretariat(REDIRECT)),
+    "agreements.templates": ("GET", "/agreements/templates", secretariat()),
+    "agreements.version": (
+        "GET",
+        "/agreements/templates/versions/{agreement_template_version}",
+        secretariat(),
+    ),
 }
 
 
@@ -339,7 +377,36 @@ def objects(app):
         "requirement": _first_requirement_id(),
         **_invoicing_objects(organisation),
         **_group_and_participation_objects(organisation, other),
+        **_agreement_objects(organisation),
     }
+
+
+def _agreement_objects(organisation) -> dict:
+    """A published template version and a document of the organisation made from it
+    (agreements/), with a small stored file instead of a sealed PDF, as for the invoices."""
+    from consortium.agreements import services
+    from consortium.agreements.models import AgreementDocument
+    from consortium.extensions import db
+
+    version = services.publish_version(
+        "membership", "en", title="Membership", body="{organisation.name} is a member."
+    )
+    document = AgreementDocument(
+        number="AGR-2099-00001",
+        number_year=2099,
+        kind="membership",
+        organisation=organisation,
+        template_version=version,
+        version_label=version.label,
+        language="en",
+        title="Membership",
+        body="Aarhus Kommune is a member.",
+        pdf=b"%PDF-1.7 route",
+        sha256="0" * 64,
+    )
+    db.session.add(document)
+    db.session.flush()
+    return {"agreement_document": document.id, "agreement_template_version": version.id}
 
 
 def _issued_invoice(organisation) -> int:

@@ -51,6 +51,10 @@ RECORD_TYPES = {
     "reminder": _l("Payment reminder"),
     "product_settlement": _l("Year-end settlement of a product"),
     "settlement_share": _l("An organisation's part of a year-end settlement"),
+    "agreement_template": _l("Agreement template"),
+    "agreement_template_version": _l("Version of an agreement template"),
+    "agreement_document": _l("Agreement document"),
+    "agreement_acceptance": _l("Acceptance of an agreement"),
 }
 
 FIELDS = {
@@ -243,6 +247,31 @@ FIELDS = {
     "budget_share": _l("Share of the budget"),
     "share_percent": _l("Share of the budget in per cent"),
     "settlement_id": _l("Settlement"),
+    # Agreements (agreements/).
+    "may_sign": _l("May sign agreements"),
+    "agreed_outside_system": _l("Agreed before agreements were kept in the app"),
+    "agreements_since": _l("Agreements kept in the app since"),
+    "template_id": _l("Template"),
+    "title": _l("Title"),
+    "body": _l("Text"),
+    "change_note": _l("What changed"),
+    "author_user_id": _l("Published by"),
+    "template_version_id": _l("Template version"),
+    "version_label": _l("Template version"),
+    "sha256": _l("SHA-256 of the PDF"),
+    "made_by_user_id": _l("Made by"),
+    "made_at": _l("Made at"),
+    "sent_at": _l("Sent at"),
+    "accepted_at": _l("Accepted at"),
+    "replaced_at": _l("Replaced at"),
+    "replaced_by_id": _l("Replaced by"),
+    "document_id": _l("Agreement document"),
+    "method": _l("How it was accepted"),
+    "signer_name": _l("Signed by"),
+    "signer_role": _l("Role of the signer"),
+    "signer_user_id": _l("Signer's account"),
+    "scan": _l("Signed scan"),
+    "scan_sha256": _l("SHA-256 of the signed scan"),
 }
 
 

@@ -41,7 +41,7 @@ from consortium.invoicing.document import (
     Line,
     Party,
 )
-from consortium.pdf import EmbeddedFile, image_data_uri, render_pdf
+from consortium.pdf import EmbeddedFile, css_string, image_data_uri, page_counter, render_pdf
 
 PNG, JPEG = "image/png", "image/jpeg"
 _CODE_NEXT_TO_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
@@ -182,14 +182,7 @@ class InvoiceFormat:
 
     def page_counter(self) -> Markup:
         """CSS content for "Page 1 of 2" in the locale's words, built from counters."""
-        text = _("Page %(page)s of %(pages)s", page="\0page\0", pages="\0pages\0")
-        parts: list[Markup] = []
-        for piece in text.split("\0"):
-            if piece in ("page", "pages"):
-                parts.append(Markup(f"counter({piece})"))  # noqa: S704 - our own fixed names
-            elif piece:
-                parts.append(css_string(piece))
-        return Markup(" ").join(parts)
+        return page_counter()
 
     def title(self, document: InvoiceDocument) -> str:
         """What the document is, its number and its buyer."""
@@ -218,12 +211,3 @@ class InvoiceFormat:
         if seller.email:
             parts.append(seller.email)
         return css_string(" · ".join(parts))
-
-
-def css_string(text: str) -> Markup:
-    """Text as a quoted CSS string, safe inside a <style> element (which HTML does not
-    unescape, so the markup is final)."""
-    escaped = "".join(
-        f"\\{ord(char):x} " if char in '"\\<>&' or ord(char) < 32 else char for char in text
-    )
-    return Markup(f'"{escaped}"')  # noqa: S704 - every character that could end it is escaped

@@ -178,6 +178,10 @@ class ContactForm(Form):
         validators=[required(), email_address(), at_most(254)],
     )
     role = SelectField(_l("Role"), validators=[required()])
+    may_sign = BooleanField(
+        _l("May sign agreements for the organisation"),
+        description=_l("Adding a contact again changes their role and this mark."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

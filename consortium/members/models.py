@@ -174,6 +174,9 @@ class OrganisationContact(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
+    # The secretariat marks who may sign agreements for the organisation, beside the role, so
+    # a primary contact can sign too.
+    may_sign: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts")
     user: Mapped[User] = relationship()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -214,6 +215,17 @@ def membership_status(organisation: Organisation) -> Membership | None:
     return organisation.memberships[-1] if organisation.memberships else None
 
 
+# What the domains above do when a membership becomes active (the agreements make the
+# membership agreement), registered at start-up by name; called with the organisation in the
+# same transaction.
+_ON_MEMBERSHIP_ACTIVE: dict[str, Callable[[Organisation], None]] = {}
+
+
+def on_membership_active(name: str, hook: Callable[[Organisation], None]) -> None:
+    """Have ``hook(organisation)`` run whenever a membership step makes it an active member."""
+    _ON_MEMBERSHIP_ACTIVE[name] = hook
+
+
 def change_membership(
     organisation: Organisation, status: str, status_on: date, reason: str = ""
 ) -> Membership:
@@ -236,6 +248,9 @@ def change_membership(
     step = Membership(organisation=organisation, status=status, status_on=status_on, reason=reason)
     db.session.add(step)
     db.session.flush()
+    if status == "active":
+        for hook in _ON_MEMBERSHIP_ACTIVE.values():
+            hook(organisation)
     return step
 
 
@@ -266,8 +281,11 @@ def default_billing_identity(organisation: Organisation) -> BillingIdentity | No
     )
 
 
-def add_contact(organisation: Organisation, user_id: int, role: str) -> OrganisationContact:
-    """Link a user to the organisation; a new primary contact replaces the old one's role."""
+def add_contact(
+    organisation: Organisation, user_id: int, role: str, *, may_sign: bool = False
+) -> OrganisationContact:
+    """Link a user to the organisation; a new primary contact replaces the old one's role.
+    ``may_sign`` marks whether they may sign agreements for it."""
     if role == "primary":
         for contact in organisation.contacts:
             if contact.role == "primary" and contact.user_id != user_id:
@@ -277,9 +295,12 @@ def add_contact(organisation: Organisation, user_id: int, role: str) -> Organisa
     )
     if existing is not None:
         existing.role = role
+        existing.may_sign = may_sign
         db.session.flush()
         return existing
-    contact = OrganisationContact(organisation=organisation, user_id=user_id, role=role)
+    contact = OrganisationContact(
+        organisation=organisation, user_id=user_id, role=role, may_sign=may_sign
+    )
     db.session.add(contact)
     db.session.flush()
     return contact

@@ -279,7 +279,9 @@ def add_contact(organisation_id: int):
     permissions.require("organisations.manage", organisation)
     form = ContactForm()
     if form.validate_on_submit():
-        services.add_contact(organisation, form.user.id, form.role.data)
+        services.add_contact(
+            organisation, form.user.id, form.role.data, may_sign=bool(form.may_sign.data)
+        )
         flash(
             _(
                 "%(name)s is now a contact of %(organisation)s.",

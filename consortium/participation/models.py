@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, text, true
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    false,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consortium.db import UTCDateTime, utcnow
@@ -49,6 +61,11 @@ class Participation(db.Model):
     ends_at_year_end: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     notice_given_on: Mapped[date | None] = mapped_column(Date)
     agreement_version: Mapped[str] = mapped_column(String(40), default="")
+    # Agreed before the association kept agreements in the app (set for every participation
+    # that existed then, by migration 0018): it counts as accepted, nothing is signed again.
+    agreed_outside_system: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     # A commitment's pledge per year, in the association's currency.
     amount_per_year: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     billing_identity_id: Mapped[int | None] = mapped_column(ForeignKey("billing_identity.id"))

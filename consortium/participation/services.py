@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -18,6 +19,16 @@ from consortium.participation.models import PHASES, Participation, Participation
 from consortium.products.models import Product
 
 DEFAULT_NOTICE_MONTHS = 6
+
+# What the domains above do when the secretariat grants a request to join (the agreements make
+# the participation agreement), registered at start-up by name; called with the new
+# participation and who decided, in the same transaction.
+_ON_JOIN_APPROVED: dict[str, Callable[[Participation, User], None]] = {}
+
+
+def on_join_approved(name: str, hook: Callable[[Participation, User], None]) -> None:
+    """Have ``hook(participation, decided_by)`` run whenever a request to join is approved."""
+    _ON_JOIN_APPROVED[name] = hook
 
 
 class ParticipationError(ValueError):
@@ -286,12 +297,15 @@ def approve(request: ParticipationRequest, decided_by: User) -> Participation:
             billing_identity=request.billing_identity,
         )
         request.participation = participation
-    else:
-        # Notice asked for before the participation starts counts from its first day.
-        participation = give_notice(
-            request.participation,
-            max(request.requested_at.date(), request.participation.starts_on),
-        )
+        _decide(request, decided_by, "approved", "")
+        for hook in _ON_JOIN_APPROVED.values():
+            hook(participation, decided_by)
+        return participation
+    # Notice asked for before the participation starts counts from its first day.
+    participation = give_notice(
+        request.participation,
+        max(request.requested_at.date(), request.participation.starts_on),
+    )
     _decide(request, decided_by, "approved", "")
     return participation
 

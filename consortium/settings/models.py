@@ -3,11 +3,13 @@ kind of invoice line carries."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Integer, LargeBinary, Numeric, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
+from consortium.db import UTCDateTime
 from consortium.extensions import db
 
 # The kinds of invoice lines: the fee components and a free line for anything else. Each kind
@@ -71,6 +73,9 @@ class AssociationSettings(db.Model):
     )
     logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary), active_history=True)
     logo_type: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # Since when the association keeps its agreements in the app (set by migration 0018): the
+    # members and suppliers approved before signed on paper and wait for no agreement here.
+    agreements_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def audit_label(self) -> str:

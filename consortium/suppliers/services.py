@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import current_app
@@ -177,6 +178,16 @@ def add_contact(supplier: Supplier, user: User) -> SupplierContact:
     return find_or_create(find, create)[0]
 
 
+# What the domains above do when a supplier is approved (the agreements make the supplier
+# agreement), registered at start-up by name; called in the same transaction.
+_ON_APPROVED: dict[str, Callable[[Supplier, User | None], None]] = {}
+
+
+def on_approved(name: str, hook: Callable[[Supplier, User | None], None]) -> None:
+    """Have ``hook(supplier, decided_by)`` run whenever a supplier is approved."""
+    _ON_APPROVED[name] = hook
+
+
 def approve(supplier: Supplier, decided_by: User | None) -> User:
     """Approve a pending supplier; its contact gets an account (or their existing one)."""
     lock(supplier)
@@ -206,6 +217,8 @@ def approve(supplier: Supplier, decided_by: User | None) -> User:
     )
     if not user.has_password:
         auth_services.invite_user(user, decided_by)
+    for hook in _ON_APPROVED.values():
+        hook(supplier, decided_by)
     return user
 
 

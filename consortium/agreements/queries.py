@@ -1,0 +1,191 @@
+"""Reading agreements for the pages: documents waiting for acceptance and for how long, a
+contact's own documents, a participation's agreement state, and what still has no document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from consortium.agreements.models import (
+    ACCEPTED,
+    KINDS,
+    REPLACED,
+    WAITING_STATUSES,
+    AgreementDocument,
+    AgreementTemplate,
+)
+from consortium.extensions import db
+from consortium.members.models import Membership, Organisation, OrganisationContact
+from consortium.participation.models import Participation
+from consortium.settings.services import get_settings
+from consortium.suppliers.models import Supplier, SupplierContact
+
+# A participation's agreement state.
+AGREED_OUTSIDE, STATE_ACCEPTED, STATE_WAITING, STATE_NONE = "outside", "accepted", "waiting", "none"
+
+
+@dataclass(frozen=True)
+class Waiting:
+    document: AgreementDocument
+    days: int
+
+
+def waiting_documents(today: date, kind: str | None = None) -> list[Waiting]:
+    """Every document waiting for acceptance, the longest waiting first, with its days."""
+    statement = (
+        select(AgreementDocument)
+        .where(AgreementDocument.status.in_(WAITING_STATUSES))
+        .options(
+            selectinload(AgreementDocument.organisation),
+            selectinload(AgreementDocument.supplier),
+        )
+        .order_by(AgreementDocument.made_at, AgreementDocument.id)
+    )
+    if kind:
+        statement = statement.where(AgreementDocument.kind == kind)
+    return [
+        Waiting(document, max(0, (today - document.made_at.date()).days))
+        for document in db.session.scalars(statement)
+    ]
+
+
+def documents(kind: str | None = None) -> list[AgreementDocument]:
+    """Every document (of a kind), by number."""
+    statement = select(AgreementDocument).order_by(
+        AgreementDocument.number_year, AgreementDocument.number
+    )
+    if kind:
+        statement = statement.where(AgreementDocument.kind == kind)
+    return list(db.session.scalars(statement))
+
+
+def documents_of_user(user_id: int) -> list[AgreementDocument]:
+    """The documents of the organisations and suppliers the user is a contact of, newest first."""
+    organisations = select(OrganisationContact.organisation_id).where(
+        OrganisationContact.user_id == user_id
+    )
+    suppliers = select(SupplierContact.supplier_id).where(SupplierContact.user_id == user_id)
+    return list(
+        db.session.scalars(
+            select(AgreementDocument)
+            .where(
+                or_(
+                    AgreementDocument.organisation_id.in_(organisations),
+                    AgreementDocument.supplier_id.in_(suppliers),
+                )
+            )
+            .options(
+                selectinload(AgreementDocument.organisation),
+                selectinload(AgreementDocument.supplier),
+            )
+            .order_by(AgreementDocument.made_at.desc(), AgreementDocument.id.desc())
+        )
+    )
+
+
+def current_document(participation: Participation) -> AgreementDocument | None:
+    """The participation's latest document that has not been replaced."""
+    found: AgreementDocument | None = db.session.scalar(
+        select(AgreementDocument)
+        .where(
+            AgreementDocument.participation_id == participation.id,
+            AgreementDocument.status != REPLACED,
+        )
+        .order_by(AgreementDocument.id.desc())
+    )
+    return found
+
+
+def participation_state(participation: Participation) -> str:
+    """Whether the participation's agreement is accepted (in the app or, before it, outside),
+    waiting for acceptance, or has no document."""
+    document = current_document(participation)
+    if document is not None and document.status == ACCEPTED:
+        return STATE_ACCEPTED
+    if participation.agreed_outside_system:
+        return AGREED_OUTSIDE
+    return STATE_WAITING if document is not None else STATE_NONE
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A participation, active membership or approved supplier without a document."""
+
+    kind: str
+    name: str
+    organisation_id: int | None = None
+    participation_id: int | None = None
+    supplier_id: int | None = None
+
+
+def without_document(today: date) -> list[Missing]:
+    """What should have an agreement and has none: a current participation (not agreed
+    outside the system), an active member, an approved supplier."""
+    missing: list[Missing] = []
+    with_document = select(AgreementDocument.participation_id).where(
+        AgreementDocument.participation_id.is_not(None)
+    )
+    for participation in db.session.scalars(
+        select(Participation)
+        .where(
+            Participation.agreed_outside_system.is_(False),
+            or_(Participation.ends_on.is_(None), Participation.ends_on >= today),
+            Participation.id.not_in(with_document),
+        )
+        .options(selectinload(Participation.organisation), selectinload(Participation.product))
+        .order_by(Participation.id)
+    ):
+        missing.append(
+            Missing(
+                "participation",
+                f"{participation.organisation.name} – {participation.product.name}",
+                organisation_id=participation.organisation_id,
+                participation_id=participation.id,
+            )
+        )
+    # Members and suppliers approved before the association kept agreements here signed on
+    # paper (settings.agreements_since, set by the migration).
+    since = get_settings().agreements_since
+    members = select(AgreementDocument.organisation_id).where(
+        AgreementDocument.kind == "membership"
+    )
+    latest: dict[int, Membership] = {}
+    for step in db.session.scalars(select(Membership).order_by(Membership.id)):
+        latest[step.organisation_id] = step
+    active = [
+        key
+        for key, step in latest.items()
+        if step.status == "active" and (since is None or step.recorded_at >= since)
+    ]
+    if active:
+        for organisation in db.session.scalars(
+            select(Organisation)
+            .where(Organisation.id.in_(active), Organisation.id.not_in(members))
+            .order_by(Organisation.name)
+        ):
+            missing.append(
+                Missing("membership", organisation.name, organisation_id=organisation.id)
+            )
+    suppliers = select(AgreementDocument.supplier_id).where(AgreementDocument.kind == "supplier")
+    statement = select(Supplier).where(Supplier.status == "approved", Supplier.id.not_in(suppliers))
+    if since is not None:
+        statement = statement.where(Supplier.decided_at >= since)
+    for supplier in db.session.scalars(statement.order_by(Supplier.name)):
+        missing.append(Missing("supplier", supplier.name, supplier_id=supplier.id))
+    return missing
+
+
+def templates() -> list[AgreementTemplate]:
+    """Every template, the app's kinds first, then by kind and language."""
+    found = list(
+        db.session.scalars(
+            select(AgreementTemplate)
+            .options(selectinload(AgreementTemplate.versions))
+            .order_by(AgreementTemplate.kind, AgreementTemplate.language)
+        )
+    )
+    order = {kind: index for index, kind in enumerate(KINDS)}
+    return sorted(found, key=lambda template: (order.get(template.kind, len(KINDS)), template.kind))
