@@ -176,9 +176,14 @@ def seal_settings(app: Flask) -> tuple[str, str, bytes | None]:
 
 def _association_name(app: Flask) -> str:
     """The association's name as its settings give it, for the development certificate."""
-    try:
-        from consortium.settings.services import get_settings
+    from flask import has_app_context
 
+    from consortium.settings.services import get_settings
+
+    try:
+        if has_app_context():
+            # Not a context of its own: ending one would close the current request's session.
+            return str(get_settings().name) or "Consortium"
         with app.app_context():
             return str(get_settings().name) or "Consortium"
     except Exception:  # a database not made yet still gets a development seal

@@ -10,13 +10,13 @@ import io
 from datetime import date
 
 import pytest
-from consortium.agreements.sealing import verify_seal
 from pypdf import PdfReader
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from consortium.agreements import queries, services
 from consortium.agreements.models import AgreementDocument, AgreementTemplate
+from consortium.agreements.sealing import verify_seal
 from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.members import services as members

@@ -373,6 +373,28 @@ def test_testing_without_settings_makes_the_development_seal(app, monkeypatch, t
     assert seal_settings(app) == (key_path, cert_path, None)
 
 
+def test_making_the_development_seal_in_a_request_keeps_the_requests_work(
+    app, monkeypatch, tmp_path
+):
+    # The seal is made while a request (approving a join) has written things not yet committed.
+    from consortium.extensions import db
+    from consortium.settings.services import get_settings, update_settings
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    with app.app_context():
+        update_settings(get_settings(), name="Fællesskabet")
+        db.session.commit()
+    with app.test_request_context():
+        settings = get_settings()
+        settings.name = "Fællesskabet i forandring"
+        seal_settings(app)
+        assert settings in db.session
+        assert db.session.is_modified(settings)
+        assert get_settings().name == "Fællesskabet i forandring"
+    cert = x509.load_pem_x509_certificate((tmp_path / "seal" / "seal-cert.pem").read_bytes())
+    assert "Fællesskabet i forandring" in cert.subject.rfc4514_string()
+
+
 @pytest.mark.parametrize(
     ("environment", "key", "cert"),
     [
