@@ -3,8 +3,9 @@ contact's own documents, a participation's agreement state, and what still has n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -102,12 +103,52 @@ def current_document(participation: Participation) -> AgreementDocument | None:
 def participation_state(participation: Participation) -> str:
     """Whether the participation's agreement is accepted (in the app or, before it, outside),
     waiting for acceptance, or has no document."""
-    document = current_document(participation)
-    if document is not None and document.status == ACCEPTED:
-        return STATE_ACCEPTED
-    if participation.agreed_outside_system:
-        return AGREED_OUTSIDE
-    return STATE_WAITING if document is not None else STATE_NONE
+    return participation_states([participation])[participation.id].state
+
+
+@dataclass(frozen=True)
+class AgreementState:
+    """A participation's agreement state, with the document it rests on (none when agreed
+    outside the system or not made yet) and since when: accepted at, or made at while it
+    waits."""
+
+    state: str
+    document: AgreementDocument | None = None
+    since: datetime | None = None
+
+
+def participation_states(participations: Iterable[Participation]) -> dict[int, AgreementState]:
+    """The agreement state of many participations at once, by participation id, in one query
+    (the documents' organisations and their contacts come along, so that asking whether a
+    reader may open a document needs no more)."""
+    wanted = {participation.id: participation for participation in participations}
+    latest: dict[int, AgreementDocument] = {}
+    if wanted:
+        for document in db.session.scalars(
+            select(AgreementDocument)
+            .where(
+                AgreementDocument.participation_id.in_(list(wanted)),
+                AgreementDocument.status != REPLACED,
+            )
+            .options(
+                selectinload(AgreementDocument.organisation).selectinload(Organisation.contacts)
+            )
+            .order_by(AgreementDocument.id)
+        ):
+            # Ordered by id: the latest document of each participation is kept.
+            latest[document.participation_id or 0] = document
+    states: dict[int, AgreementState] = {}
+    for key, participation in wanted.items():
+        document = latest.get(key)
+        if document is not None and document.status == ACCEPTED:
+            states[key] = AgreementState(STATE_ACCEPTED, document, document.accepted_at)
+        elif participation.agreed_outside_system:
+            states[key] = AgreementState(AGREED_OUTSIDE)
+        elif document is not None:
+            states[key] = AgreementState(STATE_WAITING, document, document.made_at)
+        else:
+            states[key] = AgreementState(STATE_NONE)
+    return states
 
 
 @dataclass(frozen=True)

@@ -382,3 +382,17 @@ def _menu() -> dict[str, Any]:
         return False
 
     return {"agreement_parties": agreement_parties}
+
+
+@bp.app_context_processor
+def _participation_agreements() -> dict[str, Any]:
+    """What the lists of participations (an organisation's page, a product's page, the
+    secretariat's list, a contact's products) need to show each one's agreement state: the
+    states of all rows, read at once."""
+
+    def participation_agreements(
+        participations: list[Participation],
+    ) -> dict[int, queries.AgreementState]:
+        return queries.participation_states(participations)
+
+    return {"participation_agreements": participation_agreements}
