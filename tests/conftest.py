@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -91,6 +92,9 @@ def make_app(database_url: str, **overrides):
     }
     config.update(overrides)
     app = create_app(config)
+    # What the app keeps in its instance folder (the development seal of agreements) goes to a
+    # folder of the test run's own, never into the checkout.
+    app.instance_path = tempfile.mkdtemp(prefix="consortium-instance-")
     app.test_client_class = FreshContextClient
     return app
 
