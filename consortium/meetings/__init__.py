@@ -1,0 +1,1 @@
+"""Meetings of the groups: agendas and papers, attendance, minutes, decisions and action items."""
