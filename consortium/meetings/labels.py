@@ -68,7 +68,6 @@ ERROR_MESSAGES = {
     "reply": _l("Reply that you attend or that you do not."),
     "presence": _l("Record the person as present, absent or excused."),
     "guest_name": _l("Give the guest's name, at most %(limit)s characters."),
-    "already_recorded": _l("That person's attendance is already recorded."),
     "minutes_approved": _l(
         "These minutes are approved and locked; amend them to write a new version."
     ),
