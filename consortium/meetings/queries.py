@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
@@ -57,7 +58,7 @@ def decisions(group: Group | None = None, year: int | None = None) -> list[Decis
     return list(db.session.scalars(query))
 
 
-def _open_actions(query: Select[tuple[ActionItem]], today: date) -> list[OpenAction]:
+def _open_actions(query: Select[Any], today: date) -> list[OpenAction]:
     query = (
         query.where(ActionItem.status == "open")
         .options(
