@@ -79,6 +79,11 @@ ERROR_MESSAGES = {
     "comment": _l("Write a comment of at most %(limit)s characters."),
     "decision_text": _l("Write the decision, at most %(limit)s characters."),
     "group_code": _l("The group has no short code yet; the secretariat gives it one first."),
+    "group_code_format": _l(
+        "A group's short code is capital letters and digits, parts joined by hyphens, at most "
+        "30 characters (OS2FORMS-SC)."
+    ),
+    "group_code_taken": _l("Another group has the code %(group_code)s."),
     "action_what": _l("Say what is to be done, at most %(limit)s characters."),
     "action_done": _l("The action item is already done."),
     "action_open": _l("The action item is still open."),

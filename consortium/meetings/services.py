@@ -7,6 +7,7 @@ people may ask for at the same moment locks the row it depends on first (consort
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
@@ -48,6 +49,7 @@ MINUTES_TEXT_LIMIT = 200_000
 COMMENT_LIMIT = 10_000
 DECISION_LIMIT = 20_000
 ACTION_LIMIT = 2_000
+GROUP_CODE = re.compile(r"(?=.{1,30}$)[A-Z0-9]+(?:-[A-Z0-9]+)*")
 # Which kind of meeting a group holds unless the planner says otherwise.
 KIND_OF_GROUP = {"board": "board", "general_assembly": "general_assembly"}
 
@@ -84,6 +86,22 @@ def _long_text(value: str | None, limit: int, code: str, *, required: bool = Fal
     ):
         raise MeetingError(code, limit=limit)
     return cleaned
+
+
+# --- the group's short code --------------------------------------------------------------------
+
+
+def set_group_code(group: Group, code: str) -> Group:
+    """Give the group the short code its decisions are named with (OS2FORMS-SC): capital
+    letters and digits in parts joined by hyphens, at most 30 characters, no two groups alike."""
+    cleaned = (code or "").strip().upper()
+    if not GROUP_CODE.fullmatch(cleaned):
+        raise MeetingError("group_code_format")
+    if cleaned == group.code:
+        return group
+    with unique(MeetingError("group_code_taken", group_code=cleaned)):
+        group.code = cleaned
+    return group
 
 
 # --- time --------------------------------------------------------------------------------------

@@ -159,3 +159,43 @@ def test_only_published_approved_minutes_are_public(meeting, secretary, chair):
     services.approve_minutes(amended, chair)
     services.set_minutes_public(amended, True)
     assert queries.published_minutes() == [amended]
+
+
+@pytest.mark.parametrize(
+    "code", ["", "os2 forms", "-SC", "SC-", "A--B", "Å-SC", "X" * 31, "SC\x00"]
+)
+def test_a_group_code_is_capital_letters_digits_and_hyphens(committee, code):
+    with pytest.raises(MeetingError) as refused:
+        services.set_group_code(committee, code)
+    assert refused.value.code == "group_code_format"
+    assert committee.code == "OS2FORMS-SC"
+
+
+def test_a_group_code_is_one_groups_only(committee, coordination):
+    services.set_group_code(committee, " os2forms-styregruppe ")
+    assert committee.code == "OS2FORMS-STYREGRUPPE"
+    with pytest.raises(MeetingError) as refused:
+        services.set_group_code(coordination, "OS2FORMS-STYREGRUPPE")
+    assert refused.value.code == "group_code_taken"
+    assert "OS2FORMS-STYREGRUPPE" in refused.value.message
+    db.session.commit()
+    db.session.expire_all()
+    assert coordination.code == "OS2FORMS-KG"
+
+
+def test_the_audit_trail_keeps_who_planned_and_what_was_decided(meeting, secretary):
+    from sqlalchemy import select
+
+    from consortium.audit.models import AuditEntry
+
+    decision = services.record_decision(meeting, "The budget is approved.")
+    services.cancel_meeting(meeting)
+    db.session.commit()
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    kept = {(entry.record_type, entry.action) for entry in entries}
+    assert {("meeting", "create"), ("decision", "create"), ("meeting", "update")} <= kept
+    cancelled = [e for e in entries if e.record_type == "meeting" and e.action == "update"][-1]
+    assert cancelled.changes["status"] == {"old": "planned", "new": "cancelled"}
+    assert cancelled.changes["sequence"] == {"old": 0, "new": 1}
+    created = next(e for e in entries if e.record_type == "decision")
+    assert created.record_label == decision.code
