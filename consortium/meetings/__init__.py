@@ -1,1 +1,2 @@
-"""Meetings of the groups: agendas and papers, attendance, minutes, decisions and action items."""
+"""Meetings of the groups: agendas, invitations with an iCalendar file, attendance, minutes with
+decisions and action items, and the bylaws' governance deadlines."""
