@@ -20,9 +20,9 @@ REPLY_LABELS = {
     "declined": pgettext_l("meeting reply", "Declined"),
 }
 PRESENCE_LABELS = {
-    "present": pgettext_l("meeting presence", "Present"),
-    "absent": pgettext_l("meeting presence", "Absent"),
-    "excused": pgettext_l("meeting presence", "Excused"),
+    "present": pgettext_l("attendance", "Present"),
+    "absent": pgettext_l("attendance", "Absent"),
+    "excused": pgettext_l("attendance", "Excused"),
 }
 MINUTES_STATE_LABELS = {
     "draft": pgettext_l("minutes state", "Draft"),
@@ -30,8 +30,8 @@ MINUTES_STATE_LABELS = {
     "approved": pgettext_l("minutes state", "Approved"),
 }
 ACTION_STATUS_LABELS = {
-    "open": pgettext_l("action item status", "Open"),
-    "done": pgettext_l("action item status", "Done"),
+    "open": pgettext_l("action item", "Open"),
+    "done": pgettext_l("action item", "Done"),
 }
 
 # Why a change was refused, by MeetingError's code; the parameters fill the placeholders.
