@@ -57,6 +57,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict consortium/fees/engine consortium/csvio.py consortium/imports.py \
 		consortium/numbers.py consortium/periods.py consortium/pdf.py consortium/once.py \
+		consortium/meetings/papers.py \
 		consortium/invoicing/document.py consortium/invoicing/ubl.py \
 		consortium/invoicing/validation.py consortium/invoicing/pdf.py \
 		consortium/invoicing/facturx.py consortium/invoicing/rendering.py \

@@ -27,6 +27,18 @@ from consortium.invoicing.models import (
 )
 from consortium.jobs.models import Job
 from consortium.mail.models import OutboxMessage
+from consortium.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    DecisionSequence,
+    Meeting,
+    Minutes,
+    MinutesComment,
+    MinutesText,
+    Paper,
+)
 from consortium.members.models import (
     BillingIdentity,
     Membership,
@@ -79,6 +91,16 @@ __all__ = [
     "Supplier",
     "SupplierAgreement",
     "SupplierContact",
+    "ActionItem",
+    "AgendaItem",
+    "Attendance",
+    "Decision",
+    "DecisionSequence",
+    "Meeting",
+    "Minutes",
+    "MinutesComment",
+    "MinutesText",
+    "Paper",
     "AuditEntry",
     "BillingIdentity",
     "LoginAttempt",

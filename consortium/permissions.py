@@ -50,6 +50,12 @@ ACTIONS = {
     "participations.mine": "see one's organisations' participations and requests",
     "participations.view": "see an organisation's participations",
     "participations.request": "ask to join a product or give notice, for one's own organisation",
+    # Meetings (meetings/), checked against the meeting's group.
+    "meetings.view": "see a group's meetings, agendas, papers, minutes, decisions and action items (its current members); published approved minutes (everyone)",
+    "meetings.take_part": "reply to a meeting's invitation and comment on circulated minutes (the group's current members)",
+    "meetings.plan": "plan, change and cancel a group's meetings, their agendas and papers (its current chair or secretary)",
+    "meetings.write_minutes": "record attendance, write and circulate minutes, record decisions and action items (the group's current chair or secretary)",
+    "meetings.approve": "approve a group's circulated minutes and publish approved ones (its current chair)",
     # Fee settings, budgets and previews (fees/views.py): the secretariat only.
     "fees.manage": "set membership fee schedules, product tariffs and budgets; approve budgets; preview a year's fees",
     # Member fee pages (fees/member_views.py).
@@ -156,6 +162,41 @@ def _current_group_member(user, obj) -> bool:
 @rule("groups.write_minutes")
 def _current_group_chair_or_secretary(user, obj) -> bool:
     return _is(obj, "group") and obj.has_current_member(user.id, roles=("chair", "secretary"))
+
+
+# Source: membership of the group a meeting belongs to (meetings/). The rules take the group, a
+# meeting or a version of its minutes and ask the group.
+def _meeting_group(obj):
+    if _is(obj, "group"):
+        return obj
+    if _is(obj, "meeting"):
+        return obj.group
+    if _is(obj, "minutes"):
+        return obj.meeting.group
+    return None
+
+
+@rule("meetings.view", "meetings.take_part")
+def _member_of_the_meeting_group(user, obj) -> bool:
+    group = _meeting_group(obj)
+    return group is not None and _current_group_member(user, group)
+
+
+@rule("meetings.view")
+def _published_minutes(user, obj) -> bool:
+    return _is(obj, "minutes") and obj.is_published
+
+
+@rule("meetings.plan", "meetings.write_minutes")
+def _chair_or_secretary_of_the_meeting_group(user, obj) -> bool:
+    group = _meeting_group(obj)
+    return group is not None and _current_group_chair_or_secretary(user, group)
+
+
+@rule("meetings.approve")
+def _chair_of_the_meeting_group(user, obj) -> bool:
+    group = _meeting_group(obj)
+    return group is not None and group.has_current_member(user.id, roles=("chair",))
 
 
 @rule("participations.view", "participations.request")

@@ -34,6 +34,8 @@ class Group(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(200))
+    # The short code that names the group's decisions ("OS2FORMS-SC" in OS2FORMS-SC-2027-04).
+    code: Mapped[str | None] = mapped_column(String(30), unique=True)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), index=True)
     terms_of_reference: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
