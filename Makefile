@@ -64,7 +64,8 @@ typecheck: $(STAMP)
 		consortium/agreements/text.py consortium/agreements/pdf.py \
 		consortium/agreements/demo_texts.py \
 		consortium/agreements/sealing.py consortium/meetings/calendar.py \
-		consortium/meetings/governance.py consortium/meetings/search.py
+		consortium/meetings/governance.py consortium/meetings/search.py \
+		consortium/meetings/pdf.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check
