@@ -92,12 +92,15 @@ def invitation_ics(
     start, end = invitation.start.astimezone(zone), invitation.end.astimezone(zone)
     # The zone's offsets from a year before the meeting to a year after: enough for any
     # calendar to place it, and a few lines instead of every change since 1970.
-    vtimezone = Timezone.from_tzinfo(
-        zone,
-        tzid=invitation.timezone,
-        first_date=(start - timedelta(days=366)).date(),
-        last_date=(end + timedelta(days=366)).date(),
-    )
+    try:
+        vtimezone = Timezone.from_tzinfo(
+            zone,
+            tzid=invitation.timezone,
+            first_date=(start - timedelta(days=366)).date(),
+            last_date=(end + timedelta(days=366)).date(),
+        )
+    except OverflowError:
+        raise ValueError("the meeting lies off the calendar") from None
     vtimezone.pop("COMMENT", None)
     calendar.add_component(vtimezone)
 

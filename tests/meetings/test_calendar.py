@@ -77,6 +77,21 @@ def test_the_time_zone_is_described_in_the_file():
     assert "20270328T030000" in ics.decode() or "20270328T020000" in ics.decode()
 
 
+@pytest.mark.parametrize(
+    ("zone", "utc_hour"),
+    [("UTC", 10), ("Asia/Tokyo", 1), ("America/New_York", 14), ("Europe/Prague", 9)],
+)
+def test_zones_with_and_without_daylight_saving(zone, utc_hour):
+    tz = ZoneInfo(zone)
+    invitation = _invitation(
+        timezone=zone,
+        start=datetime(2027, 3, 26, 10, tzinfo=tz),
+        end=datetime(2027, 3, 26, 12, tzinfo=tz),
+    )
+    _calendar, event = _event(invitation_ics(invitation, stamp=STAMP))
+    assert event.decoded("dtstart").astimezone(UTC).hour == utc_hour
+
+
 def test_a_meeting_given_in_another_zone_is_written_in_the_meeting_zone():
     invitation = _invitation(
         start=datetime(2027, 4, 2, 8, 0, tzinfo=UTC), end=datetime(2027, 4, 2, 9, 30, tzinfo=UTC)
@@ -159,6 +174,20 @@ def test_the_meeting_uid_is_stable_and_names_the_domain():
         ({"timezone": "../../etc/passwd"}, "not a time zone"),
         ({"timezone": "Europe/Copenhagen\x00"}, "not a time zone"),
         ({"sequence": -1}, "sequence"),
+        (
+            {
+                "start": datetime(9999, 12, 1, 10, tzinfo=CPH),
+                "end": datetime(9999, 12, 1, 12, tzinfo=CPH),
+            },
+            "off the calendar",
+        ),
+        (
+            {
+                "start": datetime(1, 2, 1, 10, tzinfo=CPH),
+                "end": datetime(1, 2, 1, 12, tzinfo=CPH),
+            },
+            "off the calendar",
+        ),
     ],
 )
 def test_an_impossible_meeting_is_refused(changes, message):
