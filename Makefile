@@ -64,7 +64,9 @@ typecheck: $(STAMP)
 		consortium/invoicing/settling.py consortium/invoicing/settlement_split.py \
 		consortium/agreements/text.py consortium/agreements/pdf.py \
 		consortium/agreements/demo_texts.py \
-		consortium/agreements/sealing.py
+		consortium/agreements/sealing.py consortium/meetings/calendar.py \
+		consortium/meetings/governance.py consortium/meetings/search.py \
+		consortium/meetings/pdf.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check
