@@ -95,6 +95,7 @@ def register_domains(app: Flask) -> None:
         jobs,
         mail,
         main,
+        meetings,
         members,
         participation,
         privacy,
@@ -119,6 +120,7 @@ def register_domains(app: Flask) -> None:
     fees.register(app)
     invoicing.register(app)
     agreements.register(app)
+    meetings.register(app)
     public.register(app)
 
     cli.register(app)

@@ -59,6 +59,9 @@ class Meeting(db.Model):
     planned_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the invitation first went out to the members; a new time or a cancellation is sent
+    # only to a meeting whose invitation was sent.
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     group: Mapped[Group] = relationship()
     planned_by: Mapped[User | None] = relationship()

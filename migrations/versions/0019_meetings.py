@@ -50,6 +50,7 @@ def upgrade():
     sa.Column('planned_by_user_id', sa.Integer(), nullable=True),
     sa.Column('created_at', consortium.db.UTCDateTime(), nullable=False),
     sa.Column('cancelled_at', consortium.db.UTCDateTime(), nullable=True),
+    sa.Column('invited_at', consortium.db.UTCDateTime(), nullable=True),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_meeting_ends_after_start')),
     sa.CheckConstraint('sequence >= 0', name=op.f('ck_meeting_sequence_not_negative')),
     sa.ForeignKeyConstraint(['group_id'], ['group.id'], name=op.f('fk_meeting_group_id_group')),
