@@ -324,6 +324,44 @@ ROUTES = {
         "/agreements/templates/versions/{agreement_template_version}",
         secretariat(),
     ),
+    # Meetings (meetings/views.py): a meeting of the board, whose only member is "other"; no
+    # visitor sits in that group, so only the secretariat gets in. The secretariat is no member
+    # and so cannot reply (sent back with a message); an empty guest or paper form is shown
+    # again with its mistakes.
+    "meetings.index": ("GET", "/meetings/", signed_in()),
+    "meetings.plan": ("GET", "/meetings/new", secretariat()),
+    "meetings.meeting": ("GET", "/meetings/{meeting}", secretariat()),
+    "meetings.edit": ("GET", "/meetings/{meeting}/edit", secretariat()),
+    "meetings.cancel": ("POST", "/meetings/{meeting}/cancel", secretariat(REDIRECT)),
+    "meetings.invite": ("POST", "/meetings/{meeting}/invite", secretariat(REDIRECT)),
+    "meetings.ics": ("GET", "/meetings/{meeting}/invitation.ics", secretariat()),
+    "meetings.agenda_pdf": ("GET", "/meetings/{meeting}/agenda.pdf", secretariat()),
+    "meetings.reply": ("POST", "/meetings/{meeting}/reply", secretariat(REDIRECT)),
+    "meetings.attendance": ("POST", "/meetings/{meeting}/attendance", secretariat(REDIRECT)),
+    "meetings.add_guest": ("POST", "/meetings/{meeting}/guests", secretariat(422)),
+    "meetings.add_agenda_item": ("GET", "/meetings/{meeting}/agenda/new", secretariat()),
+    "meetings.edit_agenda_item": (
+        "GET",
+        "/meetings/{meeting}/agenda/{agenda_item}/edit",
+        secretariat(),
+    ),
+    "meetings.move_agenda_item": (
+        "POST",
+        "/meetings/{meeting}/agenda/{agenda_item}/move",
+        secretariat(REDIRECT),
+    ),
+    "meetings.remove_agenda_item": (
+        "POST",
+        "/meetings/{meeting}/agenda/{agenda_item}/remove",
+        secretariat(REDIRECT),
+    ),
+    "meetings.upload_paper": ("POST", "/meetings/{meeting}/papers", secretariat(422)),
+    "meetings.paper": ("GET", "/meetings/{meeting}/papers/{paper}", secretariat()),
+    "meetings.remove_paper": (
+        "POST",
+        "/meetings/{meeting}/papers/{paper}/remove",
+        secretariat(REDIRECT),
+    ),
 }
 
 
@@ -378,6 +416,7 @@ def objects(app):
         **_invoicing_objects(organisation),
         **_group_and_participation_objects(organisation, other),
         **_agreement_objects(organisation),
+        **_meeting_objects(),
     }
 
 
@@ -407,6 +446,25 @@ def _agreement_objects(organisation) -> dict:
     db.session.add(document)
     db.session.flush()
     return {"agreement_document": document.id, "agreement_template_version": version.id}
+
+
+def _meeting_objects() -> dict:
+    """A meeting of the board (meetings/), with an agenda item and a paper on it."""
+    from datetime import date, time
+
+    from sqlalchemy import select
+
+    from consortium.extensions import db
+    from consortium.groups.models import Group
+    from consortium.meetings import services as meetings
+
+    board = db.session.scalar(select(Group).where(Group.name == "Route board"))
+    meeting = meetings.plan_meeting(
+        board, title="Route meeting", day=date(2099, 3, 10), starts=time(13), ends=time(15)
+    )
+    item = meetings.add_agenda_item(meeting, title="Route item")
+    paper = meetings.attach_paper(meeting, "route.pdf", b"%PDF-1.7 route", agenda_item=item)
+    return {"meeting": meeting.id, "agenda_item": item.id, "paper": paper.id}
 
 
 def _issued_invoice(organisation) -> int:
