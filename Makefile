@@ -58,6 +58,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict consortium/fees/engine consortium/csvio.py consortium/imports.py \
 		consortium/numbers.py consortium/periods.py consortium/pdf.py consortium/once.py \
 		consortium/meetings/papers.py \
+		consortium/meetings/display.py consortium/meetings/mail.py \
 		consortium/invoicing/document.py consortium/invoicing/ubl.py \
 		consortium/invoicing/validation.py consortium/invoicing/pdf.py \
 		consortium/invoicing/facturx.py consortium/invoicing/rendering.py \

@@ -64,9 +64,13 @@ class MeetingForm(Form):
         validators=[Optional(), at_most(URL_LIMIT)],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, current_zone: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.timezone.choices = timezone_choices()
+        choices = timezone_choices()
+        # A meeting planned in a zone without a region (UTC) keeps it when it is changed.
+        if current_zone and all(current_zone != value for value, _label in choices):
+            choices.insert(0, (current_zone, current_zone))
+        self.timezone.choices = choices
 
     def validate_title(self, field: StringField) -> None:
         field.data = (field.data or "").strip()

@@ -200,10 +200,10 @@ def _subject(meeting: Meeting, kind: str, when: str) -> str:
     """One line: what happened, the meeting, its group and its start."""
     values: dict[str, Any] = {"title": meeting.title, "group": meeting.group.name, "when": when}
     if kind == UPDATE:
-        return _("Changed: %(title)s (%(group)s), %(when)s", **values)
+        return str(_("Changed: %(title)s (%(group)s), %(when)s", **values))
     if kind == CANCELLATION:
-        return _("Cancelled: %(title)s (%(group)s), %(when)s", **values)
-    return _("Invitation: %(title)s (%(group)s), %(when)s", **values)
+        return str(_("Cancelled: %(title)s (%(group)s), %(when)s", **values))
+    return str(_("Invitation: %(title)s (%(group)s), %(when)s", **values))
 
 
 def _body(meeting: Meeting, person: User, kind: str, when: str) -> str:

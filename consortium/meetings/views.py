@@ -186,7 +186,7 @@ def plan():
     groups = _groups_where("meetings.plan")
     if not groups:
         permissions.require("meetings.plan", None)
-    form = PlanMeetingForm(groups=groups)
+    form = PlanMeetingForm(groups=groups, current_zone=get_settings().timezone)
     if request.method == "GET":
         wanted = id_arg("group")
         if wanted is not None and any(group.id == wanted for group in groups):
@@ -229,7 +229,7 @@ def edit(meeting_id: int):
     if meeting.is_cancelled:
         flash(services.MeetingError("cancelled").message, "error")
         return _back(meeting)
-    form = MeetingForm()
+    form = MeetingForm(current_zone=meeting.timezone)
     if request.method == "GET":
         start, end = meeting.local_start, meeting.local_end
         form.title.data = meeting.title

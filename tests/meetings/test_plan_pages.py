@@ -516,3 +516,17 @@ def test_the_calendar_file_downloads_with_the_meetings_uid(client, meeting, memb
     start = event.decoded("dtstart")
     assert (start.hour, start.minute, str(start.tzinfo)) == (13, 0, "Europe/Copenhagen")
     assert [str(each) for each in [event["attendee"]]] == ["mailto:member@aarhus.example.dk"]
+
+
+def test_a_meeting_in_utc_keeps_its_zone_when_it_is_changed(client, committee, secretary):
+    meeting = services.plan_meeting(
+        committee, title="Call", day=date(2027, 6, 1), starts=time(8), ends=time(9), timezone="UTC"
+    )
+    db.session.commit()
+    _as(client, secretary)
+    assert '<option selected value="UTC">' in _text(client.get(f"/meetings/{meeting.id}/edit"))
+    data = _plan_data(committee, title="Call", day="2027-06-01", starts="08:30", ends="09:00")
+    data["timezone"] = "UTC"
+    assert client.post(f"/meetings/{meeting.id}/edit", data=data).status_code == 302
+    stored = db.session.get(Meeting, meeting.id)
+    assert (stored.timezone, stored.starts_at) == ("UTC", datetime(2027, 6, 1, 8, 30, tzinfo=UTC))
