@@ -56,6 +56,7 @@ ACTIONS = {
     "meetings.plan": "plan, change and cancel a group's meetings, their agendas and papers (its current chair or secretary)",
     "meetings.write_minutes": "record attendance, write and circulate minutes, record decisions and action items (the group's current chair or secretary)",
     "meetings.approve": "approve a group's circulated minutes and publish approved ones (its current chair)",
+    "meetings.update_action": "mark an action item done or open it again (its owner, the group's current chair or secretary)",
     # Fee settings, budgets and previews (fees/views.py): the secretariat only.
     "fees.manage": "set membership fee schedules, product tariffs and budgets; approve budgets; preview a year's fees",
     # Member fee pages (fees/member_views.py).
@@ -171,7 +172,7 @@ def _meeting_group(obj):
         return obj
     if _is(obj, "meeting"):
         return obj.group
-    if _is(obj, "minutes"):
+    if _is(obj, "minutes") or _is(obj, "action_item"):
         return obj.meeting.group
     return None
 
@@ -187,7 +188,12 @@ def _published_minutes(user, obj) -> bool:
     return _is(obj, "minutes") and obj.is_published
 
 
-@rule("meetings.plan", "meetings.write_minutes")
+@rule("meetings.update_action")
+def _owner_of_the_action_item(user, obj) -> bool:
+    return _is(obj, "action_item") and obj.owner_user_id == user.id
+
+
+@rule("meetings.plan", "meetings.write_minutes", "meetings.update_action")
 def _chair_or_secretary_of_the_meeting_group(user, obj) -> bool:
     group = _meeting_group(obj)
     return group is not None and _current_group_chair_or_secretary(user, group)

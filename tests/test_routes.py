@@ -362,6 +362,59 @@ ROUTES = {
         "/meetings/{meeting}/papers/{paper}/remove",
         secretariat(REDIRECT),
     ),
+    # Minutes, registers and search (meetings/minutes_views.py), the public minutes
+    # (public/minutes.py): a meeting with draft minutes of a group the visitors are not in, and
+    # another with published minutes.
+    "meetings.minutes": ("GET", "/meetings/{minutes_meeting}/minutes", secretariat()),
+    "meetings.minutes_version": ("GET", "/meetings/{minutes_meeting}/minutes/1", secretariat()),
+    "meetings.minutes_pdf": ("GET", "/meetings/{minutes_meeting}/minutes.pdf", secretariat()),
+    "meetings.circulate_minutes": (
+        "POST",
+        "/meetings/{minutes_meeting}/minutes/circulate",
+        secretariat(REDIRECT),
+    ),
+    "meetings.comment_on_minutes": (
+        "POST",
+        "/meetings/{minutes_meeting}/minutes/comments",
+        secretariat(422),
+    ),
+    "meetings.approve_minutes": (
+        "POST",
+        "/meetings/{minutes_meeting}/minutes/approve",
+        secretariat(REDIRECT),
+    ),
+    "meetings.amend_minutes": (
+        "POST",
+        "/meetings/{minutes_meeting}/minutes/amend",
+        secretariat(REDIRECT),
+    ),
+    "meetings.publish_minutes": (
+        "POST",
+        "/meetings/{minutes_meeting}/minutes/1/public",
+        secretariat(REDIRECT),
+    ),
+    "meetings.record_decision": (
+        "POST",
+        "/meetings/{minutes_meeting}/minutes/decisions",
+        secretariat(422),
+    ),
+    "meetings.add_action_item": (
+        "POST",
+        "/meetings/{minutes_meeting}/minutes/actions",
+        secretariat(422),
+    ),
+    "meetings.action_done": ("POST", "/meetings/actions/{action_item}/done", secretariat(REDIRECT)),
+    "meetings.action_reopen": (
+        "POST",
+        "/meetings/actions/{action_item}/reopen",
+        secretariat(REDIRECT),
+    ),
+    "meetings.decisions": ("GET", "/meetings/decisions", signed_in()),
+    "meetings.my_actions": ("GET", "/meetings/actions", signed_in()),
+    "meetings.group_actions": ("GET", "/meetings/groups/{minutes_group}/actions", secretariat()),
+    "meetings.search": ("GET", "/meetings/search?q=budget", everyone()),
+    "public.minutes": ("GET", "/public/minutes", everyone()),
+    "public.minutes_detail": ("GET", "/public/minutes/{published_minutes}", everyone()),
 }
 
 
@@ -417,6 +470,7 @@ def objects(app):
         **_group_and_participation_objects(organisation, other),
         **_agreement_objects(organisation),
         **_meeting_objects(),
+        **_minutes_objects(organisation, other),
     }
 
 
@@ -465,6 +519,46 @@ def _meeting_objects() -> dict:
     item = meetings.add_agenda_item(meeting, title="Route item")
     paper = meetings.attach_paper(meeting, "route.pdf", b"%PDF-1.7 route", agenda_item=item)
     return {"meeting": meeting.id, "agenda_item": item.id, "paper": paper.id}
+
+
+def _minutes_objects(organisation, other) -> dict:
+    """A group with "other" as its secretary, a meeting with an agenda item, draft minutes and
+    an open action item, and a second meeting whose approved minutes are public (meetings/)."""
+    from datetime import date, time
+
+    from consortium.extensions import db
+    from consortium.groups import services as groups
+    from consortium.meetings import services as meetings
+
+    group = groups.create_group("board", "Route minutes board")
+    group.code = "ROUTE-MB"
+    groups.add_member(
+        group, other, organisation=organisation, role="secretary", starts_on=date(2025, 1, 1)
+    )
+    meeting, published = (
+        meetings.plan_meeting(
+            group,
+            title=f"Route budget meeting {number}",
+            day=date(2027, 3, number),
+            starts=time(10, 0),
+            ends=time(12, 0),
+            timezone="Europe/Copenhagen",
+        )
+        for number in (1, 2)
+    )
+    item = meetings.add_agenda_item(meeting, title="Budget")
+    meetings.write_minutes(meeting, other, {item.id: "The budget was discussed."})
+    action = meetings.add_action_item(meeting, what="Send the budget", owner=other)
+    minutes = meetings.write_minutes(published, other, {None: "Budget approved."})
+    meetings.circulate_minutes(minutes)
+    minutes.state, minutes.is_public = "approved", True
+    db.session.flush()
+    return {
+        "minutes_group": group.id,
+        "minutes_meeting": meeting.id,
+        "action_item": action.id,
+        "published_minutes": minutes.id,
+    }
 
 
 def _issued_invoice(organisation) -> int:

@@ -8,6 +8,6 @@ bp = Blueprint("meetings", __name__)
 
 def register(app: Flask) -> None:
     """The meeting pages at /meetings."""
-    from consortium.meetings import views  # noqa: F401
+    from consortium.meetings import minutes_views, views  # noqa: F401
 
     app.register_blueprint(bp, url_prefix="/meetings")

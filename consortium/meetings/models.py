@@ -386,6 +386,8 @@ class ActionItem(db.Model):
     agenda_item: Mapped[AgendaItem | None] = relationship()
     owner: Mapped[User] = relationship(foreign_keys=[owner_user_id])
 
+    permission_subject = "action_item"
+
     def is_overdue(self, today: date) -> bool:
         return self.status == "open" and self.due_on is not None and self.due_on < today
 

@@ -1,4 +1,5 @@
-"""Public pages, without sign-in: the product catalogue, the members and the suppliers."""
+"""Public pages, without sign-in: the product catalogue, the members, the suppliers and the
+published minutes."""
 
 from flask import Blueprint, Flask
 
@@ -7,6 +8,6 @@ bp = Blueprint("public", __name__)
 
 def register(app: Flask) -> None:
     """The public pages at /public."""
-    from consortium.public import views  # noqa: F401 - views attaches the routes
+    from consortium.public import minutes, views  # noqa: F401 - they attach the routes
 
     app.register_blueprint(bp, url_prefix="/public")

@@ -17,6 +17,7 @@ from consortium.public.labels import (
     PRODUCT_STATUS_LABELS,
     SERVICE_TYPE_LABELS,
 )
+from consortium.public.minutes import published as published_minutes
 from consortium.settings.services import get_settings
 from consortium.web import page_number
 
@@ -69,6 +70,7 @@ def product(slug: str):
         organisations=queries.participating_organisations(found, today),
         suppliers=queries.approved_suppliers(today, product=found),
         groups=queries.product_groups(found, today),
+        minutes=published_minutes(found),
         publiccode_url=url_for("public.publiccode_yml", slug=found.slug),
         **_labels(),
     )
