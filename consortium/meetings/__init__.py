@@ -7,7 +7,10 @@ bp = Blueprint("meetings", __name__)
 
 
 def register(app: Flask) -> None:
-    """The meeting pages at /meetings."""
+    """The meeting pages at /meetings, the bylaws' deadlines box that a meeting's page
+    includes (``meeting_deadlines(meeting)`` in every template)."""
     from consortium.meetings import views  # noqa: F401
+    from consortium.meetings.deadlines import meeting_deadlines
 
     app.register_blueprint(bp, url_prefix="/meetings")
+    app.add_template_global(meeting_deadlines, "meeting_deadlines")
