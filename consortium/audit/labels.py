@@ -331,7 +331,20 @@ def record_type_label(record_type: str) -> str:
     return str(RECORD_TYPES.get(record_type, record_type.replace("_", " ")))
 
 
-def field_label(field: str) -> str:
+# A field whose name reads otherwise on one kind of record ("text" of a decision is not the
+# requirement's English text), registered by the package that owns the record.
+_RECORD_FIELDS: dict[tuple[str, str], Any] = {}
+
+
+def register_field_label(record_type: str, field: str, label: Any) -> None:
+    """Let the package that owns a record name one of its fields in the trail's words."""
+    _RECORD_FIELDS[(record_type, field)] = label
+
+
+def field_label(field: str, record_type: str | None = None) -> str:
+    label = _RECORD_FIELDS.get((record_type or "", field))
+    if label is not None:
+        return str(label)
     return str(FIELDS.get(field, field.replace("_", " ")))
 
 
