@@ -313,13 +313,15 @@ FIELDS = {
     "done_by_user_id": _l("Done by"),
     "invited_at": _l("Invitation sent"),
     # The bylaws' periods (settings/, the meeting deadlines).
-    "assembly_notice_months": _l("Notice calling the general assembly, in months"),
-    "assembly_proposals_days": _l("Proposals due, days before the general assembly"),
-    "assembly_send_out_days": _l("Papers sent out, days before the general assembly"),
-    "assembly_minutes_days": _l("Minutes published, days after the general assembly"),
-    "board_notice_days": _l("Notice calling a board meeting, in days"),
-    "board_send_out_days": _l("Papers sent out, days before a board meeting"),
-    "board_minutes_days": _l("Minutes published, days after a board meeting"),
+    "assembly_notice_months": _l(
+        "Notice calling the general assembly, in calendar months before it"
+    ),
+    "assembly_proposals_days": _l("Proposals due, in days before the general assembly"),
+    "assembly_send_out_days": _l("Papers sent out, in days before the general assembly"),
+    "assembly_minutes_days": _l("Minutes published, in days after the general assembly"),
+    "board_notice_days": _l("Notice calling a board meeting, in days before it"),
+    "board_send_out_days": _l("Papers sent out, in days before a board meeting"),
+    "board_minutes_days": _l("Minutes published, in days after a board meeting"),
 }
 
 

@@ -179,7 +179,7 @@ def test_the_secretariat_changes_the_periods_and_the_trail_keeps_the_change(app,
     ).all()
     assert any("assembly_notice_months" in (entry.changes or {}) for entry in entries)
     page = client.get("/settings/meetings").get_data(as_text=True)
-    assert "Notice calling the general assembly, in months" in page  # the trail's words
+    assert "<del>1</del> → <ins>2</ins>" in page  # the trail shows the change
 
 
 @pytest.mark.parametrize("value", ["-1", "13", "abc", "", "1e9", "99999999999999999999"])
