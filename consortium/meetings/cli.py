@@ -17,12 +17,13 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consortium import csvio
 from consortium.extensions import db
 from consortium.groups.models import Group
+from consortium.groups.services import GROUP_CODE
 from consortium.meetings import bp, documents, queries
 from consortium.meetings.calendar import invitation_ics
 from consortium.meetings.models import Decision, Meeting
@@ -116,9 +117,10 @@ def decisions_command(output_format: str, group_code: str | None, year: int | No
     """Write the decision register to standard output, the newest first."""
     group = None
     if group_code is not None:
-        group = db.session.scalar(
-            select(Group).where(func.upper(Group.code) == group_code.strip().upper())
-        )
+        wanted = group_code.strip().upper()
+        # A code of another shape (a control character, a NUL) names no group: not asked.
+        if GROUP_CODE.fullmatch(wanted):
+            group = db.session.scalar(select(Group).where(Group.code == wanted))
         if group is None:
             raise click.BadParameter(f"no group has the code {group_code!r}", param_hint="--group")
     rows = [_decision_row(decision) for decision in queries.decisions(group, year)]
