@@ -334,6 +334,7 @@ def _load_registry() -> None:
     from consortium.fees import demo as fees_demo
     from consortium.groups import demo as groups_demo
     from consortium.invoicing import demo as invoicing_demo
+    from consortium.meetings import demo as meetings_demo
     from consortium.participation import demo as participation_demo
     from consortium.products import demo as products_demo
     from consortium.suppliers import demo as suppliers_demo
@@ -348,6 +349,8 @@ def _load_registry() -> None:
     invoicing_demo.load_demo()
     # Agreements after the fees: a participation agreement names the expected share.
     agreements_demo.load_demo()
+    # Meetings after the groups, whose members they invite.
+    meetings_demo.load_demo()
 
 
 def all_logins() -> tuple[DemoLogin, ...]:

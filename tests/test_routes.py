@@ -67,6 +67,7 @@ ROUTES = {
     "settings.edit": ("GET", "/settings/", secretariat()),
     "members.tiers": ("GET", "/settings/tiers", secretariat()),
     "settings.invoicing": ("GET", "/settings/invoicing", secretariat()),
+    "settings.meetings": ("GET", "/settings/meetings", secretariat()),
     "audit.index": ("GET", "/audit/", secretariat()),
     "audit.record": ("GET", "/audit/user/{other}", secretariat()),
     "mail.index": ("GET", "/outbox/", secretariat()),

@@ -311,6 +311,17 @@ FIELDS = {
     "owner_user_id": _l("Owner"),
     "done_at": _l("Done"),
     "done_by_user_id": _l("Done by"),
+    "invited_at": _l("Invitation sent"),
+    # The bylaws' periods (settings/, the meeting deadlines).
+    "assembly_notice_months": _l(
+        "Notice calling the general assembly, in calendar months before it"
+    ),
+    "assembly_proposals_days": _l("Proposals due, in days before the general assembly"),
+    "assembly_send_out_days": _l("Papers sent out, in days before the general assembly"),
+    "assembly_minutes_days": _l("Minutes published, in days after the general assembly"),
+    "board_notice_days": _l("Notice calling a board meeting, in days before it"),
+    "board_send_out_days": _l("Papers sent out, in days before a board meeting"),
+    "board_minutes_days": _l("Minutes published, in days after a board meeting"),
 }
 
 
@@ -322,7 +333,20 @@ def record_type_label(record_type: str) -> str:
     return str(RECORD_TYPES.get(record_type, record_type.replace("_", " ")))
 
 
-def field_label(field: str) -> str:
+# A field whose name reads otherwise on one kind of record ("text" of a decision is not the
+# requirement's English text), registered by the package that owns the record.
+_RECORD_FIELDS: dict[tuple[str, str], Any] = {}
+
+
+def register_field_label(record_type: str, field: str, label: Any) -> None:
+    """Let the package that owns a record name one of its fields in the trail's words."""
+    _RECORD_FIELDS[(record_type, field)] = label
+
+
+def field_label(field: str, record_type: str | None = None) -> str:
+    label = _RECORD_FIELDS.get((record_type or "", field))
+    if label is not None:
+        return str(label)
     return str(FIELDS.get(field, field.replace("_", " ")))
 
 

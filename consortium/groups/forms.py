@@ -24,6 +24,15 @@ def product_choices() -> list[tuple[str, str]]:
 class GroupForm(Form):
     kind = SelectField(_l("Kind"), validators=[required()])
     name = StringField(_l("Name"), validators=[required(), at_most(200)])
+    code = StringField(
+        _l("Short code"),
+        description=_l(
+            "Names the group's decisions: OS2FORMS-SC gives OS2FORMS-SC-2027-04. Capital "
+            "letters and digits, parts joined by hyphens. Decisions are recorded only for a "
+            "group with a code."
+        ),
+        validators=[Optional(), at_most(30)],
+    )
     product = SelectField(
         _l("Product"),
         description=_l("For a steering committee, coordination group or topic group."),

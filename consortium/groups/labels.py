@@ -31,6 +31,11 @@ ERROR_MESSAGES = {
     "dates": _l("The end of the term is before its start."),
     "already_ended": _l("This term has already ended."),
     "overlapping_term": _l("The person already has a term in this group in that period."),
+    "code_format": _l(
+        "A group's short code is capital letters and digits, parts joined by hyphens, at most "
+        "30 characters (OS2FORMS-SC)."
+    ),
+    "code_taken": _l("Another group has this short code."),
 }
 
 

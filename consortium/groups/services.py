@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -21,6 +22,10 @@ from consortium.once import lock, lock_row, unique
 from consortium.products.models import Product
 from consortium.suppliers.models import Supplier
 
+# A group's short code, naming its decisions (OS2FORMS-SC in OS2FORMS-SC-2027-04): capital
+# letters and digits in parts joined by hyphens, at most 30 characters.
+GROUP_CODE = re.compile(r"(?=.{1,30}$)[A-Z0-9]+(?:-[A-Z0-9]+)*")
+
 
 class GroupError(ValueError):
     """A change refused; ``code`` names the reason for the page to translate."""
@@ -39,25 +44,60 @@ def check_product(kind: str, product: Product | None) -> None:
         raise GroupError("product_not_allowed")
 
 
+def clean_code(code: str | None) -> str | None:
+    """A group's short code as it is stored: capitals, no surrounding spaces; None for none.
+    GroupError("code_format") for anything else than parts of capital letters and digits
+    joined by hyphens, at most 30 characters."""
+    cleaned = (code or "").strip().upper()
+    if not cleaned:
+        return None
+    if not GROUP_CODE.fullmatch(cleaned):
+        raise GroupError("code_format")
+    return cleaned
+
+
 def create_group(
-    kind: str, name: str, product: Product | None = None, terms_of_reference: str = ""
+    kind: str,
+    name: str,
+    product: Product | None = None,
+    terms_of_reference: str = "",
+    *,
+    code: str | None = None,
 ) -> Group:
-    """Set up a group; a product's groups name their product."""
+    """Set up a group; a product's groups name their product. Its short code (optional) is
+    unique: GroupError("code_taken") when another group has it."""
     check_product(kind, product)
-    group = Group(kind=kind, name=name, product=product, terms_of_reference=terms_of_reference)
-    db.session.add(group)
-    db.session.flush()
+    cleaned = clean_code(code)
+    with unique(GroupError("code_taken")):
+        group = Group(
+            kind=kind,
+            name=name,
+            product=product,
+            terms_of_reference=terms_of_reference,
+            code=cleaned,
+        )
+        db.session.add(group)
     return group
 
 
 def update_group(
-    group: Group, kind: str, name: str, product: Product | None, terms_of_reference: str
+    group: Group,
+    kind: str,
+    name: str,
+    product: Product | None,
+    terms_of_reference: str,
+    *,
+    code: str | None,
 ) -> Group:
-    """Change a group's kind, name, product or terms of reference."""
+    """Change a group's kind, name, product, terms of reference or short code. The decisions
+    already taken keep the code they were numbered with."""
     check_product(kind, product)
-    group.kind, group.name, group.product = kind, name, product
-    group.terms_of_reference = terms_of_reference
-    db.session.flush()
+    cleaned = clean_code(code)
+    # Every change inside the savepoint: a code another group has undoes all of them.
+    with unique(GroupError("code_taken")):
+        group.kind, group.name, group.product = kind, name, product
+        group.terms_of_reference = terms_of_reference
+        group.code = cleaned
     return group
 
 

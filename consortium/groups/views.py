@@ -29,6 +29,11 @@ def _product(value) -> Product | None:
     return db.session.get(Product, int(value)) if value else None
 
 
+def _field_of(form: GroupForm, error: services.GroupError):
+    """The field a refusal of the group form belongs to."""
+    return form.code if error.code.startswith("code_") else form.product
+
+
 @bp.route("/")
 @login_required
 def index():
@@ -97,9 +102,10 @@ def create():
                 form.name.data.strip(),
                 _product(form.product.data),
                 (form.terms_of_reference.data or "").strip(),
+                code=form.code.data,
             )
         except services.GroupError as exc:
-            form.product.errors.append(ERROR_MESSAGES[exc.code])
+            _field_of(form, exc).errors.append(ERROR_MESSAGES[exc.code])
         else:
             flash(_("The group %(name)s has been set up.", name=group.name), "success")
             return redirect(url_for("groups.detail", group_id=group.id))
@@ -124,9 +130,10 @@ def edit(group_id: int):
                 form.name.data.strip(),
                 _product(form.product.data),
                 (form.terms_of_reference.data or "").strip(),
+                code=form.code.data,
             )
         except services.GroupError as exc:
-            form.product.errors.append(ERROR_MESSAGES[exc.code])
+            _field_of(form, exc).errors.append(ERROR_MESSAGES[exc.code])
         else:
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("groups.detail", group_id=group.id))

@@ -7,7 +7,6 @@ people may ask for at the same moment locks the row it depends on first (consort
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time
@@ -22,6 +21,7 @@ from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.groups import queries as group_queries
 from consortium.groups.models import Group
+from consortium.groups.services import GROUP_CODE
 from consortium.meetings import papers
 from consortium.meetings.labels import ERROR_MESSAGES
 from consortium.meetings.models import (
@@ -49,7 +49,6 @@ MINUTES_TEXT_LIMIT = 200_000
 COMMENT_LIMIT = 10_000
 DECISION_LIMIT = 20_000
 ACTION_LIMIT = 2_000
-GROUP_CODE = re.compile(r"(?=.{1,30}$)[A-Z0-9]+(?:-[A-Z0-9]+)*")
 # Which kind of meeting a group holds unless the planner says otherwise.
 KIND_OF_GROUP = {"board": "board", "general_assembly": "general_assembly"}
 

@@ -279,3 +279,44 @@ def _prefix_or_none(value: str | None) -> str | None:
         return _prefix(value)
     except ValidationError:
         return None
+
+
+def _period_field(label, description, maximum: int) -> IntegerField:
+    return IntegerField(
+        label,
+        description=description,
+        validators=[
+            InputRequired(message=_l("Please fill in this field.")),
+            number_between(0, maximum),
+        ],
+    )
+
+
+class GovernanceSettingsForm(Form):
+    """The bylaws' periods: how long before a general assembly or a board meeting it is
+    called, proposals are due and the papers go out, and within how long after it the minutes
+    are published."""
+
+    assembly_notice_months = _period_field(
+        _l("Notice calling the general assembly, in calendar months before it"),
+        _l("One month: a general assembly on 15 May is called by 15 April."),
+        12,
+    )
+    assembly_proposals_days = _period_field(
+        _l("Proposals due, in days before the general assembly"), "", 365
+    )
+    assembly_send_out_days = _period_field(
+        _l("Papers sent out, in days before the general assembly"), "", 365
+    )
+    assembly_minutes_days = _period_field(
+        _l("Minutes published, in days after the general assembly"), "", 365
+    )
+    board_notice_days = _period_field(
+        _l("Notice calling a board meeting, in days before it"), "", 365
+    )
+    board_send_out_days = _period_field(
+        _l("Papers sent out, in days before a board meeting"), "", 365
+    )
+    board_minutes_days = _period_field(
+        _l("Minutes published, in days after a board meeting"), "", 365
+    )

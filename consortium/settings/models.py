@@ -41,6 +41,25 @@ DEFAULT_INVOICE_PREFIX = ""
 DEFAULT_CREDIT_NOTE_PREFIX = "CN-"
 DEFAULT_PAYMENT_TERMS_DAYS = 30
 
+# The bylaws' periods around a general assembly (OS2's): called one calendar month before,
+# proposals due two weeks before, papers sent out eight days before, minutes published within
+# two weeks after; and around a board meeting: called two weeks before, papers a week before,
+# minutes within two weeks.
+GOVERNANCE_DEFAULTS = {
+    "assembly_notice_months": 1,
+    "assembly_proposals_days": 14,
+    "assembly_send_out_days": 8,
+    "assembly_minutes_days": 14,
+    "board_notice_days": 14,
+    "board_send_out_days": 7,
+    "board_minutes_days": 14,
+}
+
+
+def _period(name: str) -> Mapped[int]:
+    value = GOVERNANCE_DEFAULTS[name]
+    return mapped_column(Integer, default=value, server_default=str(value))
+
 
 class AssociationSettings(db.Model):
     __tablename__ = "association_settings"
@@ -76,6 +95,14 @@ class AssociationSettings(db.Model):
     # Since when the association keeps its agreements in the app (set by migration 0018): the
     # members and suppliers approved before signed on paper and wait for no agreement here.
     agreements_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The bylaws' deadlines of general assemblies and board meetings (consortium/meetings).
+    assembly_notice_months: Mapped[int] = _period("assembly_notice_months")
+    assembly_proposals_days: Mapped[int] = _period("assembly_proposals_days")
+    assembly_send_out_days: Mapped[int] = _period("assembly_send_out_days")
+    assembly_minutes_days: Mapped[int] = _period("assembly_minutes_days")
+    board_notice_days: Mapped[int] = _period("board_notice_days")
+    board_send_out_days: Mapped[int] = _period("board_send_out_days")
+    board_minutes_days: Mapped[int] = _period("board_minutes_days")
 
     @property
     def audit_label(self) -> str:

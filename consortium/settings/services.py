@@ -13,6 +13,7 @@ from consortium.settings.models import (
     DEFAULT_CREDIT_NOTE_PREFIX,
     DEFAULT_INVOICE_PREFIX,
     DEFAULT_PAYMENT_TERMS_DAYS,
+    GOVERNANCE_DEFAULTS,
     OUTSIDE_SCOPE_REASON,
     AssociationSettings,
     ComponentVat,
@@ -55,6 +56,7 @@ def _defaults() -> AssociationSettings:
         invoice_prefix=DEFAULT_INVOICE_PREFIX,
         credit_note_prefix=DEFAULT_CREDIT_NOTE_PREFIX,
         logo_type="",
+        **GOVERNANCE_DEFAULTS,
     )
 
 

@@ -12,9 +12,9 @@ from consortium import permissions
 from consortium.audit.queries import entries_for
 from consortium.forms import form_view
 from consortium.settings import bp
-from consortium.settings.forms import InvoicingSettingsForm, SettingsForm
+from consortium.settings.forms import GovernanceSettingsForm, InvoicingSettingsForm, SettingsForm
 from consortium.settings.labels import COMPONENT_LABELS
-from consortium.settings.models import COMPONENT_KINDS
+from consortium.settings.models import COMPONENT_KINDS, GOVERNANCE_DEFAULTS
 from consortium.settings.services import (
     all_component_vat,
     get_settings,
@@ -101,6 +101,27 @@ def invoicing():
         history=history,
         component_labels=COMPONENT_LABELS,
     )
+
+
+@bp.route("/meetings", methods=["GET", "POST"])
+@login_required
+@form_view
+def meetings():
+    """The bylaws' periods of general assemblies and board meetings, from which each such
+    meeting's page computes its deadlines."""
+    settings = get_settings()
+    permissions.require("settings.edit", settings)
+    form = GovernanceSettingsForm(obj=settings)
+    if form.validate_on_submit():
+        update_settings(settings, **{name: form[name].data for name in GOVERNANCE_DEFAULTS})
+        flash(_("The meeting deadlines have been saved."), "success")
+        return redirect(url_for("settings.meetings"))
+    history = [
+        entry
+        for entry in entries_for("association_settings", str(settings.id))
+        if set(entry.changes or {}) & set(GOVERNANCE_DEFAULTS)
+    ]
+    return render_template("settings/meetings.html", form=form, history=history)
 
 
 def _vat_values(form) -> dict[str, object]:
