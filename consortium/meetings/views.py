@@ -37,6 +37,7 @@ from consortium.meetings.labels import (
     KIND_LABELS,
     PRESENCE_LABELS,
     REPLY_LABELS,
+    MINUTES_STATE_LABELS,
     STATUS_LABELS,
 )
 from consortium.meetings.models import PRESENCES, AgendaItem, Meeting, Paper
@@ -52,6 +53,7 @@ def _labels() -> dict[str, Any]:
     return {
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
+        "minutes_state_labels": MINUTES_STATE_LABELS,
         "reply_labels": REPLY_LABELS,
         "presence_labels": PRESENCE_LABELS,
         "meeting_when": meeting_when,
@@ -135,7 +137,8 @@ def index():
     )
     past = list(
         db.session.scalars(
-            base.where(Meeting.ends_at < now)
+            base.options(selectinload(Meeting.minutes_versions))
+            .where(Meeting.ends_at < now)
             .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
             .limit(PAST_LIMIT)
         )
