@@ -153,6 +153,7 @@ def _approve(meeting: Meeting, texts: dict, author: User, public: bool, on: date
     )
     minutes = services.write_minutes(meeting, author, texts)
     services.circulate_minutes(minutes)
+    minutes.created_at = _moment(on - timedelta(days=8))
     minutes.circulated_at = _moment(on - timedelta(days=7))
     minutes.approved_at = _moment(on)
     minutes.state = "approved"

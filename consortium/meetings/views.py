@@ -35,9 +35,9 @@ from consortium.meetings.forms import (
 )
 from consortium.meetings.labels import (
     KIND_LABELS,
+    MINUTES_STATE_LABELS,
     PRESENCE_LABELS,
     REPLY_LABELS,
-    MINUTES_STATE_LABELS,
     STATUS_LABELS,
 )
 from consortium.meetings.models import PRESENCES, AgendaItem, Meeting, Paper
