@@ -73,10 +73,10 @@ translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check
 
 test-sqlite: $(STAMP) translations
-	env -u DATABASE_URL $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --database-label sqlite
+	env -u DATABASE_URL $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --durations=15 --durations-min=2 --database-label sqlite
 
 test-postgres: $(STAMP) translations
-	scripts/with-postgres.sh $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --database-label postgresql
+	scripts/with-postgres.sh $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --durations=15 --durations-min=2 --database-label postgresql
 
 test-browser: $(STAMP) translations
 	env -u DATABASE_URL $(BIN)/pytest -q -m browser --database-label browser

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -25,12 +26,46 @@ from consortium.auth import services as auth_services
 from consortium.extensions import db
 from consortium.mail.models import OutboxMessage
 
+# Property tests judge what comes out, never how fast: a busy machine (two test runs, a browser)
+# must not fail them, and no example database is kept between runs.
+settings.register_profile(
+    "consortium", deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("consortium")
+
 PASSWORD = "correct horse battery staple"
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
 def pytest_addoption(parser):
     parser.addoption("--database-label", default=None, help="Name the run in the summary line.")
+
+
+# A test module that opens a database of its own (rather than through the fixtures below) names
+# one of these; its tests run on every database.
+OWN_DATABASE = ("new_database", "make_app", "server_url", "DATABASE_URL", "create_app")
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL run, only the tests that open a database: a test that never touches
+    one (the fee engine's and the counting's arithmetic, a calendar file, a CSV parser) gives
+    the same result on every database, and has run in the SQLite run already."""
+    if not server_url():
+        return
+    sources: dict[str, bool] = {}
+    kept, deselected = [], []
+    for item in items:
+        path = str(item.path)
+        if path not in sources:
+            text_of = Path(path).read_text(encoding="utf-8")
+            sources[path] = any(name in text_of for name in OWN_DATABASE)
+        if "database_url" in item.fixturenames or sources[path]:
+            kept.append(item)
+        else:
+            deselected.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
