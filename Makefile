@@ -63,7 +63,7 @@ typecheck: $(STAMP)
 		consortium/invoicing/settling.py consortium/invoicing/settlement_split.py \
 		consortium/agreements/text.py consortium/agreements/pdf.py \
 		consortium/agreements/demo_texts.py \
-		consortium/agreements/sealing.py
+		consortium/agreements/sealing.py consortium/backlog/counting.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check

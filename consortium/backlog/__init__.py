@@ -1,0 +1,1 @@
+"""Product backlogs and prioritisation rounds."""
