@@ -88,6 +88,7 @@ def register_domains(app: Flask) -> None:
         agreements,
         audit,
         auth,
+        backlog,
         cli,
         fees,
         groups,
@@ -119,6 +120,7 @@ def register_domains(app: Flask) -> None:
     fees.register(app)
     invoicing.register(app)
     agreements.register(app)
+    backlog.register(app)
     public.register(app)
 
     cli.register(app)
