@@ -85,6 +85,11 @@ def _supplier(name: str, product: Product, number: str) -> User:
 
 @pytest.fixture
 def world(app) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The product, its group, organisations, people and suppliers, committed."""
     product = Product(slug="os2forms", name="OS2forms", status="product", level="N2")
     other_product = Product(slug="os2rollekatalog", name="OS2rollekatalog", status="product")
     db.session.add_all([product, other_product])
