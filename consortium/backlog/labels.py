@@ -42,6 +42,13 @@ WEIGHT_SOURCE_LABELS = {
     "tier": _l("the weight of its size tier %(basis)s"),
 }
 
+
+def weight_source(source: str, basis: str) -> str:
+    """Where an organisation's frozen weight came from, for the ballot page."""
+    label = WEIGHT_SOURCE_LABELS.get(source)
+    return str(label) % {"basis": basis} if label is not None else source
+
+
 # Why a change was refused, by BacklogError's code; the parameters fill the placeholders.
 ERROR_MESSAGES = {
     "title": _l("Give the item a title of at most %(limit)s characters."),
