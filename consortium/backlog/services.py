@@ -58,6 +58,8 @@ NOTE_LIMIT = 5_000
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_HOURS = Decimal("99999999.9")
 MAX_POINTS = 10_000
+# The largest id a database integer column holds on every database.
+MAX_ID = 2**31 - 1
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 # Which item statuses lead where, and who moves them: a manager (chair, secretary,
@@ -381,6 +383,9 @@ def create_round(
     wanted = sorted(set(item_ids))
     if not wanted:
         raise BacklogError("no_items", product=product.name)
+    for item_id in wanted:
+        if not isinstance(item_id, int) or not 1 <= item_id <= MAX_ID:
+            raise BacklogError("item_not_accepted", item=f"#{item_id}", product=product.name)
     found = {
         item.id: item
         for item in db.session.scalars(select(BacklogItem).where(BacklogItem.id.in_(wanted)))
@@ -393,6 +398,9 @@ def create_round(
                 item=item_name(item) if item is not None else f"#{item_id}",
                 product=product.name,
             )
+        running = _open_round_of(item)
+        if running is not None:
+            raise BacklogError("item_in_open_round", round=running.title)
     round_ = PrioritisationRound(
         product=product,
         group=group,

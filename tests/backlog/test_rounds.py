@@ -304,8 +304,11 @@ def test_cost_share_weights_are_the_recorded_shares_frozen_when_the_round_opens(
 
 
 def test_cost_share_without_a_budget_or_tier_without_weights_is_refused_before_opening(world):
-    items = accepted_items(world, 1)
-    for weighting, code in (("cost_share", "no_budget"), ("tier", "no_tier_weights")):
+    items = accepted_items(world, 2)
+    for item, weighting, code in (
+        (items[0], "cost_share", "no_budget"),
+        (items[1], "tier", "no_tier_weights"),
+    ):
         round_ = services.create_round(
             world.product,
             world.group,
@@ -313,7 +316,7 @@ def test_cost_share_without_a_budget_or_tier_without_weights_is_refused_before_o
             method="borda",
             opens_at=NOW,
             closes_at=NOW + timedelta(days=1),
-            item_ids=[items[0].id],
+            item_ids=[item.id],
             weighting=weighting,
         )
         with pytest.raises(BacklogError) as refused:
@@ -401,3 +404,44 @@ def test_results_are_never_written_for_a_draft_round(world):
     with pytest.raises(BacklogError):
         _cast(round_, world.aarhus, world.anna, {items[0].id: 1})
     assert db.session.scalar(select(func.count()).select_from(RoundResult)) == 0
+
+
+def test_an_item_is_counted_in_one_round_at_a_time(world):
+    items = accepted_items(world, 1)
+    open_round(world, items)
+    with pytest.raises(BacklogError) as refused:
+        open_round(world, items)
+    assert refused.value.code == "item_in_open_round"
+
+
+@pytest.mark.parametrize("item_id", [0, -1, 2**63, 10**30])
+def test_an_item_id_out_of_any_range_is_refused_with_a_message(world, item_id):
+    with pytest.raises(BacklogError) as refused:
+        services.create_round(
+            world.product,
+            world.group,
+            title="Odd",
+            method="borda",
+            opens_at=NOW,
+            closes_at=NOW + timedelta(days=1),
+            item_ids=[item_id],
+        )
+    assert refused.value.code == "item_not_accepted"
+
+
+def test_a_ballot_before_the_opening_time_is_refused(world):
+    items = accepted_items(world, 1)
+    round_ = services.create_round(
+        world.product,
+        world.group,
+        title="Next week",
+        method="borda",
+        opens_at=NOW + timedelta(days=7),
+        closes_at=NOW + timedelta(days=14),
+        item_ids=[items[0].id],
+    )
+    services.open_round(round_, now=NOW)
+    with pytest.raises(BacklogError) as refused:
+        _cast(round_, world.aarhus, world.anna, {items[0].id: 1})
+    assert refused.value.code == "round_not_yet_open"
+    _cast(round_, world.aarhus, world.anna, {items[0].id: 1}, now=NOW + timedelta(days=7))
