@@ -445,3 +445,36 @@ def test_a_ballot_before_the_opening_time_is_refused(world):
         _cast(round_, world.aarhus, world.anna, {items[0].id: 1})
     assert refused.value.code == "round_not_yet_open"
     _cast(round_, world.aarhus, world.anna, {items[0].id: 1}, now=NOW + timedelta(days=7))
+
+
+def test_without_an_approved_budget_the_fee_engines_live_share_is_the_weight(world):
+    year = (NOW - timedelta(hours=1)).year
+    db.session.add(
+        ProductTariff(
+            product_id=world.product.id,
+            year=year,
+            pricing={"type": "budget_split", "method": "equal"},
+            part_year_method="none",
+        )
+    )
+    db.session.add(
+        ProductBudget(
+            product_id=world.product.id, year=year, status="draft", amount=Decimal("1000.00")
+        )
+    )
+    db.session.commit()
+    round_ = open_round(world, accepted_items(world, 1), method="borda", weighting="cost_share")
+    weights = {
+        weight.organisation.name: (weight.weight, weight.source, weight.basis)
+        for weight in round_.weights
+    }
+    assert weights == {
+        "Aarhus Kommune": (Decimal("500.00"), "live_share", str(year)),
+        "Odense Kommune": (Decimal("500.00"), "live_share", str(year)),
+    }
+    from consortium.backlog.labels import weight_source
+
+    weight = round_.weights[0]
+    assert weight_source(weight.source, weight.basis) == (
+        f"its share of the budget {year} as the fee engine computes it now"
+    )
