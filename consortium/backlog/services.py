@@ -502,6 +502,17 @@ def _count(
     )
 
 
+def _item_key(item_id: object) -> int:
+    """An item id as a form or a file gives it: a whole number, else the counting's refusal."""
+    try:
+        key = int(str(item_id).strip())
+    except ValueError:
+        raise counting.CountingError(counting.ITEM_INVALID, item=str(item_id)[:50]) from None
+    if not 1 <= key <= MAX_ID:
+        raise counting.CountingError(counting.UNKNOWN_ITEM, organisation="", item=key)
+    return key
+
+
 def cast_ballot(
     round_: PrioritisationRound,
     organisation: Organisation,
@@ -522,8 +533,8 @@ def cast_ballot(
         raise BacklogError("round_not_yet_open", opens_at=format_datetime(round_.opens_at, "short"))
     if not permissions.can(by, "backlog.vote", round_.vote_right(organisation)):
         raise BacklogError("not_a_voter", organisation=organisation.name)
-    kept = {int(item_id): value for item_id, value in values.items() if value != 0}
     try:
+        kept = {_item_key(item_id): value for item_id, value in values.items() if value != 0}
         _count(round_, {organisation.id: kept})
     except counting.CountingError as error:
         raise BacklogError(

@@ -478,3 +478,13 @@ def test_without_an_approved_budget_the_fee_engines_live_share_is_the_weight(wor
     assert weight_source(weight.source, weight.basis) == (
         f"its share of the budget {year} as the fee engine computes it now"
     )
+
+
+@pytest.mark.parametrize("key", ["abc", "1\x00", "", str(10**30)])
+def test_a_ballot_naming_no_item_is_refused_with_a_message(world, key):
+    items = accepted_items(world, 1)
+    round_ = open_round(world, items)
+    with pytest.raises(BacklogError) as refused:
+        _cast(round_, world.aarhus, world.anna, {key: 1})
+    assert refused.value.code == "ballot"
+    assert refused.value.message
