@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from consortium.audit import queries as audit_queries
 from consortium.audit.models import AuditEntry
 from consortium.backlog.models import (
     ITEM_STATUSES,
@@ -241,8 +240,26 @@ def categories(product: Product) -> list[str]:
 
 
 def item_history(item: BacklogItem) -> list[AuditEntry]:  # noqa: A002
-    """Every change of the item, newest first: who, when, and each field from → to."""
-    return audit_queries.entries_for(BacklogItem.__tablename__, str(item.id))
+    """Every change of the item, newest first: who, when, and each field from → to; with the
+    links added or removed and the comments written (their trail labels begin "#<item id>")."""
+    label = f"#{item.id}"
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(
+                or_(
+                    (AuditEntry.record_type == BacklogItem.__tablename__)
+                    & (AuditEntry.record_id == str(item.id)),
+                    AuditEntry.record_type.in_(("backlog_link", "backlog_comment"))
+                    & or_(
+                        AuditEntry.record_label == label,
+                        AuditEntry.record_label.like(f"{label} %"),
+                    ),
+                )
+            )
+            .order_by(AuditEntry.id.desc())
+        )
+    )
 
 
 # --- rounds ------------------------------------------------------------------------------------

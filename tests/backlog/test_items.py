@@ -209,3 +209,21 @@ def test_an_item_in_an_open_round_is_not_rejected_or_moved(world):
     assert refused.value.code == "item_in_open_round"
     with pytest.raises(BacklogError):
         services.move_item(items[0], "in_development")
+
+
+def test_the_history_shows_links_added_and_removed_and_comments_of_that_item_only(world):
+    item = _submit(world)
+    for _ in range(11):  # ids that begin with the same digits, such as #1 and #12
+        other = _submit(world, title="Other")
+    services.add_link(other, label="Elsewhere", url="https://example.org/other")
+    link = services.add_link(item, label="Issue", url="https://example.org/issue/1")
+    services.comment(item, world.olga, "Needed in Odense.")
+    services.remove_link(link)
+    db.session.commit()
+    history = [(entry.record_type, entry.action) for entry in queries.item_history(item)]
+    assert history == [
+        ("backlog_link", "delete"),
+        ("backlog_comment", "create"),
+        ("backlog_link", "create"),
+        ("backlog_item", "create"),
+    ]
