@@ -14,18 +14,16 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-
-from consortium.backlog.counting import count_budget_greedy, count_equal_shares
-
-pabutools = pytest.importorskip("pabutools")
-from pabutools.election import (  # noqa: E402
+from pabutools.election import (
     ApprovalBallot,
     ApprovalProfile,
     Cost_Sat,
     Instance,
     Project,
 )
-from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares  # noqa: E402
+from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+
+from consortium.backlog.counting import count_budget_greedy, count_equal_shares
 
 
 def random_round(rng: random.Random):
