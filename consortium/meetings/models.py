@@ -358,6 +358,16 @@ class Decision(db.Model):
     agenda_item: Mapped[AgendaItem | None] = relationship()
 
     @property
+    def taken_on(self) -> date:
+        """The day of the decision: its meeting's day where the meeting was held, else the day
+        it was recorded in the association's time zone (a round's closing)."""
+        if self.meeting is not None:
+            return self.meeting.local_start.date()
+        from consortium.settings.services import get_settings
+
+        return self.recorded_at.astimezone(ZoneInfo(get_settings().timezone)).date()
+
+    @property
     def audit_label(self) -> str:
         return self.code
 
