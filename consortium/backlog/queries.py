@@ -153,6 +153,55 @@ def coordination_groups(product: Product) -> list[Group]:
     )
 
 
+def candidate_product_ids(user_id: int, on: date | None = None) -> set[int]:
+    """The products whose backlog the user may see, at most: those an organisation they are a
+    contact of takes part in, those with a group they sit in, those a supplier they speak for
+    has an agreement for. The permission rules decide among them."""
+    from consortium.suppliers.models import Supplier, SupplierAgreement, agreement_product
+
+    day = on or date.today()
+    taking_part = select(Participation.product_id).where(
+        Participation.organisation_id.in_(
+            select(OrganisationContact.organisation_id).where(
+                OrganisationContact.user_id == user_id
+            )
+        ),
+        in_force_on(Participation.starts_on, Participation.ends_on, day),
+    )
+    in_groups = (
+        select(Group.product_id)
+        .join(GroupMember, GroupMember.group_id == Group.id)
+        .where(
+            GroupMember.user_id == user_id,
+            Group.product_id.is_not(None),
+            in_force_on(GroupMember.starts_on, GroupMember.ends_on, day),
+        )
+    )
+    supplying = (
+        select(agreement_product.c.product_id)
+        .join(SupplierAgreement, SupplierAgreement.id == agreement_product.c.agreement_id)
+        .join(Supplier, Supplier.id == SupplierAgreement.supplier_id)
+        .join(SupplierContact, SupplierContact.supplier_id == Supplier.id)
+        .where(
+            SupplierContact.user_id == user_id,
+            Supplier.status == "approved",
+            in_force_on(SupplierAgreement.signed_on, SupplierAgreement.valid_until, day),
+        )
+    )
+    found: set[int] = set()
+    for query in (taking_part, in_groups, supplying):
+        found.update(product_id for product_id in db.session.scalars(query) if product_id)
+    return found
+
+
+def products_by_name(ids: set[int] | None = None) -> list[Product]:
+    """The products (those of the ids, when given), by name."""
+    query = select(Product).order_by(Product.name, Product.id)
+    if ids is not None:
+        query = query.where(Product.id.in_(sorted(ids)))
+    return list(db.session.scalars(query))
+
+
 # --- the backlog -------------------------------------------------------------------------------
 
 
