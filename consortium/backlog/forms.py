@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consortium.backlog.labels import METHOD_LABELS, TYPE_LABELS, WEIGHTING_LABELS
+from consortium.backlog.labels import METHOD_LABELS, STATUS_LABELS, TYPE_LABELS, WEIGHTING_LABELS
 from consortium.backlog.models import ITEM_TYPES, ROUND_METHODS, WEIGHTINGS
 from consortium.backlog.services import (
     CATEGORY_LIMIT,
@@ -198,11 +198,11 @@ class LinkForm(Form):
 class MoveForm(Form):
     """Move an item into development, or a developed one to delivered."""
 
-    target = SelectField(
-        _l("Move to"),
-        choices=[("in_development", ""), ("delivered", "")],
-        validators=[required()],
-    )
+    target = SelectField(_l("Move to"), validators=[required()])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.target.choices = [(key, STATUS_LABELS[key]) for key in ("in_development", "delivered")]
 
 
 class ActionForm(Form):
