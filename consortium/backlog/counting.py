@@ -447,8 +447,10 @@ def _check_ranking(organisation: OrganisationKey, ballot: Ballot) -> None:
                 RANK_REPEATED, organisation=organisation, item=second, other_item=first, rank=rank
             )
     if by_rank and max(by_rank) > len(by_rank):
-        missing = min(rank for rank in range(1, max(by_rank)) if rank not in by_rank)
         highest = max(by_rank)
+        # The first rank missing is found within len(by_rank) + 1 steps, however high the
+        # highest rank: min() would walk every number up to it.
+        missing = next(rank for rank in range(1, highest) if rank not in by_rank)
         raise CountingError(
             RANK_GAP,
             organisation=organisation,

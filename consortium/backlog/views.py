@@ -61,9 +61,9 @@ from consortium.products.models import Product
 from consortium.web import MAX_ID, id_arg
 
 SEARCH_LIMIT = 200
-# A value typed into a ballot is read as a whole number when it is one of at most this many
-# digits; anything else goes to the counting as it was typed, which names what is wrong.
-BALLOT_NUMBER = re.compile(r"[+-]?[0-9]{1,30}")
+# A value typed into a ballot is read as a whole number when it is one (of no more digits than
+# Python reads); anything else goes to the counting as typed, which names what is wrong.
+BALLOT_NUMBER = re.compile(r"[+-]?[0-9]{1,4000}")
 
 
 def _labels() -> dict[str, Any]:

@@ -221,6 +221,8 @@ def test_borda_times_weights():
         ({1: 1, 2: 1}, counting.RANK_REPEATED, {"item": 2, "other_item": 1, "rank": 1}),
         ({1: 1, 2: 3}, counting.RANK_GAP, {"item": 2, "rank": 3, "missing": 2}),
         ({1: 2}, counting.RANK_GAP, {"item": 1, "rank": 2, "missing": 1}),
+        # A rank far beyond any round is refused at once, naming the first rank missing.
+        ({1: 1, 2: 10**40}, counting.RANK_GAP, {"item": 2, "rank": 10**40, "missing": 2}),
         ({1: 0}, counting.RANK_BELOW_ONE, {"item": 1, "rank": 0}),
         ({1: -2}, counting.RANK_BELOW_ONE, {"item": 1, "rank": -2}),
     ],
