@@ -267,3 +267,26 @@ def test_odd_addresses_show_the_list(client, world, query):
     _as(client, world.anna)
     assert client.get(f"/backlog/products/{world.product.id}{query}").status_code == 200
     assert client.get(f"/backlog/products/{world.product.id}/items.json{query}").status_code == 200
+
+
+def test_the_secretariat_submits_for_no_organisation_in_particular_and_manages(client, world):
+    _as(client, world.secretariat)
+    form = _text(client.get(f"/backlog/products/{world.product.id}/submit"))
+    assert "No organisation in particular" in form
+    answer = _submit(client, world, organisation="none", title="Accessibility review")
+    assert answer.status_code == 302
+    item = db.session.scalar(
+        db.select(BacklogItem).where(BacklogItem.title == "Accessibility review")
+    )
+    assert item.organisation is None
+    assert client.post(f"/backlog/items/{item.id}/accept").status_code == 302
+    assert db.session.get(BacklogItem, item.id).status == "accepted"
+
+
+def test_a_contact_cannot_submit_for_an_organisation_they_do_not_speak_for(client, world):
+    _as(client, world.olga)
+    answer = _submit(client, world, organisation=str(world.aarhus.id))
+    assert answer.status_code == 422
+    answer = _submit(client, world, organisation="none")
+    assert answer.status_code == 422
+    assert db.session.scalars(db.select(BacklogItem)).all() == []

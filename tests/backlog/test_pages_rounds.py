@@ -16,7 +16,7 @@ from consortium.backlog import services
 from consortium.backlog.models import BacklogItem, Ballot, PrioritisationRound
 from consortium.extensions import db
 from tests.backlog.conftest import NOW, accepted_items, open_round
-from tests.conftest import login
+from tests.conftest import login, sign_in
 
 
 def _as(client, person):
@@ -247,6 +247,8 @@ def test_a_budget_round_takes_approvals_and_shows_what_is_funded(client, world):
         ({0: 1, 1: 1}, "each rank once"),
         ({0: "first"}, "is not a whole number"),
         ({0: "9" * 40}, "ranks item"),
+        ({0: "\x00"}, "is not a whole number"),
+        ({0: "-1"}, "ranks start at 1"),
     ],
 )
 def test_a_ranking_ballot_is_refused_in_words(client, world, values, words):
@@ -258,4 +260,18 @@ def test_a_ranking_ballot_is_refused_in_words(client, world, values, words):
     )
     assert answer.status_code == 422
     assert words in _text(answer)
+    assert db.session.scalars(db.select(Ballot)).all() == []
+
+
+def test_a_ballot_without_its_token_is_not_saved(world, csrf_app):
+    items = accepted_items(world, 1)
+    round_ = open_round(world, items)
+    round_id, item_id, aarhus_id = round_.id, items[0].id, world.aarhus.id
+    client = csrf_app.test_client()
+    assert sign_in(client, world.anna.email).status_code == 302
+    answer = client.post(
+        f"/backlog/rounds/{round_id}/ballot",
+        data={"organisation": str(aarhus_id), f"item-{item_id}": "3"},
+    )
+    assert answer.status_code in (302, 400)
     assert db.session.scalars(db.select(Ballot)).all() == []
