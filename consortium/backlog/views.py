@@ -153,7 +153,15 @@ def _backlog_helpers() -> dict[str, Any]:
     product's (asked when the menu or the page is drawn)."""
 
     def sees_any_backlog() -> bool:
-        return bool(current_user.is_authenticated and visible_products(current_user))
+        if not current_user.is_authenticated:
+            return False
+        if current_user.is_secretariat:
+            return True
+        ids = queries.candidate_product_ids(current_user.id)
+        return bool(ids) and any(
+            permissions.can(current_user, "backlog.view", Backlog(product))
+            for product in queries.products_by_name(ids)
+        )
 
     def sees_backlog(product: Product) -> bool:
         return permissions.can(current_user, "backlog.view", Backlog(product))
