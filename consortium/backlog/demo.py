@@ -671,7 +671,8 @@ def _backlog(demo: DemoBacklog, people: dict[str, User], today: date) -> Loaded 
                 hours=Decimal(spec.hours) if spec.hours is not None else None,
                 note="Fast pris inkl. test og dokumentation.",
                 by=supplier,
-                now=_moment(today - timedelta(days=days_ago - 20), 10),
+                # Three weeks after it was submitted, and never later than yesterday.
+                now=_moment(today - timedelta(days=max(days_ago - 20, 1)), 10),
             )
         if spec.status in ("in_development", "delivered"):
             services.move_item(item, "in_development")
@@ -684,13 +685,13 @@ def _backlog(demo: DemoBacklog, people: dict[str, User], today: date) -> Loaded 
                 services.comment(item, people[email], written)
         if spec.status == "round":
             round_items.append(item)
-        _written_on(item, today - timedelta(days=days_ago))
+        _written_on(item, today - timedelta(days=days_ago), today)
         days_ago = max(days_ago - 6, 2)
     return Loaded(product, group, organisations, round_items)
 
 
-def _written_on(item: BacklogItem, day: date) -> None:
-    """The day the item and its comments were written: the demo's past, not today."""
+def _written_on(item: BacklogItem, day: date, today: date) -> None:
+    """The day the item and its comments (a few days later) were written: the demo's past."""
     db.session.flush()
     db.session.execute(
         update(BacklogItem).where(BacklogItem.id == item.id).values(created_at=_moment(day, 9))
@@ -698,7 +699,7 @@ def _written_on(item: BacklogItem, day: date) -> None:
     db.session.execute(
         update(BacklogComment)
         .where(BacklogComment.item_id == item.id)
-        .values(created_at=_moment(day + timedelta(days=3), 11))
+        .values(created_at=_moment(min(day + timedelta(days=3), today - timedelta(days=1)), 11))
     )
 
 

@@ -81,8 +81,13 @@ def test_each_backlog_has_twenty_odd_items_in_every_state(session, slug, count):
     linked = [link for item in items for link in item.links]
     assert linked and all(link.url.startswith(product.issue_tracker_url) for link in linked)
     assert sum(len(item.comments) for item in items) >= 3
-    # Submitted over the past months, not all today.
-    assert min(item.created_at for item in items).date() < datetime.now(UTC).date()
+    # Submitted and commented over the past months, never in the future.
+    now = datetime.now(UTC)
+    assert min(item.created_at for item in items).date() < now.date()
+    written = [item.created_at for item in items] + [
+        note.created_at for item in items for note in item.comments
+    ]
+    assert max(written) < now
 
 
 def test_the_closed_round_shows_its_ordered_result_with_ties_and_turnout(session):
