@@ -1,5 +1,5 @@
 """`flask backlog tally`: count a prioritisation round from CSV files, so that anyone can check
-a result.
+a result; `flask backlog close-due`: close the rounds whose closing time has come (from cron).
 
     flask backlog tally --method points|budget-greedy|equal-shares|borda --ballots BALLOTS.csv
         [--weights WEIGHTS.csv] [--costs COSTS.csv --budget AMOUNT]
@@ -187,6 +187,29 @@ def tally(
         result = counting.count(method, ballots.ballots, **options)  # type: ignore[arg-type]
         click.echo(result_csv(result), nl=False)
         _summary(result, budget)
+
+
+@backlog_cli.command("close-due")
+def close_due() -> None:
+    """Close every open round whose closing time has come, once, and print each round closed
+    with the code of the group's decision; safe to run from cron every minute."""
+    from consortium.backlog import services
+    from consortium.extensions import db
+
+    closed = services.close_due()
+    lines = [
+        _(
+            "Closed round #%(id)s %(title)s (%(product)s): decision %(decision)s",
+            id=round_.id,
+            title=round_.title,
+            product=round_.product.name,
+            decision=round_.decision.code if round_.decision is not None else "-",
+        )
+        for round_ in closed
+    ]
+    db.session.commit()
+    for line in lines:
+        click.echo(line)
 
 
 def result_csv(result: Result) -> str:
