@@ -11,9 +11,11 @@ def register(app: Flask) -> None:
     meeting's page includes (``meeting_deadlines(meeting)`` in every template)."""
     from consortium.meetings import cli, minutes_views, views  # noqa: F401 - they attach
     from consortium.meetings.deadlines import meeting_deadlines
+    from consortium.meetings.display import meeting_when
 
     app.register_blueprint(bp, url_prefix="/meetings")
     app.add_template_global(meeting_deadlines, "meeting_deadlines")
+    app.add_template_global(meeting_when, "meeting_when")
     _register_audit_words()
 
 

@@ -24,8 +24,9 @@ from consortium import csvio
 from consortium.extensions import db
 from consortium.groups.models import Group
 from consortium.groups.services import GROUP_CODE
-from consortium.meetings import bp, documents, queries
-from consortium.meetings.calendar import invitation_ics
+from consortium.meetings import bp, queries
+from consortium.meetings.mail import invitation_file
+from consortium.meetings.minutes_content import pdf_view
 from consortium.meetings.models import Decision, Meeting
 from consortium.meetings.pdf import minutes_pdf
 from consortium.settings.services import get_settings
@@ -66,7 +67,6 @@ def export_command(out: Path) -> None:
     except OSError as error:
         raise click.ClickException(f"Cannot make the folder {out}: {error.strerror}") from error
     settings = get_settings()
-    organizer_email = settings.email or "secretariat@invalid"
     meetings = db.session.scalars(
         select(Meeting)
         .options(selectinload(Meeting.group), selectinload(Meeting.attendances))
@@ -79,15 +79,12 @@ def export_command(out: Path) -> None:
         taken[name] += 1
         if taken[name] > 1:  # two meetings of the group on one day
             name = f"{name}_{taken[name]}"
-        ics = invitation_ics(
-            documents.invitation(meeting, settings.name, organizer_email),
-            method="CANCEL" if meeting.is_cancelled else "REQUEST",
-        )
+        ics = invitation_file(meeting, everyone=True)
         _write(out / f"{name}.ics", ics)
         written["ics"] += 1
         minutes = meeting.approved_minutes
         if minutes is not None:
-            pdf = minutes_pdf(documents.minutes_view(minutes), settings.default_language)
+            pdf = minutes_pdf(pdf_view(minutes), settings.default_language)
             _write(out / f"{name}.pdf", pdf)
             written["pdf"] += 1
     click.echo(

@@ -15,7 +15,6 @@ from __future__ import annotations
 import zlib
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask_babel import force_locale
 from sqlalchemy import select, update
 
 from consortium.auth import services as auth_services
@@ -24,11 +23,9 @@ from consortium.extensions import db
 from consortium.groups import queries as group_queries
 from consortium.groups.models import Group
 from consortium.mail.models import KEPT, OutboxMessage
-from consortium.mail.services import queue_message
-from consortium.meetings import documents, services
-from consortium.meetings.calendar import invitation_ics
+from consortium.meetings import services
+from consortium.meetings.mail import send_invitation
 from consortium.meetings.models import Meeting
-from consortium.settings.services import get_settings
 
 ANNA = "anna.jensen@demo.example.org"
 ZONE = "Europe/Copenhagen"
@@ -131,28 +128,10 @@ def _agenda(meeting: Meeting, items: tuple[tuple[str, str], ...]) -> list:
 
 
 def _invite(meeting: Meeting, on: date) -> None:
-    """Record the invitation as sent on that day, with a mail to every member in the outbox."""
+    """Send the invitation as the page does (each member's mail in their language with the
+    .ics), recorded as sent on that day."""
+    send_invitation(meeting)
     meeting.invited_at = _moment(on, 8)
-    settings = get_settings()
-    ics = invitation_ics(
-        documents.invitation(meeting, settings.name, settings.email or "secretariat@invalid"),
-        stamp=meeting.invited_at,
-    )
-    for attendance in meeting.attendances:
-        user = attendance.user
-        if user is None or not user.email:
-            continue
-        with force_locale(user.language or settings.default_language):
-            subject = f"{meeting.group.name}: {meeting.title}"
-            body = "\n".join(
-                [
-                    f"{meeting.title}, {meeting.local_start:%Y-%m-%d %H:%M} ({meeting.timezone})",
-                    meeting.place,
-                    "",
-                    *(f"{item.position}. {item.title}" for item in meeting.agenda),
-                ]
-            )
-        queue_message(user.email, subject, body, [("invitation.ics", "text/calendar", ics)])
 
 
 def _present(meeting: Meeting, excused: int | None = None) -> list[User]:
@@ -174,6 +153,7 @@ def _approve(meeting: Meeting, texts: dict, author: User, public: bool, on: date
     )
     minutes = services.write_minutes(meeting, author, texts)
     services.circulate_minutes(minutes)
+    minutes.created_at = _moment(on - timedelta(days=8))
     minutes.circulated_at = _moment(on - timedelta(days=7))
     minutes.approved_at = _moment(on)
     minutes.state = "approved"

@@ -104,12 +104,18 @@ def send_cancellation(meeting: Meeting) -> list[OutboxMessage]:
 
 
 def invitation_file(
-    meeting: Meeting, attendee: User | None = None, *, stamp: datetime | None = None
+    meeting: Meeting,
+    attendee: User | None = None,
+    *,
+    stamp: datetime | None = None,
+    everyone: bool = False,
 ) -> bytes:
     """The meeting's iCalendar file as mailed (its stored UID and sequence; CANCEL once it is
-    cancelled), naming the attendee it is for, if any, in the current language."""
+    cancelled), naming the attendee it is for, if any, or (``everyone``, for the association's
+    own archive) every member on its list, in the current language."""
     method = "CANCEL" if meeting.is_cancelled else "REQUEST"
-    return invitation_ics(_invitation(meeting, attendee), method=method, stamp=stamp or utcnow())
+    invitation = _invitation(meeting, attendee, everyone=everyone)
+    return invitation_ics(invitation, method=method, stamp=stamp or utcnow())
 
 
 # --- who and what ----------------------------------------------------------------------------
@@ -171,7 +177,7 @@ def _agenda_lines(meeting: Meeting) -> list[str]:
     return lines or [_("The agenda has no items yet.")]
 
 
-def _invitation(meeting: Meeting, attendee: User | None) -> Invitation:
+def _invitation(meeting: Meeting, attendee: User | None, *, everyone: bool = False) -> Invitation:
     link = meeting_link(meeting)
     description = "\n".join(
         [_("Agenda"), *_agenda_lines(meeting), "", _("The meeting's page: %(link)s", link=link)]
@@ -180,6 +186,12 @@ def _invitation(meeting: Meeting, attendee: User | None) -> Invitation:
     attendees: tuple[tuple[str, str], ...] = ()
     if attendee is not None and _reachable(attendee):
         attendees = ((attendee.display_name, attendee.email),)
+    elif everyone:
+        attendees = tuple(
+            (row.user.display_name, row.user.email)
+            for row in meeting.attendances
+            if row.user is not None and _reachable(row.user)
+        )
     return Invitation(
         uid=meeting.uid,
         sequence=meeting.sequence,

@@ -13,6 +13,7 @@ from consortium import permissions
 from consortium.agreements.text import render_markdown
 from consortium.groups import queries as group_queries
 from consortium.meetings import pdf
+from consortium.meetings.display import agenda_view
 from consortium.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
 
 
@@ -105,29 +106,7 @@ def readable_versions(user, meeting: Meeting) -> list[Minutes]:
 def pdf_view(minutes: Minutes) -> pdf.MinutesView:
     """The version as the minutes PDF prints it."""
     meeting = minutes.meeting
-    papers: dict[int, list[str]] = {}
-    for paper in meeting.papers:
-        if paper.agenda_item_id is not None:
-            papers.setdefault(paper.agenda_item_id, []).append(paper.filename)
-    agenda = pdf.AgendaView(
-        group_name=meeting.group.name,
-        title=meeting.title,
-        start=meeting.starts_at,
-        end=meeting.ends_at,
-        timezone=meeting.timezone,
-        place=meeting.place,
-        video_link=meeting.video_url,
-        items=tuple(
-            pdf.AgendaItemView(
-                item.position,
-                item.title,
-                item.presenter,
-                item.expected_minutes,
-                tuple(papers.get(item.id, ())),
-            )
-            for item in meeting.agenda
-        ),
-    )
+    agenda = agenda_view(meeting)
     roles = _roles(meeting)
     rows = tuple(
         pdf.AttendanceRow(_person(each.user), roles.get(each.user_id or 0, ""), each.presence)

@@ -35,6 +35,7 @@ from consortium.meetings.forms import (
 )
 from consortium.meetings.labels import (
     KIND_LABELS,
+    MINUTES_STATE_LABELS,
     PRESENCE_LABELS,
     REPLY_LABELS,
     STATUS_LABELS,
@@ -52,6 +53,7 @@ def _labels() -> dict[str, Any]:
     return {
         "kind_labels": KIND_LABELS,
         "status_labels": STATUS_LABELS,
+        "minutes_state_labels": MINUTES_STATE_LABELS,
         "reply_labels": REPLY_LABELS,
         "presence_labels": PRESENCE_LABELS,
         "meeting_when": meeting_when,
@@ -135,7 +137,8 @@ def index():
     )
     past = list(
         db.session.scalars(
-            base.where(Meeting.ends_at < now)
+            base.options(selectinload(Meeting.minutes_versions))
+            .where(Meeting.ends_at < now)
             .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
             .limit(PAST_LIMIT)
         )
