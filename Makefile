@@ -67,7 +67,7 @@ typecheck: $(STAMP)
 		consortium/agreements/demo_texts.py \
 		consortium/agreements/sealing.py consortium/meetings/calendar.py \
 		consortium/meetings/governance.py consortium/meetings/search.py \
-		consortium/meetings/pdf.py
+		consortium/meetings/pdf.py consortium/backlog/counting.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check

@@ -88,6 +88,7 @@ def register_domains(app: Flask) -> None:
         agreements,
         audit,
         auth,
+        backlog,
         cli,
         fees,
         groups,
@@ -121,6 +122,7 @@ def register_domains(app: Flask) -> None:
     invoicing.register(app)
     agreements.register(app)
     meetings.register(app)
+    backlog.register(app)
     public.register(app)
 
     cli.register(app)

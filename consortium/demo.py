@@ -331,6 +331,7 @@ def load() -> tuple[DemoLogin, ...]:
 def _load_registry() -> None:
     """Products first: suppliers, groups, participations, fees and invoices refer to them."""
     from consortium.agreements import demo as agreements_demo
+    from consortium.backlog import demo as backlog_demo
     from consortium.fees import demo as fees_demo
     from consortium.groups import demo as groups_demo
     from consortium.invoicing import demo as invoicing_demo
@@ -351,6 +352,9 @@ def _load_registry() -> None:
     agreements_demo.load_demo()
     # Meetings after the groups, whose members they invite.
     meetings_demo.load_demo()
+    # Backlogs after the meetings, which give the coordination groups the codes of their
+    # decisions (a closed round's result is one).
+    backlog_demo.load_demo()
 
 
 def all_logins() -> tuple[DemoLogin, ...]:

@@ -10,6 +10,17 @@ from consortium.agreements.models import (
 )
 from consortium.audit.models import AuditEntry
 from consortium.auth.models import LoginAttempt, User, UserSession, UserToken
+from consortium.backlog.models import (
+    BacklogComment,
+    BacklogItem,
+    BacklogLink,
+    Ballot,
+    BallotEntry,
+    PrioritisationRound,
+    RoundItem,
+    RoundResult,
+    RoundWeight,
+)
 from consortium.fees.models import (
     BudgetShare,
     MembershipFeeSchedule,
@@ -60,6 +71,15 @@ from consortium.settings.models import AssociationSettings, ComponentVat
 from consortium.suppliers.models import Supplier, SupplierAgreement, SupplierContact
 
 __all__ = [
+    "BacklogComment",
+    "BacklogItem",
+    "BacklogLink",
+    "Ballot",
+    "BallotEntry",
+    "PrioritisationRound",
+    "RoundItem",
+    "RoundResult",
+    "RoundWeight",
     "AgreementAcceptance",
     "AgreementDocument",
     "AgreementEvent",

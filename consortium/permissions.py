@@ -57,6 +57,15 @@ ACTIONS = {
     "meetings.write_minutes": "record attendance, write and circulate minutes, record decisions and action items (the group's current chair or secretary)",
     "meetings.approve": "approve a group's circulated minutes and publish approved ones (its current chair)",
     "meetings.update_action": "mark an action item done or open it again (its owner, the group's current chair or secretary)",
+    # Backlogs and prioritisation rounds (backlog/), checked against the product's backlog, an
+    # item, a round or an organisation's place in a round.
+    "backlog.view": "see a product's backlog, its items, history and rounds (contacts of participating organisations, members of the product's groups, suppliers with a valid agreement for it)",
+    "backlog.submit": "submit an item to a product's backlog (contacts of organisations taking part in the product)",
+    "backlog.comment": "comment on a backlog item (contacts of participating organisations, the product's coordinators, its suppliers)",
+    "backlog.manage": "accept, reject and edit backlog items and move them through development (the chair or secretary of the product's coordination group)",
+    "backlog.estimate": "estimate backlog items and move accepted items through development (suppliers with a valid agreement for the product)",
+    "backlog.vote": "fill in or change an organisation's ballot in an open round (its contacts who sit in the round's group)",
+    "backlog.run_rounds": "create, open and close a product's prioritisation rounds (the chair or secretary of the round's coordination group)",
     # Fee settings, budgets and previews (fees/views.py): the secretariat only.
     "fees.manage": "set membership fee schedules, product tariffs and budgets; approve budgets; preview a year's fees",
     # Member fee pages (fees/member_views.py).
@@ -255,3 +264,62 @@ def _contact_sees_agreement(user, obj) -> bool:
 @rule("agreements.accept")
 def _signer_accepts_agreement(user, obj) -> bool:
     return _is(obj, "agreement_document") and obj.may_accept(user.id)
+
+
+# Source: taking part in, coordinating or supplying a product (backlog/). The rules take the
+# product's backlog, an item, a comment or a round, and ask the backlog; a vote is asked of the
+# organisation's place in the round.
+def _backlog(obj):
+    if _is(obj, "backlog"):
+        return obj
+    if _is(obj, "backlog_item") or _is(obj, "backlog_round"):
+        return obj.backlog
+    return None
+
+
+@rule("backlog.view", "backlog.comment")
+def _backlog_participant_or_supplier(user, obj) -> bool:
+    backlog = _backlog(obj)
+    return backlog is not None and (
+        backlog.has_participant_contact(user.id)
+        or backlog.has_coordinator(user.id)
+        or backlog.has_supplier_contact(user.id)
+    )
+
+
+@rule("backlog.view")
+def _backlog_group_member(user, obj) -> bool:
+    backlog = _backlog(obj)
+    return backlog is not None and backlog.has_group_member(user.id)
+
+
+@rule("backlog.submit")
+def _backlog_participant(user, obj) -> bool:
+    backlog = _backlog(obj)
+    return backlog is not None and backlog.has_participant_contact(user.id)
+
+
+@rule("backlog.manage")
+def _backlog_coordinator(user, obj) -> bool:
+    backlog = _backlog(obj)
+    return backlog is not None and backlog.has_coordinator(user.id)
+
+
+@rule("backlog.estimate")
+def _backlog_supplier(user, obj) -> bool:
+    backlog = _backlog(obj)
+    return backlog is not None and backlog.has_supplier_contact(user.id)
+
+
+@rule("backlog.run_rounds")
+def _round_group_chair_or_secretary(user, obj) -> bool:
+    if _is(obj, "backlog_round"):
+        return obj.has_chair_or_secretary(user.id)
+    if _is(obj, "group"):
+        return obj.kind == "coordination_group" and _current_group_chair_or_secretary(user, obj)
+    return False
+
+
+@rule("backlog.vote")
+def _contact_in_the_round_group(user, obj) -> bool:
+    return _is(obj, "backlog_vote") and obj.may_vote(user.id)

@@ -219,3 +219,68 @@ def test_the_checks_see_what_they_are_meant_to():
         "consortium.members.models",
         "typing.TYPE_CHECKING",
     ]
+
+
+# Pure modules outside the fee engine: no Flask, no SQLAlchemy, no other consortium module, no
+# I/O; the application gives them plain values and stores what they return.
+PURE_MODULES = ("consortium.backlog.counting",)
+WEB_AND_DATABASE = ("flask", "sqlalchemy", "flask_sqlalchemy", "flask_babel", "werkzeug", "click")
+INPUT_OUTPUT = ("open", "print", "input", "exec", "eval", "__import__")
+
+
+def test_the_pure_modules_import_no_application_code():
+    for dotted in PURE_MODULES:
+        path = PACKAGE.parent / (dotted.replace(".", "/") + ".py")
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for module, line in _imported_modules(tree):
+            top = module.split(".")[0]
+            assert top not in WEB_AND_DATABASE, f"{path}:{line} imports {module}"
+            assert top != "consortium", f"{path}:{line} imports {module}"
+            assert top not in ("os", "io", "pathlib", "subprocess", "socket", "shutil"), (
+                f"{path}:{line} imports {module}"
+            )
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in INPUT_OUTPUT, (
+                    f"{path}:{node.lineno} calls {node.func.id}"
+                )
+            assert not (isinstance(node, ast.Constant) and isinstance(node.value, float)), (
+                f"{path}:{getattr(node, 'lineno', '?')} uses a float"
+            )
+            assert not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("float", "round")
+            ), f"{path}:{node.lineno} calls {node.func.id}"
+
+
+def test_the_pure_modules_load_without_the_application():
+    # Stand-in empty packages for consortium and its domains (their __init__ may import Flask),
+    # then import each pure module by name: whatever else it pulls in shows in sys.modules.
+    import subprocess
+    import sys
+
+    code = f"""
+import sys, types
+for dotted in {PURE_MODULES!r}:
+    parts = dotted.split(".")
+    for depth in range(1, len(parts)):
+        name = ".".join(parts[:depth])
+        if name not in sys.modules:
+            package = types.ModuleType(name)
+            package.__path__ = [{str(PACKAGE.parent)!r} + "/" + "/".join(parts[:depth])]
+            sys.modules[name] = package
+    __import__(dotted)
+bad = sorted(
+    name for name in sys.modules
+    if name.split(".")[0] in {WEB_AND_DATABASE!r}
+    or (name.startswith("consortium.") and name not in {PURE_MODULES!r}
+        and not any(pure.startswith(name + ".") for pure in {PURE_MODULES!r}))
+)
+print(bad)
+sys.exit(1 if bad else 0)
+"""
+    result = subprocess.run(  # noqa: S603 - the interpreter running the tests
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

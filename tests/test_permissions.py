@@ -32,3 +32,12 @@ def test_anonymous_may_do_nothing(app):
 def test_an_unknown_action_is_a_programming_error(app):
     with pytest.raises(KeyError):
         permissions.can(make_user("x@example.org"), "users.delete_everything")
+
+
+@pytest.mark.parametrize(
+    "action", sorted(a for a in permissions.ACTIONS if a.startswith("backlog."))
+)
+def test_a_backlog_action_needs_a_tie_to_the_product_or_round(app, action):
+    """No backlog right comes from being signed in: without an object, only the secretariat."""
+    assert not permissions.can(make_user("anyone@example.org"), action)
+    assert not permissions.can(make_user("someone@example.org"), action, object())

@@ -416,6 +416,45 @@ ROUTES = {
     "meetings.search": ("GET", "/meetings/search?q=budget", everyone()),
     "public.minutes": ("GET", "/public/minutes", everyone()),
     "public.minutes_detail": ("GET", "/public/minutes/{published_minutes}", everyone()),
+    # Backlogs (backlog/views.py): the backlog of a product the organisation takes part in (its
+    # "own contact" reads it, submits and comments), with a proposed item, a link and a closed
+    # round of its coordination group, which "other" chairs. The empty forms sent are shown
+    # again with their mistakes; the closed round neither opens nor closes again (sent back with
+    # a message) and names no organisation's ballot (404).
+    "backlog.index": ("GET", "/backlog/", signed_in()),
+    "backlog.product": ("GET", "/backlog/products/{backlog_product}", own_contact()),
+    "backlog.items_csv": ("GET", "/backlog/products/{backlog_product}/items.csv", own_contact()),
+    "backlog.items_json": (
+        "GET",
+        "/backlog/products/{backlog_product}/items.json",
+        own_contact(),
+    ),
+    "backlog.submit": ("GET", "/backlog/products/{backlog_product}/submit", own_contact()),
+    "backlog.item": ("GET", "/backlog/items/{backlog_item}", own_contact()),
+    "backlog.edit": ("GET", "/backlog/items/{backlog_item}/edit", secretariat()),
+    "backlog.estimate": ("GET", "/backlog/items/{backlog_item}/estimate", secretariat()),
+    "backlog.accept": ("POST", "/backlog/items/{backlog_item}/accept", secretariat(REDIRECT)),
+    "backlog.reject": ("POST", "/backlog/items/{backlog_item}/reject", secretariat(422)),
+    "backlog.move": ("POST", "/backlog/items/{backlog_item}/move", secretariat(REDIRECT)),
+    "backlog.comment": ("POST", "/backlog/items/{backlog_item}/comments", own_contact(422)),
+    "backlog.add_link": ("POST", "/backlog/items/{backlog_item}/links", secretariat(422)),
+    "backlog.remove_link": (
+        "POST",
+        "/backlog/items/{backlog_item}/links/{backlog_link}/remove",
+        secretariat(REDIRECT),
+    ),
+    "backlog.rounds": ("GET", "/backlog/products/{backlog_product}/rounds", own_contact()),
+    "backlog.new_round": ("GET", "/backlog/products/{backlog_product}/rounds/new", secretariat()),
+    "backlog.round": ("GET", "/backlog/rounds/{backlog_round}", own_contact()),
+    "backlog.open_round": ("POST", "/backlog/rounds/{backlog_round}/open", secretariat(REDIRECT)),
+    "backlog.close_round": (
+        "POST",
+        "/backlog/rounds/{backlog_round}/close",
+        secretariat(REDIRECT),
+    ),
+    "backlog.ballot": ("POST", "/backlog/rounds/{backlog_round}/ballot", own_contact(404)),
+    "backlog.result_csv": ("GET", "/backlog/rounds/{backlog_round}/result.csv", own_contact()),
+    "backlog.result_json": ("GET", "/backlog/rounds/{backlog_round}/result.json", own_contact()),
 }
 
 
@@ -472,6 +511,7 @@ def objects(app):
         **_agreement_objects(organisation),
         **_meeting_objects(),
         **_minutes_objects(organisation, other),
+        **_backlog_objects(organisation, other),
     }
 
 
@@ -559,6 +599,70 @@ def _minutes_objects(organisation, other) -> dict:
         "minutes_meeting": meeting.id,
         "action_item": action.id,
         "published_minutes": minutes.id,
+    }
+
+
+def _backlog_objects(organisation, other) -> dict:
+    """A product the organisation takes part in with an agreement, its coordination group
+    chaired by "other", an accepted item in a closed round and a proposed item with a link
+    (backlog/)."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from consortium.backlog import services as backlog
+    from consortium.extensions import db
+    from consortium.groups import services as groups
+    from consortium.participation.models import Participation
+    from consortium.products.models import Product
+
+    product = Product(slug="route-backlog-product", name="Route backlog product")
+    db.session.add(product)
+    db.session.add(
+        Participation(
+            organisation=organisation,
+            product=product,
+            phase="agreement",
+            starts_on=date(2020, 1, 1),
+        )
+    )
+    db.session.flush()
+    group = groups.create_group("coordination_group", "Route coordination group", product)
+    group.code = "ROUTE-KG"
+    groups.add_member(
+        group, other, organisation=organisation, role="chair", starts_on=date(2025, 1, 1)
+    )
+    counted = backlog.submit_item(
+        product, by=other, organisation=organisation, title="Route counted wish"
+    )
+    backlog.accept_item(counted)
+    now = datetime.now(UTC)
+    round_ = backlog.create_round(
+        product,
+        group,
+        title="Route round",
+        method="points",
+        points_total=10,
+        max_per_item=5,
+        opens_at=now - timedelta(hours=2),
+        closes_at=now + timedelta(days=1),
+        item_ids=[counted.id],
+        by=other,
+    )
+    backlog.open_round(round_, by=other, now=now - timedelta(hours=1))
+    backlog.cast_ballot(round_, organisation, {counted.id: 5}, other, now=now)
+    backlog.close_round(round_, by=other, now=now)
+    item = backlog.submit_item(
+        product,
+        by=other,
+        organisation=organisation,
+        title="Route wish",
+        description="A **route** wish.",
+    )
+    link = backlog.add_link(item, label="Issue 1", url="https://tracker.example.dk/1", by=other)
+    return {
+        "backlog_product": product.id,
+        "backlog_item": item.id,
+        "backlog_link": link.id,
+        "backlog_round": round_.id,
     }
 
 

@@ -135,8 +135,8 @@ def _decision_row(decision: Decision) -> dict[str, str]:
     return {
         "code": decision.code,
         "group": decision.group.name,
-        "meeting_date": meeting.local_start.date().isoformat(),
-        "meeting": meeting.title,
+        "meeting_date": decision.taken_on.isoformat(),
+        "meeting": meeting.title if meeting is not None else "",
         "agenda_item": decision.agenda_item.title if decision.agenda_item is not None else "",
         "text": decision.text,
     }

@@ -333,7 +333,8 @@ class DecisionSequence(db.Model):
 
 
 class Decision(db.Model):
-    """A decision a group took at a meeting, numbered per group and year (OS2FORMS-SC-2027-04)."""
+    """A decision a group took, numbered per group and year (OS2FORMS-SC-2027-04): at a meeting,
+    or without one (a prioritisation round's result, decided by the group's votes)."""
 
     __tablename__ = "decision"
     __audited__ = True
@@ -343,7 +344,7 @@ class Decision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("group.id"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
@@ -353,8 +354,18 @@ class Decision(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     group: Mapped[Group] = relationship()
-    meeting: Mapped[Meeting] = relationship(back_populates="decisions")
+    meeting: Mapped[Meeting | None] = relationship(back_populates="decisions")
     agenda_item: Mapped[AgendaItem | None] = relationship()
+
+    @property
+    def taken_on(self) -> date:
+        """The day of the decision: its meeting's day where the meeting was held, else the day
+        it was recorded in the association's time zone (a round's closing)."""
+        if self.meeting is not None:
+            return self.meeting.local_start.date()
+        from consortium.settings.services import get_settings
+
+        return self.recorded_at.astimezone(ZoneInfo(get_settings().timezone)).date()
 
     @property
     def audit_label(self) -> str:

@@ -81,7 +81,8 @@ def decision_years(groups: list[Group]) -> list[int]:
 
 def decision_text(decision: Decision) -> str:
     """What a search looks at in a decision: its code, its text and the meeting's title."""
-    return search_text(decision.code, decision.text, decision.meeting.title)
+    title = decision.meeting.title if decision.meeting is not None else ""
+    return search_text(decision.code, decision.text, title)
 
 
 def decision_register(
@@ -169,5 +170,22 @@ def search(user, query: str) -> SearchResults:
             )
         if len(results.minutes) + len(results.decisions) > RESULT_LIMIT:
             results.more = True
-            break
+            return results
+    # Decisions taken without a meeting (a prioritisation round's result): for the group's
+    # members and the secretariat, never for the public.
+    if access.everything or access.member_of:
+        outside = (
+            select(Decision)
+            .where(Decision.meeting_id.is_(None))
+            .options(selectinload(Decision.group))
+            .order_by(Decision.recorded_at.desc(), Decision.id.desc())
+        )
+        if not access.everything:
+            outside = outside.where(Decision.group_id.in_(access.member_of))
+        for decision in db.session.scalars(outside):
+            if matches(decision_text(decision), terms):
+                results.decisions.append(decision)
+                if len(results.minutes) + len(results.decisions) > RESULT_LIMIT:
+                    results.more = True
+                    break
     return results

@@ -663,6 +663,34 @@ def record_decision(
     return decision
 
 
+def record_group_decision(
+    group: Group,
+    decision_text: str,
+    *,
+    year: int,
+    recorded_by: User | None = None,
+) -> Decision:
+    """Record a decision the group took without a meeting (the result of a prioritisation round
+    its members voted in), with the group's next number of the year; minutes can cite it by its
+    code."""
+    if not group.code:
+        raise MeetingError("group_code")
+    written = _long_text(decision_text, DECISION_LIMIT, "decision_text", required=True)
+    number = next_decision_number(group, year)
+    decision = Decision(
+        group=group,
+        meeting=None,
+        year=year,
+        number=number,
+        code=decision_code(group.code, year, number),
+        text=written,
+        recorded_by_user_id=recorded_by.id if recorded_by is not None else None,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    return decision
+
+
 def add_action_item(
     meeting: Meeting,
     *,

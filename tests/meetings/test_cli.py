@@ -195,3 +195,18 @@ def test_an_unknown_group_or_format_is_a_clear_error(runner, decided, args, mess
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_decision_register_lists_a_decision_without_a_meeting_with_its_day(
+    runner, decided, committee
+):
+    """A round's result is recorded without a meeting: the register names no meeting and gives
+    the day it was recorded."""
+    decision = services.record_group_decision(committee, "Round result: forms first.", year=2027)
+    db.session.commit()
+    result = runner.invoke(args=["meetings", "decisions", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["code"]: row for row in json.loads(result.output)}
+    assert rows[decision.code]["meeting"] == ""
+    assert rows[decision.code]["text"] == "Round result: forms first."
+    assert rows[decision.code]["meeting_date"] == decision.taken_on.isoformat()

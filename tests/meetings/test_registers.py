@@ -136,3 +136,32 @@ def test_a_query_without_words_asks_for_one(client):
     page = client.get("/meetings/search?q=%20%2C%2C").get_data(as_text=True)
     assert "Type a word to search for." in page
     assert client.get("/meetings/search?q=" + "ø" * 10_000).status_code == 200
+
+
+def test_a_decision_taken_without_a_meeting_is_in_the_register_and_search_for_the_group_only(
+    client, records, member, outsider, committee
+):
+    """A prioritisation round's result is a decision of the group with no meeting: its members
+    and the secretariat find it by its words and its code, with the day it was recorded;
+    nobody else does, the public included."""
+    decision = services.record_group_decision(
+        committee, "Prioriteringsrunde: Formularbygger først.", year=2027
+    )
+    db.session.commit()
+    assert decision.code == "OS2FORMS-SC-2027-03"
+
+    _as(client, member)
+    register = client.get("/meetings/decisions", query_string={"q": "formularbygger"})
+    page = register.get_data(as_text=True)
+    assert register.status_code == 200
+    assert "OS2FORMS-SC-2027-03" in page
+    assert "Without a meeting" in page
+    found = client.get("/meetings/search", query_string={"q": "prioriteringsrunde"})
+    assert "OS2FORMS-SC-2027-03" in found.get_data(as_text=True)
+
+    _as(client, outsider)
+    found = client.get("/meetings/search", query_string={"q": "prioriteringsrunde"})
+    assert "OS2FORMS-SC-2027-03" not in found.get_data(as_text=True)
+    client.post("/sign-out")
+    found = client.get("/meetings/search", query_string={"q": "prioriteringsrunde"})
+    assert "OS2FORMS-SC-2027-03" not in found.get_data(as_text=True)
