@@ -11,7 +11,7 @@ import pytest
 
 from consortium.extensions import db
 from consortium.jobs.services import run_queued
-from tests.browser.test_in_chromium import sign_in
+from tests.browser.test_in_chromium import from_menu, sign_in
 from tests.invoicing.factories import buyer, gln
 from tests.invoicing.test_pages import contact_of, issued
 
@@ -28,7 +28,7 @@ def test_a_contact_opens_their_invoice_and_downloads_the_pdf(page, live_app, liv
         contact_of(horsens, "finance@horsens-invoices.example.dk")
 
     sign_in(page, live_server, "finance@horsens-invoices.example.dk")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invoices").click()
+    from_menu(page, "My organisation", "Our invoices")
     assert page.inner_text("h1") == "Our invoices"
     row = page.locator("#my-invoices").get_by_role("row", name=number)
     assert "DKK12,000.00" in row.inner_text() and "Issued" in row.inner_text()
@@ -88,7 +88,7 @@ def test_the_secretariat_runs_reviews_and_issues_a_year(
     page, live_app, live_server, year_to_invoice
 ):
     sign_in(page, live_server, "secretariat@example.org")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invoices").click()
+    from_menu(page, "Money", "Invoices")
     page.get_by_role("link", name="Invoicing runs").click()
     page.get_by_label("Year", exact=True).fill(str(RUN_YEAR))
     page.get_by_role("button", name="Make the drafts").click()

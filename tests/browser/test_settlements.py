@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from consortium.extensions import db
-from tests.browser.test_in_chromium import sign_in
+from tests.browser.test_in_chromium import from_menu, sign_in
 from tests.invoicing.factories import buyer, gln
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def invoiced_year(live_app):
 
 def test_the_secretariat_settles_a_products_year(page, live_app, live_server, invoiced_year):
     sign_in(page, live_server, "secretariat@example.org")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invoices").click()
+    from_menu(page, "Money", "Invoices")
     page.get_by_role("link", name="Year-end settlements").click()
     assert page.inner_text("h1") == "Year-end settlements"
     page.get_by_label("Product", exact=True).select_option(label="Browser Settled Product")
