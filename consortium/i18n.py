@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, localcontext
@@ -82,9 +83,15 @@ def _association_settings():
     return None if _settings_reader is None else _settings_reader()
 
 
+# CLDR's currency spacing: a currency code (or a symbol ending in a letter) and the digits next
+# to it are kept apart by a no-break space, "DKK 25,000.00". Babel leaves the space out.
+_CURRENCY_NEXT_TO_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
 def money(amount: Decimal | int | str, currency: str) -> str:
-    """An amount in its currency, formatted for the reader's locale."""
-    return format_currency(Decimal(amount), currency)
+    """An amount in its currency as the reader's language writes it: "25.000,00 kr." in Danish,
+    "25.000,00 DKK" in German, "DKK 25,000.00" in English (no-break spaces)."""
+    return _CURRENCY_NEXT_TO_DIGIT.sub("\u00a0", format_currency(Decimal(amount), currency))
 
 
 def number(value) -> str:
