@@ -103,6 +103,31 @@ def number(value) -> str:
         return format_decimal(value)
 
 
+def _iso_countries() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+# The countries one may choose: ISO 3166-1 alpha-2 codes, never the other territories CLDR
+# names ("EU" European Union, "EZ" Eurozone, "ZZ" Unknown Region, "XA" Pseudo-Accents…).
+COUNTRY_CODES = _iso_countries()
+
+
+def is_country(code: str | None) -> bool:
+    """Whether the code names a country (ISO 3166-1 alpha-2, as stored: upper case)."""
+    return bool(code) and code in COUNTRY_CODES
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country by its name in the reader's language, in that language's order."""
+    territories = Locale.parse(current_language()).territories
+    return sorted(
+        ((code, territories.get(code, code)) for code in COUNTRY_CODES),
+        key=lambda item: item[1],
+    )
+
+
 def country_name(code: str | None) -> str:
     """A country's name in the reader's language, from its ISO 3166 code."""
     if not code:
