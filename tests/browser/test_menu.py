@@ -20,6 +20,12 @@ def _context(browser, width, javascript=True):
     return context
 
 
+def _signed_in(page, live_server):
+    sign_in(page, live_server, "secretariat@example.org")
+    page.wait_for_url(f"{live_server}/")
+    page.get_by_text("Welcome, Sam Secretariat.").wait_for()
+
+
 def _tops(page) -> list[float]:
     """The vertical position of each top entry of the menu."""
     return page.eval_on_selector_all(
@@ -34,7 +40,7 @@ def _scrolls_sideways(page) -> bool:
 def test_the_secretariat_menu_fits_one_line_at_1280_px(browser, live_server):
     context = _context(browser, 1280)
     page = context.new_page()
-    sign_in(page, live_server, "secretariat@example.org")
+    _signed_in(page, live_server)
     nav = page.get_by_role("navigation", name="Main")
     assert not nav.locator("summary.menu-toggle").is_visible()
     tops = _tops(page)
@@ -49,14 +55,14 @@ def test_the_secretariat_menu_fits_one_line_at_1280_px(browser, live_server):
 def test_a_keyboard_user_opens_a_group_reaches_its_entries_and_closes_it(browser, live_server):
     context = _context(browser, 1280)
     page = context.new_page()
-    sign_in(page, live_server, "secretariat@example.org")
+    _signed_in(page, live_server)
     nav = page.get_by_role("navigation", name="Main")
     money = nav.locator("summary", has_text="Money")
 
     # Tab from the top of the page until the "Money" group has the focus, with a visible ring.
     page.keyboard.press("Tab")
     for _ in range(20):
-        if page.evaluate("document.activeElement.textContent.trim()") == "Money":
+        if page.evaluate("document.activeElement?.textContent.trim()") == "Money":
             break
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
@@ -66,10 +72,10 @@ def test_a_keyboard_user_opens_a_group_reaches_its_entries_and_closes_it(browser
     page.keyboard.press("Enter")
     assert nav.get_by_role("link", name="Invoices").is_visible()
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Fees"
+    assert page.evaluate("document.activeElement?.textContent.trim()") == "Fees"
     page.keyboard.press("Escape")
     assert not nav.get_by_role("link", name="Fees").is_visible()
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Money"
+    assert page.evaluate("document.activeElement?.textContent.trim()") == "Money"
 
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
@@ -84,7 +90,7 @@ def test_a_keyboard_user_opens_a_group_reaches_its_entries_and_closes_it(browser
 def test_a_click_elsewhere_or_opening_another_group_closes_the_open_one(browser, live_server):
     context = _context(browser, 1280)
     page = context.new_page()
-    sign_in(page, live_server, "secretariat@example.org")
+    _signed_in(page, live_server)
     nav = page.get_by_role("navigation", name="Main")
     nav.locator("summary", has_text="Register").click()
     assert nav.get_by_role("link", name="Organisations").is_visible()
@@ -100,7 +106,7 @@ def test_a_click_elsewhere_or_opening_another_group_closes_the_open_one(browser,
 def test_on_a_phone_the_menu_folds_behind_one_button(browser, live_server, javascript):
     context = _context(browser, 320, javascript)
     page = context.new_page()
-    sign_in(page, live_server, "secretariat@example.org")
+    _signed_in(page, live_server)
     nav = page.get_by_role("navigation", name="Main")
     toggle = nav.locator("summary.menu-toggle")
     assert toggle.is_visible()
@@ -126,7 +132,7 @@ def test_on_a_phone_the_menu_folds_behind_one_button(browser, live_server, javas
 def test_without_script_the_groups_still_open_at_1280_px(browser, live_server):
     context = _context(browser, 1280, javascript=False)
     page = context.new_page()
-    sign_in(page, live_server, "secretariat@example.org")
+    _signed_in(page, live_server)
     nav = page.get_by_role("navigation", name="Main")
     nav.locator("summary", has_text="Administration").click()
     nav.get_by_role("link", name="Audit trail").click()
