@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, localcontext
@@ -82,9 +83,15 @@ def _association_settings():
     return None if _settings_reader is None else _settings_reader()
 
 
+# CLDR's currency spacing: a currency code (or a symbol ending in a letter) and the digits next
+# to it are kept apart by a no-break space, "DKK 25,000.00". Babel leaves the space out.
+_CURRENCY_NEXT_TO_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
 def money(amount: Decimal | int | str, currency: str) -> str:
-    """An amount in its currency, formatted for the reader's locale."""
-    return format_currency(Decimal(amount), currency)
+    """An amount in its currency as the reader's language writes it: "25.000,00 kr." in Danish,
+    "25.000,00 DKK" in German, "DKK 25,000.00" in English (no-break spaces)."""
+    return _CURRENCY_NEXT_TO_DIGIT.sub("\u00a0", format_currency(Decimal(amount), currency))
 
 
 def number(value) -> str:
@@ -94,6 +101,31 @@ def number(value) -> str:
     with localcontext() as context:
         context.prec = max(context.prec, digits + 4)
         return format_decimal(value)
+
+
+def _iso_countries() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+# The countries one may choose: ISO 3166-1 alpha-2 codes, never the other territories CLDR
+# names ("EU" European Union, "EZ" Eurozone, "ZZ" Unknown Region, "XA" Pseudo-Accents…).
+COUNTRY_CODES = _iso_countries()
+
+
+def is_country(code: str | None) -> bool:
+    """Whether the code names a country (ISO 3166-1 alpha-2, as stored: upper case)."""
+    return bool(code) and code in COUNTRY_CODES
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country by its name in the reader's language, in that language's order."""
+    territories = Locale.parse(current_language()).territories
+    return sorted(
+        ((code, territories.get(code, code)) for code in COUNTRY_CODES),
+        key=lambda item: item[1],
+    )
 
 
 def country_name(code: str | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from consortium.extensions import db
 from consortium.members import services
 from consortium.members.models import KINDS, Organisation
 from consortium.members.tiers import TIERS
-from tests.conftest import login, make_app, migrate, new_database
+from tests.conftest import login, make_app, make_user, migrate, new_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILE = ROOT / "consortium" / "data" / "demo" / "dk-municipalities.csv"
@@ -383,3 +384,49 @@ def test_the_demo_has_agreements_of_each_kind_accepted_and_waiting(demo_app):
         assert verify_seal(accepted.pdf).intact
         # Everything else was agreed on paper before the demo kept agreements.
         assert queries.without_document(utcnow().date()) == []
+
+
+# What, in a Danish page, means a value was shown as stored rather than in words.
+UNTRANSLATED = re.compile(r"\{'|\['|\bNone\b|\bTrue\b|\bFalse\b|anonymous web request|Import of ")
+# Codes and English words that must never be a value (or an item of a listed value) by itself.
+ENGLISH_VALUES = {
+    "yes", "no", "draft", "pending", "approved", "active", "municipality", "state_agency",
+    "board", "steering_committee", "chair", "member", "observer", "primary", "commitment",
+    "agreement", "join", "leave", "manual", "green", "yellow", "red", "secretariat", "flat",
+    "large", "medium", "small", "product", "en", "da", "de", "cs", "DK",
+}  # fmt: skip
+
+
+def test_the_audit_trail_of_every_demo_record_type_reads_in_danish(demo_app):
+    """One record of each audited type, with each of its fields, read by a Danish
+    secretariat: no Python lists or mappings, no None/True/False, no codes in English."""
+    from consortium.audit.labels import RECORD_TYPES
+    from consortium.audit.models import AuditEntry
+
+    with demo_app.app_context():
+        make_user("audit-reader@example.org", secretariat=True, language="da")
+        db.session.commit()
+        pages = {}
+        for record_type, record_id, changes in db.session.execute(
+            select(AuditEntry.record_type, AuditEntry.record_id, AuditEntry.changes)
+        ):
+            for field in changes or {}:
+                pages.setdefault((record_type, field), (record_type, record_id))
+    types = {record_type for record_type, _field in pages}
+    assert len(types) >= 40 and types <= set(RECORD_TYPES)
+    client = demo_app.test_client()
+    login(client, "audit-reader@example.org")
+    problems = []
+    for record_type, record_id in sorted(set(pages.values())):
+        page = client.get(f"/audit/{record_type}/{record_id}").get_data(as_text=True)
+        assert '<html lang="da">' in page
+        for value in re.findall(r"<(?:ins|del)>(.*?)</(?:ins|del)>", page, re.DOTALL):
+            if match := UNTRANSLATED.search(value):
+                problems.append((record_type, record_id, match.group(0), value[:80]))
+            items = {item.strip() for item in re.split(r"[,;:]", value)}
+            if items & ENGLISH_VALUES:
+                problems.append((record_type, record_id, "code", value[:80]))
+        for field in re.findall(r"<dt>(.*?)</dt>", page):
+            if re.fullmatch(r"[a-z]+(?: [a-z]+)*", field.strip()):
+                problems.append((record_type, record_id, "field", field))
+    assert problems == []

@@ -484,6 +484,28 @@ def register_value_formatter(record_type: str, field: str, formatter: ValueForma
     _FORMATTERS[(record_type, field)] = formatter
 
 
+def _language_label(code: str) -> str:
+    from consortium.i18n import LANGUAGE_LABELS
+
+    return str(LANGUAGE_LABELS.get(code, code))
+
+
+def _country_label(code: str) -> str:
+    from consortium.i18n import country_name
+
+    return country_name(code)
+
+
+# Fields that read the same on every record: a language or a country by its name.
+_FIELD_FORMATTERS: dict[str, ValueFormatter] = {
+    "language": _language_label,
+    "default_language": _language_label,
+    "country": _country_label,
+    "seller_country": _country_label,
+    "buyer_country": _country_label,
+}
+
+
 def value_label(value, record_type: str | None = None, field: str | None = None) -> str:
     """A recorded value as a reader expects it: yes/no rather than True/False, a dash for
     nothing, dates and numbers for the reader's locale, lists and rules in words."""
@@ -496,7 +518,9 @@ def value_label(value, record_type: str | None = None, field: str | None = None)
     column = _column_type(record_type, field)
     if isinstance(value, str) and column == "json":
         value = _structured(value)
-    formatter = _FORMATTERS.get((record_type or "", field or ""))
+    formatter = _FORMATTERS.get((record_type or "", field or "")) or _FIELD_FORMATTERS.get(
+        field or ""
+    )
     if formatter is not None and not (isinstance(value, str) and column == "json"):
         try:
             return formatter(value)

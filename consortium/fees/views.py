@@ -141,6 +141,7 @@ def index():
         tariff_of=tariff_of,
         budget_of=budget_of,
         this_year=this_year,
+        currency=_currency(),
         **_labels(),
     )
 

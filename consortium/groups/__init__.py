@@ -15,3 +15,13 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp, url_prefix="/groups")
     checks.register()
     related.register(related.GROUPS, queries.product_groups)
+    _register_audit_values()
+
+
+def _register_audit_values() -> None:
+    """The audit trail names a group's kind and a member's role in words."""
+    from consortium.audit.labels import labelled, register_value_formatter
+    from consortium.groups.labels import KIND_LABELS, ROLE_LABELS
+
+    register_value_formatter("group", "kind", labelled(KIND_LABELS))
+    register_value_formatter("group_member", "role", labelled(ROLE_LABELS))

@@ -9,6 +9,7 @@ def register(app: Flask) -> None:
     """The invoice pages at /invoices, `flask invoices` and the audit trail's words for
     invoices."""
     from consortium.audit import labels
+    from consortium.fees.audit_values import explanation_text
     from consortium.invoicing import (  # noqa: F401
         credit_views,
         manage_views,
@@ -18,6 +19,7 @@ def register(app: Flask) -> None:
     )
     from consortium.invoicing.labels import (
         INVOICE_STATUS_LABELS,
+        PAYMENT_SOURCE_LABELS,
         RUN_STATUS_LABELS,
         SERIES_LABELS,
         SETTLEMENT_STATUS_LABELS,
@@ -36,6 +38,8 @@ def register(app: Flask) -> None:
     labels.register_value_formatter("invoice", "status", labels.labelled(INVOICE_STATUS_LABELS))
     labels.register_value_formatter("invoice", "series", labels.labelled(SERIES_LABELS))
     labels.register_value_formatter("invoice_run", "status", labels.labelled(RUN_STATUS_LABELS))
+    labels.register_value_formatter("payment", "source", labels.labelled(PAYMENT_SOURCE_LABELS))
+    labels.register_value_formatter("invoice_line", "explanation", explanation_text)
     labels.register_value_formatter("invoice_line", "component", labels.labelled(COMPONENT_LABELS))
     for record_type in ("invoice_line", "component_vat"):
         labels.register_value_formatter(

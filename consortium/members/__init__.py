@@ -21,8 +21,8 @@ def _register_audit_values() -> None:
     from flask_babel import format_decimal
     from flask_babel import gettext as _
 
-    from consortium.audit.labels import register_value_formatter
-    from consortium.members.labels import TIER_LABELS
+    from consortium.audit.labels import labelled, register_value_formatter
+    from consortium.members.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS, TIER_LABELS
 
     def bands_text(bands) -> str:
         return ", ".join(
@@ -35,3 +35,7 @@ def _register_audit_values() -> None:
         )
 
     register_value_formatter("tier_band_set", "bands", bands_text)
+    register_value_formatter("organisation", "kind", labelled(KIND_LABELS))
+    register_value_formatter("organisation", "tier_override", labelled(TIER_LABELS))
+    register_value_formatter("membership", "status", labelled(STATUS_LABELS))
+    register_value_formatter("organisation_contact", "role", labelled(ROLE_LABELS))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from babel import Locale
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
 from flask_wtf.file import FileField, FileRequired
@@ -29,6 +27,7 @@ from consortium.forms import (
     number_between,
     required,
 )
+from consortium.i18n import country_choices as _country_choices
 from consortium.i18n import language_choices
 from consortium.members.labels import (
     KIND_LABELS,
@@ -50,15 +49,8 @@ def _compact(field, check) -> None:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    locale = Locale.parse(str(get_locale() or "en"))
-    return sorted(
-        (
-            (code, name)
-            for code, name in locale.territories.items()
-            if len(code) == 2 and code.isalpha()
-        ),
-        key=lambda item: item[1],
-    )
+    """The countries an organisation or supplier may be in (consortium.i18n)."""
+    return _country_choices()
 
 
 class ContactDataForm(Form):

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
@@ -22,6 +21,7 @@ from consortium import csvio, identifiers
 from consortium.config import LANGUAGES
 from consortium.extensions import db
 from consortium.forms import IDENTIFIER_MESSAGES
+from consortium.i18n import is_country
 from consortium.imports import (
     ImportReport,
     RowResult,
@@ -189,7 +189,7 @@ def _check_simple_cells(report: ImportReport, line: int, cells: dict[str, str]) 
             report.add(line, "kind", _l("Use one of: %(choices)s.", choices=", ".join(KINDS)))
     if "country" in cells:
         country = cells["country"].upper()
-        if len(country) == 2 and country.isalpha() and country in Locale.parse("en").territories:
+        if is_country(country):
             values["country"] = country
         else:
             report.add(line, "country", _l("Enter a country as two letters, such as DK."))

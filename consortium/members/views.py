@@ -397,3 +397,20 @@ def import_confirm(pending_id: int):
 def _forget_old_uploads() -> None:
     cutoff = datetime.now(UTC) - PENDING_IMPORTS_KEPT
     db.session.execute(delete(PendingImport).where(PendingImport.created_at < cutoff))
+
+
+@bp.app_context_processor
+def _menu_helpers() -> dict:
+    """The organisations the signed-in user is a contact of, for the menu's "My organisation"
+    (asked once per page, when the menu is drawn)."""
+
+    def my_organisations() -> list[Organisation]:
+        if not current_user.is_authenticated:
+            return []
+        return [
+            organisation
+            for organisation in services.organisations_of(current_user)
+            if permissions.can(current_user, "organisations.view", organisation)
+        ]
+
+    return {"my_organisations": my_organisations}

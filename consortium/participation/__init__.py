@@ -18,3 +18,15 @@ def register(app: Flask) -> None:
         related.PARTICIPATIONS,
         lambda product, today: queries.current_participations(product, on=today),
     )
+    _register_audit_values()
+
+
+def _register_audit_values() -> None:
+    """The audit trail names phases, kinds of request and their states in words."""
+    from consortium.audit.labels import labelled, register_value_formatter
+    from consortium.participation.labels import KIND_LABELS, PHASE_LABELS, STATUS_LABELS
+
+    for record_type in ("participation", "participation_request"):
+        register_value_formatter(record_type, "phase", labelled(PHASE_LABELS))
+    register_value_formatter("participation_request", "kind", labelled(KIND_LABELS))
+    register_value_formatter("participation_request", "status", labelled(STATUS_LABELS))

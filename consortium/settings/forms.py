@@ -36,7 +36,7 @@ from consortium.forms import (
     number_between,
     required,
 )
-from consortium.i18n import language_choices
+from consortium.i18n import is_country, language_choices
 from consortium.settings.labels import VAT_CATEGORY_LABELS, VATEX_LABELS
 from consortium.settings.models import (
     CATEGORIES_WITH_EXEMPTION,
@@ -87,7 +87,7 @@ class SettingsForm(Form):
 
     def validate_country(self, field):
         code = (field.data or "").strip().upper()
-        if code not in Locale.parse("en").territories or not code.isalpha():
+        if not is_country(code):
             raise ValidationError(_l("Enter a country as two letters, such as DK."))
         field.data = code
 

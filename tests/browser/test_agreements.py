@@ -18,7 +18,7 @@ from consortium.extensions import db
 from consortium.members import services as members
 from consortium.participation import services as participation
 from consortium.products.models import Product
-from tests.browser.test_in_chromium import sign_in
+from tests.browser.test_in_chromium import from_menu, sign_in
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.browser
@@ -97,9 +97,7 @@ def test_the_secretariat_publishes_a_new_version_and_approves_a_join(
     context = _context(browser)
     desk = context.new_page()
     sign_in(desk, live_server, "secretariat@example.org")
-    desk.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Agreements", exact=True
-    ).click()
+    from_menu(desk, "Register", "Agreements")
     desk.get_by_role("link", name="Templates and their versions").click()
     form = desk.locator("#publish-form")
     editor = form.get_by_label("Text (Markdown with placeholders)")
@@ -129,7 +127,7 @@ def test_the_secretariat_publishes_a_new_version_and_approves_a_join(
     assert "Term and notice added." in desk.inner_text("main")
     assert "Sam Secretariat" in desk.inner_text("main")
 
-    desk.get_by_role("link", name="Participation", exact=True).click()
+    from_menu(desk, "Products", "Participation")
     desk.get_by_role("link", name=re.compile(r"\d+ pending requests?")).click()
     desk.get_by_role("link", name="Agreement Kitos").click()
     assert "Wir möchten mitmachen." in desk.inner_text("main")
@@ -148,9 +146,7 @@ def test_the_secretariat_publishes_a_new_version_and_approves_a_join(
     number = re.search(r"AGR-\d{4}-\d{5}", desk.inner_text("h1")).group(0)
 
     # It is on the list of documents waiting for acceptance.
-    desk.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Agreements", exact=True
-    ).click()
+    from_menu(desk, "Register", "Agreements")
     waiting = desk.locator("#waiting-documents tr", has_text=number)
     assert "Stadt Flensburg" in waiting.inner_text()
     context.close()
@@ -181,9 +177,7 @@ def test_the_signing_contact_accepts_the_participation_agreement_and_the_pdf_ver
     context = _context(browser)
     page = context.new_page()
     sign_in(page, live_server, "direktion@struer.example.dk")
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Agreements", exact=True
-    ).click()
+    from_menu(page, "My organisation", "Our documents")
     page.get_by_role("link", name=number).click()
     assert page.url.endswith(f"/agreements/documents/{document_id}")
     assert "Not accepted yet." in page.inner_text("main")

@@ -28,8 +28,15 @@ def test_a_contact_sees_what_joining_would_cost_and_everyones_share(page, live_a
     page.get_by_role("button", name="Show what we would pay").click()
 
     assert "What Skive Kommune would pay in 2031" in page.inner_text("main")
-    assert page.inner_text("#own-total") == "DKK23,000.00"
+    assert page.inner_text("#own-total") == "DKK\xa023,000.00"
+    # Amounts line up on the right, under their column's heading.
+    for cell in (page.locator("#own-total"), page.locator("#total-after")):
+        assert cell.evaluate("cell => getComputedStyle(cell).textAlign") == "right"
     shares = page.locator("#shares")
     aarhus = shares.get_by_role("row", name="Aarhus Kommune")
-    assert aarhus.inner_text().split("\t")[1:4] == ["DKK45,000.00", "DKK36,000.00", "-DKK9,000.00"]
-    assert page.inner_text("#total-before") == page.inner_text("#total-after") == "DKK90,000.00"
+    assert aarhus.inner_text().split("\t")[1:4] == [
+        "DKK\xa045,000.00",
+        "DKK\xa036,000.00",
+        "-DKK\xa09,000.00",
+    ]
+    assert page.inner_text("#total-before") == page.inner_text("#total-after") == "DKK\xa090,000.00"

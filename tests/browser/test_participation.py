@@ -11,7 +11,7 @@ from consortium.extensions import db
 from consortium.members import services as members
 from consortium.participation.models import Participation
 from consortium.products.models import Product
-from tests.browser.test_in_chromium import sign_in
+from tests.browser.test_in_chromium import from_menu, sign_in
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.browser
@@ -57,7 +57,7 @@ def test_a_contact_asks_to_join_and_the_secretariat_approves(browser, live_app, 
     secretariat.set_default_timeout(10_000)
     desk = secretariat.new_page()
     sign_in(desk, live_server, "secretariat@example.org")
-    desk.get_by_role("link", name="Participation", exact=True).click()
+    from_menu(desk, "Products", "Participation")
     desk.get_by_role("link", name="1 pending request").click()
     desk.get_by_role("link", name="Browser Forms").click()
     assert "We would like to take part." in desk.inner_text("main")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_in_chromium import sign_in
+from tests.browser.test_in_chromium import from_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_secretariat_adds_a_product_rates_it_and_sees_the_level(page, live_server):
     sign_in(page, live_server, "secretariat@example.org")
-    page.get_by_role("link", name="Products").first.click()
+    from_menu(page, "Products", "Catalogue")
     page.get_by_role("link", name="Add a product").click()
     page.get_by_label("Name", exact=True).fill("OS2 Borgerdialog")
     page.get_by_label("Repository").fill("https://github.com/OS2borgerdialog/os2borgerdialog")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from consortium.extensions import db
 from consortium.mail.models import OutboxMessage
-from tests.browser.test_in_chromium import sign_in
+from tests.browser.test_in_chromium import from_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_a_company_registers_and_the_secretariat_approves_it(page, live_app, liv
     assert page.get_by_role("heading", level=1).inner_text() == "Thank you for registering"
 
     sign_in(page, live_server, "secretariat@example.org")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Suppliers").click()
+    from_menu(page, "Register", "Suppliers")
     page.get_by_role("link", name="Browserkode ApS").click()
     assert "31000041" in page.inner_text("main")
     page.get_by_role("button", name="Approve").click()

@@ -10,7 +10,7 @@ from consortium.extensions import db
 from consortium.members import services as members
 from consortium.participation import services as participation
 from consortium.products.models import Product
-from tests.browser.test_in_chromium import sign_in
+from tests.browser.test_in_chromium import from_menu, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,7 @@ def shared_product(live_app):
 
 def test_schedule_tariff_and_an_approved_budget(page, live_server, shared_product):
     sign_in(page, live_server, "secretariat@example.org")
-    page.get_by_role("link", name="Fees", exact=True).click()
+    from_menu(page, "Money", "Fees")
     page.get_by_role("link", name="Add a membership fee schedule").click()
     page.get_by_label("Year", exact=True).fill(str(YEAR))
     page.get_by_label("Rule", exact=True).select_option("flat")

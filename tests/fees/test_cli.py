@@ -57,7 +57,7 @@ def test_the_csv_has_the_exact_header_and_a_row_per_organisation_and_component(r
         "tier": "",
         "amount": "12500.00",
         "currency": "DKK",
-        "explanation": "flat fee of DKK25,000.00 a year; 1/2 of the year: DKK12,500.00",
+        "explanation": "flat fee of DKK\xa025,000.00 a year; 1/2 of the year: DKK\xa012,500.00",
         "rule": "flat",
         "rate": "25000.00",
         "part_year_factor": "0.5",

@@ -52,8 +52,8 @@ def _tier_charge(kind=PRODUCT_TARIFF, product="os2forms") -> Charge:
 
 def test_describe_charge_in_english(app):
     assert explanations.describe_charge(_tier_charge(), "en") == (
-        "tariff of DKK30,000.00 a year for tier Medium; tier Medium from 48,000 residents on "
-        "1 January 2025; 1/2 of the year: DKK15,000.00"
+        "tariff of DKK\xa030,000.00 a year for tier Medium; tier Medium from 48,000 residents on "
+        "1 January 2025; 1/2 of the year: DKK\xa015,000.00"
     )
 
 

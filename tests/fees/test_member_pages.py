@@ -122,7 +122,7 @@ def _share_row(page: str, name: str) -> list[str]:
     row = re.search(
         rf"<th scope=\"row\">(?:<strong>)?{name}(?:</strong>)?</th>(.*?)</tr>", table, re.S
     )
-    return re.findall(r"<td>([^<]*)</td>", row.group(1))[:3]
+    return re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))[:3]
 
 
 def test_what_would_we_pay_shows_our_share_and_everyones_before_and_after(skive_client, setup):
@@ -134,16 +134,26 @@ def test_what_would_we_pay_shows_our_share_and_everyones_before_and_after(skive_
     assert response.status_code == 200
     assert "What Skive Kommune would pay in 2026" in page
     # Half a year's weight of three: 90,000 x 1/5 = 18,000, plus the entry fee of 5,000.
-    assert "DKK18,000.00" in page
-    assert "Entry fee: OS2forms" in page and "DKK5,000.00" in page
-    assert _cell(page, "own-total") == "DKK23,000.00"
+    assert "DKK\xa018,000.00" in page
+    assert "Entry fee: OS2forms" in page and "DKK\xa05,000.00" in page
+    assert _cell(page, "own-total") == "DKK\xa023,000.00"
     # Aarhus and Odder each go from 45,000 to 36,000; the shares add up to the budget both times.
     for name in ("Aarhus Kommune", "Odder Kommune"):
-        assert _share_row(page, name) == ["DKK45,000.00", "DKK36,000.00", "-DKK9,000.00"]
-    assert _share_row(page, "Skive Kommune") == ["DKK0.00", "DKK18,000.00", "DKK18,000.00"]
-    assert _cell(page, "total-before") == "DKK90,000.00"
-    assert _cell(page, "total-after") == "DKK90,000.00"
-    assert "equal share of the budget of DKK90,000.00; 1/2 of the year: DKK18,000.00" in page
+        assert _share_row(page, name) == [
+            "DKK\xa045,000.00",
+            "DKK\xa036,000.00",
+            "-DKK\xa09,000.00",
+        ]
+    assert _share_row(page, "Skive Kommune") == [
+        "DKK\xa00.00",
+        "DKK\xa018,000.00",
+        "DKK\xa018,000.00",
+    ]
+    assert _cell(page, "total-before") == "DKK\xa090,000.00"
+    assert _cell(page, "total-after") == "DKK\xa090,000.00"
+    assert (
+        "equal share of the budget of DKK\xa090,000.00; 1/2 of the year: DKK\xa018,000.00" in page
+    )
 
 
 def test_the_what_if_form_defaults_to_next_year_and_knows_the_contacts_organisation(
@@ -201,11 +211,28 @@ def test_expected_fees_line_by_line_with_this_year_next_year_and_the_change(aarh
     ).get_data(as_text=True)
     assert "Expected fees of Aarhus Kommune" in page
     assert "Membership fee" in page and "OS2forms" in page
-    assert "flat fee of DKK26,000.00 a year: DKK26,000.00" in page
-    assert "equal share of the budget of DKK100,000.00: DKK50,000.00" in page
-    assert _cell(page, "total-previous") == "DKK70,000.00"
-    assert _cell(page, "total-year") == "DKK76,000.00"
-    assert _cell(page, "total-change") == "DKK6,000.00"
+    assert "flat fee of DKK\xa026,000.00 a year: DKK\xa026,000.00" in page
+    assert "equal share of the budget of DKK\xa0100,000.00: DKK\xa050,000.00" in page
+    assert _cell(page, "total-previous") == "DKK\xa070,000.00"
+    assert _cell(page, "total-year") == "DKK\xa076,000.00"
+    assert _cell(page, "total-change") == "DKK\xa06,000.00"
+
+
+@pytest.mark.parametrize(
+    ("language", "total"),
+    [("da", "76.000,00\xa0kr."), ("de", "76.000,00\xa0DKK"), ("cs", "76\xa0000,00\xa0DKK")],
+)
+def test_expected_fees_read_as_the_readers_language_writes_money(
+    aarhus_client, setup, language, total
+):
+    """A Danish clerk reads "76.000,00 kr.", right-aligned under the year, as on paper."""
+    aarhus_client.post("/language", data={"language": language, "next": "/"})
+    page = aarhus_client.get(
+        f"/fees/organisations/{setup['aarhus'].id}/expected?year=2027"
+    ).get_data(as_text=True)
+    assert _cell(page, "total-year") == total
+    assert re.search(r'<td class="number" id="total-year">', page)
+    assert "DKK\xa076" not in page
 
 
 def test_expected_fees_as_csv(aarhus_client, setup):
@@ -244,7 +271,7 @@ def test_expected_fees_as_pdf(aarhus_client, setup):
     assert response.mimetype == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "Aarhus Kommune" in text
-    assert "DKK76,000.00" in text
+    assert "DKK\xa076,000.00" in text
 
 
 def test_links_for_contacts(aarhus_client, setup):

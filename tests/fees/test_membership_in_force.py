@@ -93,18 +93,18 @@ def test_the_preview_charges_members_only(register):
         if "Membership fee" in lines
     }
     assert membership == {
-        "Aarhus Kommune": "DKK25,000.00",
+        "Aarhus Kommune": "DKK\xa025,000.00",
         # Active from 15 August: August to December, 5/12 of 25,000.00.
-        "Midtby Kommune": "DKK10,416.67",
+        "Midtby Kommune": "DKK\xa010,416.67",
         # Resigning during the year: no refund by default.
-        "Sidsteby Kommune": "DKK25,000.00",
+        "Sidsteby Kommune": "DKK\xa025,000.00",
         # Back from 1 October: October to December, not since 2012.
-        "Genby Kommune": "DKK6,250.00",
+        "Genby Kommune": "DKK\xa06,250.00",
     }
     assert "Membership fee (4 members)" in page
     # The applicant and the organisation without a membership still pay for their product.
-    assert charges["Fanø Kommune"] == {"Share of the budget: OS2forms": "DKK100,000.00"}
-    assert charges["Nyby Kommune"] == {"Share of the budget: OS2forms": "DKK100,000.00"}
+    assert charges["Fanø Kommune"] == {"Share of the budget: OS2forms": "DKK\xa0100,000.00"}
+    assert charges["Nyby Kommune"] == {"Share of the budget: OS2forms": "DKK\xa0100,000.00"}
 
 
 def test_the_preview_lists_who_takes_part_without_being_a_member(register):

@@ -539,5 +539,5 @@ def test_the_overview_lists_years_tariffs_and_budgets(secretariat_client, budget
     secretariat_client.post("/fees/schedules/new", data=FLAT)
     secretariat_client.post("/fees/schedules/2027/copy", data={"new_index": "103.2"})
     page = secretariat_client.get("/fees/").get_data(as_text=True)
-    assert "Flat amount regulated by an index: 25,800" in page
-    assert "Split of the year's budget; budget 300,000.01 (Draft)" in html.unescape(page)
+    assert "Flat amount regulated by an index: DKK\xa025,800.00" in page
+    assert "Split of the year's budget; budget DKK\xa0300,000.01 (Draft)" in html.unescape(page)

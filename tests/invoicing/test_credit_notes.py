@@ -297,7 +297,7 @@ def test_a_second_credit_of_a_line_made_past_the_service_is_refused_at_issue(inv
     db.session.flush()
     issue(first, on=LATER)
 
-    with pytest.raises(InvoicingError, match="Only DKK0.00 is left to credit of line 1"):
+    with pytest.raises(InvoicingError, match="Only DKK\xa00.00 is left to credit of line 1"):
         issue(sneaked, on=LATER)
     assert credited_total(invoice) == Decimal("25000.00")
 

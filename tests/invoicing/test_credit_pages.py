@@ -45,7 +45,7 @@ def test_part_of_a_line_is_credited_checked_and_issued(app, client):
     assert "Credit this invoice, whole or in part" in page
 
     form = _text(client.get(f"/invoices/{invoice_id}/credit").get_data(as_text=True))
-    assert f"Credit invoice {number}" in form and "DKK25,000.00" in form
+    assert f"Credit invoice {number}" in form and "DKK 25,000.00" in form
     made = client.post(
         f"/invoices/{invoice_id}/credit", data={f"line_{first}": "5000.50"}, follow_redirects=True
     )
@@ -74,7 +74,7 @@ def test_part_of_a_line_is_credited_checked_and_issued(app, client):
 
     page = _text(client.get(f"/invoices/{invoice_id}").get_data(as_text=True))
     balance = page[page.index("Balance") :][:60]
-    assert "DKK20,999.50" in balance  # 26,000.00 less 5,000.50 credited
+    assert "DKK 20,999.50" in balance  # 26,000.00 less 5,000.50 credited
 
 
 def test_everything_left_is_credited_in_one_credit_note(app, client):
@@ -101,7 +101,7 @@ def test_everything_left_is_credited_in_one_credit_note(app, client):
 def test_mistakes_are_named_on_the_line_and_nothing_is_credited(app, client):
     invoice_id, (first, second), _number = _invoice(client)
     for data, message in (
-        ({f"line_{second}": "1000.01"}, "Only DKK1,000.00 is left to credit of this line."),
+        ({f"line_{second}": "1000.01"}, "Only DKK 1,000.00 is left to credit of this line."),
         ({f"line_{first}": "abc"}, "Enter an amount such as 1500 or 1500.50"),
         ({f"line_{first}": "-5"}, "Enter an amount above zero, or leave the field empty."),
         ({f"line_{first}": "1.005"}, "Use at most 2 decimals."),
@@ -123,7 +123,7 @@ def test_a_line_on_a_draft_credit_note_counts_until_the_draft_is_deleted(app, cl
     answer = client.post(f"/invoices/{invoice_id}/credit", data={f"line_{second}": "1"})
     assert answer.status_code == 422
     text = _text(answer.get_data(as_text=True))
-    assert "Credited in full" in text and "Only DKK0.00 is left to credit of this line." in text
+    assert "Credited in full" in text and "Only DKK 0.00 is left to credit of this line." in text
     deleted = client.post(f"/invoices/{draft_id}/delete", follow_redirects=True)
     assert "The draft has been deleted." in deleted.get_data(as_text=True)
     client.post(f"/invoices/{invoice_id}/credit", data={f"line_{second}": "1000"})

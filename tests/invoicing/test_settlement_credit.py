@@ -52,11 +52,11 @@ def test_more_than_is_left_of_a_line_is_refused_naming_what_is_left(invoice):
     with pytest.raises(InvoicingError) as refused:
         credit_part_of_line(line, Decimal("1000.01"))
     assert refused.value.message == (
-        "Only DKK1,000.00 is left to credit of line 2 of invoice 2027-00001 (Line 2)."
+        "Only DKK\xa01,000.00 is left to credit of line 2 of invoice 2027-00001 (Line 2)."
     )
     last = credit_part_of_line(line, Decimal("1000.00"))
     assert left_to_credit(line) == Decimal("0.00")
-    with pytest.raises(InvoicingError, match="Only DKK0.00 is left to credit of line 2"):
+    with pytest.raises(InvoicingError, match="Only DKK\xa00.00 is left to credit of line 2"):
         credit_part_of_line(line, Decimal("0.01"))
 
     # A discarded draft gives its part back.
