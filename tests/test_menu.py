@@ -107,7 +107,7 @@ def test_the_secretariat_sees_five_groups_instead_of_thirteen_entries(secretaria
     assert menu(secretariat_client) == [
         ("Home", []),
         ("Register", ["Organisations", "Suppliers", "Agreements"]),
-        ("Products", ["Catalogue", "Participation"]),
+        ("Products", ["Catalogue", "Participation", "Backlog"]),
         ("Governance", ["Groups", "Meetings"]),
         ("Money", ["Fees", "Invoices"]),
         ("Administration", ["Users", "Settings", "Audit trail", "Outbox"]),

@@ -223,7 +223,7 @@ def test_a_budget_round_takes_approvals_and_shows_what_is_funded(client, world):
     # Wish 2 and Wish 3 have one approval each: the lower number, Wish 2 (2000), is funded
     # first; Wish 3 (3000) no longer fits; nobody approved Wish 1.
     assert "Funded" in page
-    assert "Spent: DKK2,000.00 of DKK3,500.00; left: DKK1,500.00." in page
+    assert "Spent: DKK\xa02,000.00 of DKK\xa03,500.00; left: DKK\xa01,500.00." in page
     rows = list(
         csv.DictReader(
             io.StringIO(
