@@ -234,9 +234,7 @@ class Minutes(db.Model):
     approved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     # The later meeting of the group that approved the minutes, when they were not approved by
     # the chair alone; ``approved_by`` is then who recorded it and ``approved_at`` when.
-    approved_at_meeting_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meeting.id"), index=True
-    )
+    approved_at_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
     # Whether the approved minutes are on the public pages; the one thing that may change
     # after approval.
     is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

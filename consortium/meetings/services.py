@@ -581,9 +581,7 @@ def _check_approving_meeting(meeting: Meeting, at_meeting: Meeting) -> None:
     if at_meeting.group_id != meeting.group_id:
         raise MeetingError("approval_meeting_other_group", day=day)
     if at_meeting.starts_at <= meeting.starts_at:
-        raise MeetingError(
-            "approval_meeting_not_later", day=day, minutes_day=_meeting_day(meeting)
-        )
+        raise MeetingError("approval_meeting_not_later", day=day, minutes_day=_meeting_day(meeting))
     if at_meeting.is_cancelled:
         raise MeetingError("approval_meeting_cancelled", day=day)
     if at_meeting.starts_at > utcnow():
