@@ -576,7 +576,9 @@ def _meeting_day(meeting: Meeting) -> str:
 
 def _check_approving_meeting(meeting: Meeting, at_meeting: Meeting) -> None:
     """Refuse a meeting that cannot have approved the minutes of ``meeting``: another group's,
-    not later, cancelled, or not begun yet."""
+    not later, cancelled, or not begun yet. Its row stays locked, so that it is not cancelled
+    or moved while the approval is recorded."""
+    lock(at_meeting)
     day = _meeting_day(at_meeting)
     if at_meeting.group_id != meeting.group_id:
         raise MeetingError("approval_meeting_other_group", day=day)
