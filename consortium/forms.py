@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -206,3 +207,51 @@ class DecimalAmountField(StringField):
             return ""
         mark = numbers.decimal_mark(str(get_locale() or "en"))
         return format(self.data, "f").replace(".", mark)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One field's mistake as the error summary lists it: a link to the field (its id), the
+    field's label and the message."""
+
+    field_id: str
+    label: str
+    message: str
+
+
+def field_errors(form, row: int | None = None) -> list[FieldError]:
+    """Every field's mistakes in the order the fields are drawn, rows of a list and parts of a
+    form field by field, each linking to the input it belongs to (a row's inputs are named
+    with the row's number, "Amount 2", as the tables of rows label them). A hidden field has no
+    input to go to (its id is left empty); the CSRF token's mistake is the form's (see
+    Form.validate_on_submit)."""
+    found: list[FieldError] = []
+    for field in form:
+        if field.type == "CSRFTokenField":
+            continue
+        if field.type == "FieldList":
+            for number, entry in enumerate(field.entries, start=1):
+                found.extend(field_errors([entry], number))
+            found.extend(_own_errors(field, row, only_text=True))
+        elif field.type == "FormField":
+            found.extend(field_errors(field, row))
+        else:
+            found.extend(_own_errors(field, row))
+    return found
+
+
+def _own_errors(field, row: int | None, only_text: bool = False) -> list[FieldError]:
+    label = str(field.label.text) + (f" {row}" if row is not None else "")
+    field_id = "" if field.type == "HiddenField" or only_text else field.id
+    # A list's errors hold its rows' errors (lists and dicts) beside its own messages.
+    return [
+        FieldError(field_id, label, str(message))
+        for message in field.errors
+        if not isinstance(message, list | dict | tuple)
+    ]
+
+
+def form_has_errors(context: dict) -> bool:
+    """Whether a page shows a form with mistakes (a Flask-WTF form in the template's context
+    whose validation failed), which its title then says."""
+    return any(isinstance(value, FlaskForm) and bool(value.errors) for value in context.values())

@@ -3,12 +3,12 @@ request, security headers. Who is signed in is the accounts' part (consortium/au
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import before_render_template, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from consortium import permissions, security
+from consortium import forms, permissions, security
 from consortium.errors import render_error
 from consortium.extensions import db
 from consortium.text import has_control_character
@@ -24,6 +24,17 @@ def init_app(app) -> None:
     @app.context_processor
     def template_helpers():
         return {"can": lambda action, obj=None: permissions.can(current_user, action, obj)}
+
+    # A global, not a context variable, so that the form macros (imported without the page's
+    # context) see it.
+    app.jinja_env.globals["field_errors"] = forms.field_errors
+    before_render_template.connect(mark_pages_with_errors, app)
+
+
+def mark_pages_with_errors(_app, template, context, **_extra) -> None:
+    """Tell the page whether it shows a form with mistakes: base.html then starts its title
+    with "Error:", which a screen reader reads first when the page opens."""
+    context.setdefault("page_has_errors", forms.form_has_errors(context))
 
 
 MAX_PAGE = 100_000

@@ -473,6 +473,12 @@ def test_every_route_is_declared(app):
 
 @pytest.fixture
 def objects(app):
+    return route_objects()
+
+
+def route_objects() -> dict:
+    """The records the URLs of ROUTES name, by the names in their braces (flushed and, for the
+    users, committed; the caller commits the rest where the records must outlive a request)."""
     from consortium.auth import services
 
     other = make_user("other@example.org")
@@ -795,7 +801,7 @@ def _group_and_participation_objects(organisation, other) -> dict:
     }
 
 
-def _give_own_records(role: str, visitor, objects: dict) -> None:
+def give_own_records(role: str, visitor, objects: dict) -> None:
     """The visitor's own organisation, supplier or group: never the ones the URLs name, except
     for "own contact", a contact of the organisation the URLs name."""
     from datetime import date
@@ -858,7 +864,7 @@ def test_access(app, client, objects, endpoint, role):
     if role != "anonymous":
         email = f"{role.replace(' ', '-')}-visitor@example.org"
         visitor = make_user(email, secretariat=role == "secretariat")
-        _give_own_records(role, visitor, objects)
+        give_own_records(role, visitor, objects)
         assert login(client, email).status_code == 302
     # Each uploads their own file; others' uploads are not theirs to confirm.
     url = url.format(

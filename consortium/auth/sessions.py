@@ -95,10 +95,14 @@ def touch(found: UserSession, now: datetime | None = None) -> None:
     now = now or utcnow()
     if now - found.last_seen_at < TOUCH_INTERVAL:
         return
+    # Read before the separate transaction: on SQLite it commits the request's transaction,
+    # which expires ``found``, and reading it again would begin the request's transaction anew
+    # (taking the write lock) while the separate one waits for that lock.
+    session_id = found.id
     with separate_transaction() as session:
         session.execute(
             update(UserSession)
-            .where(UserSession.id == found.id, UserSession.last_seen_at < now)
+            .where(UserSession.id == session_id, UserSession.last_seen_at < now)
             .values(last_seen_at=now)
         )
 

@@ -137,7 +137,9 @@ def edit(group_id: int):
         else:
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("groups.detail", group_id=group.id))
-    return render_template("groups/form.html", form=form, group=group, title=_("Edit the group"))
+    return render_template(
+        "groups/form.html", form=form, group=group, title=_("Edit %(name)s", name=group.name)
+    )
 
 
 @bp.route("/<int:group_id>/members/new", methods=["GET", "POST"])
@@ -184,7 +186,12 @@ def add_member(group_id: int):
                 "success",
             )
             return redirect(url_for("groups.detail", group_id=group.id))
-    return render_template("groups/form.html", form=form, group=group, title=_("Add a member"))
+    return render_template(
+        "groups/form.html",
+        form=form,
+        group=group,
+        title=_("Add a member to %(group)s", group=group.name),
+    )
 
 
 @bp.route("/<int:group_id>/members/<int:member_id>/end", methods=["POST"])

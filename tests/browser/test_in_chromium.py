@@ -42,10 +42,13 @@ def test_sign_in_and_out(page, live_server):
 
 def test_wrong_password_shows_a_message_by_the_form(page, live_server):
     sign_in(page, live_server, "secretariat@example.org", "not the password at all")
-    assert (
-        page.get_by_role("alert").inner_text()
-        == "The email address or the password is not correct."
-    )
+    alert = page.get_by_role("alert")
+    assert [line for line in alert.inner_text().splitlines() if line] == [
+        "There is a problem",
+        "The email address or the password is not correct.",
+    ]
+    # The focus is on the summary, so a screen reader reads it first.
+    assert page.evaluate("document.activeElement.id") == "error-summary"
     assert page.get_by_label("Email").input_value() == "secretariat@example.org"
 
 

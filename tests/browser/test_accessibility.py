@@ -1,0 +1,130 @@
+"""Every page passes axe-core's WCAG 2.1 A and AA rules, at 1280 and 320 pixels, for the
+anonymous visitor, the secretariat, a municipal contact and a supplier's contact.
+
+Each visitor signs in once and opens one URL per GET route of tests/test_routes.py that the
+visitor may open (the same records, committed in the live app's database). On each page axe-core
+(bundled with axe-playwright-python, injected by the browser, nothing from a CDN) runs at
+1280 px; the window then narrows to 320 px on the same page and axe runs again, and the page must
+not scroll sideways. Headings must start at h1 and never skip a level on the way down. Every
+finding of every page is collected and reported at once.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
+
+from consortium.extensions import db
+from tests.browser.test_in_chromium import sign_in
+from tests.conftest import make_user
+from tests.test_routes import OK, ROUTES, give_own_records, route_objects
+
+pytestmark = pytest.mark.browser
+
+# Who visits, as ROUTES names them: a contact of the organisation the URLs name is the municipal
+# contact.
+VISITORS = ("anonymous", "secretariat", "own contact", "supplier contact")
+WIDE, NARROW = 1280, 320
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+SERIOUS = ("serious", "critical")
+FILE_SUFFIXES = (".css", ".csv", ".ics", ".pdf", ".xml", ".yml", ".zip")
+
+# Headings that go down more than one level at a time (h1 → h3), or a page that starts below h1.
+HEADING_JUMPS = """() => {
+  const jumps = [];
+  let previous = 0;
+  for (const heading of document.querySelectorAll("main h1, main h2, main h3, main h4, main h5, main h6")) {
+    const level = Number(heading.tagName[1]);
+    if (level > previous + 1) jumps.push(`h${previous} → h${level} "${heading.textContent.trim()}"`);
+    previous = level;
+  }
+  return jumps;
+}"""
+SIDEWAYS = "() => document.documentElement.scrollWidth > window.innerWidth"
+# The innermost elements that reach past the window's right edge: what makes the page scroll.
+TOO_WIDE = """() => {
+  const wide = [...document.body.querySelectorAll("*")].filter(
+    (element) => element.getBoundingClientRect().right > window.innerWidth + 1
+  );
+  return wide
+    .filter((element) => !wide.some((other) => other !== element && element.contains(other)))
+    .slice(0, 3)
+    .map((element) => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+      + [...element.classList].map((name) => "." + name).join(""));
+}"""
+
+
+def _pages(role: str, objects: dict) -> list[str]:
+    """One URL per GET route the visitor may open: a web page, not a file (a stylesheet, a CSV,
+    a PDF, a calendar entry, a publiccode.yml)."""
+    urls = []
+    for _endpoint, (method, url, expected) in sorted(ROUTES.items()):
+        path = url.partition("?")[0]
+        if method == "GET" and expected[role] == OK and not path.endswith(FILE_SUFFIXES):
+            urls.append(url.format(**objects))
+    return urls
+
+
+def _check(page, url: str, where: str, findings: list[str]) -> None:
+    """axe at both widths, sideways scrolling at 320 px and the heading order of the open page."""
+    for width in (WIDE, NARROW):
+        page.set_viewport_size({"width": width, "height": 900})
+        results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+        for violation in results["violations"]:
+            if violation["impact"] in SERIOUS:
+                targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+                findings.append(
+                    f"{where} {width}px {url}: {violation['id']} ({violation['impact']}) {targets}"
+                )
+    if page.evaluate(SIDEWAYS):
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        culprits = ", ".join(page.evaluate(TOO_WIDE))
+        findings.append(f"{where} {NARROW}px {url}: scrolls sideways ({wide}px wide): {culprits}")
+    for jump in page.evaluate(HEADING_JUMPS):
+        findings.append(f"{where} {url}: heading order {jump}")
+
+
+def test_every_page_passes_axe_at_1280_and_320_pixels(browser, live_app, live_server):
+    with live_app.app_context():
+        objects = route_objects()
+        visitors = {}
+        for role in VISITORS[1:]:
+            email = f"a11y-{role.replace(' ', '-')}@example.org"
+            visitor = make_user(email, secretariat=role == "secretariat")
+            give_own_records(role, visitor, objects)
+            visitors[role] = email
+        db.session.commit()
+
+    findings: list[str] = []
+    for role in VISITORS:
+        context = browser.new_context(locale="en-GB", viewport={"width": WIDE, "height": 900})
+        context.set_default_timeout(60_000)  # a busy machine
+        # Added by the browser itself, so the page's content security policy does not stop it.
+        context.add_init_script(script=Axe().axe_script)
+        page = context.new_page()
+        if role != "anonymous":
+            sign_in(page, live_server, visitors[role])
+        for url in _pages(role, objects):
+            try:
+                response = page.goto(live_server + url)
+            except PlaywrightError as error:
+                if "Download is starting" in error.message:
+                    continue  # a file whose URL does not say so (a meeting's paper)
+                raise
+            if response is None or response.status != 200:
+                status = response.status if response else None
+                findings.append(f"{role} {url}: answered {status}, not the page")
+                continue
+            _check(page, url, role, findings)
+        if role == "own contact":
+            # The pages that refuse: not allowed, and nothing there.
+            for url in ("/users", "/organisations/2147483000"):
+                page.goto(live_server + url)
+                _check(page, url, role, findings)
+        context.close()
+
+    assert not findings, "\n".join(findings)
