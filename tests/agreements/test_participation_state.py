@@ -30,8 +30,10 @@ def _product(slug: str, name: str) -> Product:
 
 
 def _row(page: str, name: str) -> str:
-    """The table row or list item that names a product or an organisation."""
-    for row in re.findall(r"<(?:tr|li)>(.*?)</(?:tr|li)>", page, flags=re.S):
+    """The table row or list item of the page's content (not the menu) that names a product or
+    an organisation."""
+    content = page[page.index("<main") :]
+    for row in re.findall(r"<(?:tr|li)>(.*?)</(?:tr|li)>", content, flags=re.S):
         if name in row:
             return row
     raise AssertionError(f"no row for {name!r}")
