@@ -240,6 +240,8 @@ def test_throttle_holds_across_two_processes(committed_app):
         db.session.commit()
         url = committed_app.config["SQLALCHEMY_DATABASE_URI"]
     free = committed_app.config["LOGIN_ACCOUNT_FREE_FAILURES"]
+    # A wait long enough that a slow machine's second process cannot outlast it.
+    committed_app.config["LOGIN_ACCOUNT_BASE_DELAY_SECONDS"] = 600
     subprocess.run(
         [sys.executable, "-c", SECOND_PROCESS, url, str(free)],
         check=True,
