@@ -56,6 +56,7 @@ ACTIONS = {
     "meetings.plan": "plan, change and cancel a group's meetings, their agendas and papers (its current chair or secretary)",
     "meetings.write_minutes": "record attendance, write and circulate minutes, record decisions and action items (the group's current chair or secretary)",
     "meetings.approve": "approve a group's circulated minutes and publish approved ones (its current chair)",
+    "meetings.record_approval": "record that a later meeting of the group approved its circulated minutes (the group's current chair or secretary)",
     "meetings.update_action": "mark an action item done or open it again (its owner, the group's current chair or secretary)",
     # Backlogs and prioritisation rounds (backlog/), checked against the product's backlog, an
     # item, a round or an organisation's place in a round.
@@ -202,7 +203,12 @@ def _owner_of_the_action_item(user, obj) -> bool:
     return _is(obj, "action_item") and obj.owner_user_id == user.id
 
 
-@rule("meetings.plan", "meetings.write_minutes", "meetings.update_action")
+@rule(
+    "meetings.plan",
+    "meetings.write_minutes",
+    "meetings.update_action",
+    "meetings.record_approval",
+)
 def _chair_or_secretary_of_the_meeting_group(user, obj) -> bool:
     group = _meeting_group(obj)
     return group is not None and _current_group_chair_or_secretary(user, group)

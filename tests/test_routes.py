@@ -384,6 +384,11 @@ ROUTES = {
         "/meetings/{minutes_meeting}/minutes/approve",
         secretariat(REDIRECT),
     ),
+    "meetings.record_approval": (
+        "POST",
+        "/meetings/{minutes_meeting}/minutes/approve-at-meeting",
+        secretariat(422),
+    ),
     "meetings.amend_minutes": (
         "POST",
         "/meetings/{minutes_meeting}/minutes/amend",

@@ -315,6 +315,7 @@ FIELDS = {
     "presence": _l("Presence"),
     "state": _l("State"),
     "circulated_at": _l("Circulated"),
+    "approved_at_meeting_id": _l("Approved at the meeting"),
     "is_public": _l("Public"),
     "what": _l("What"),
     "owner_user_id": _l("Owner"),

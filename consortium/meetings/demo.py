@@ -142,7 +142,16 @@ def _present(meeting: Meeting, excused: int | None = None) -> list[User]:
     return people
 
 
-def _approve(meeting: Meeting, texts: dict, author: User, public: bool, on: date) -> None:
+def _approve(
+    meeting: Meeting,
+    texts: dict,
+    author: User,
+    public: bool,
+    on: date,
+    at_meeting: Meeting | None = None,
+) -> None:
+    """Minutes written, circulated and approved on that day: by the group's chair, or (with
+    ``at_meeting``) at that later meeting, as the author recorded it."""
     chair = next(
         (
             member.user
@@ -157,7 +166,8 @@ def _approve(meeting: Meeting, texts: dict, author: User, public: bool, on: date
     minutes.circulated_at = _moment(on - timedelta(days=7))
     minutes.approved_at = _moment(on)
     minutes.state = "approved"
-    minutes.approved_by = chair
+    minutes.approved_by = chair if at_meeting is None else author
+    minutes.approved_at_meeting = at_meeting
     db.session.flush()
     if public:
         services.set_minutes_public(minutes, True)
@@ -208,6 +218,8 @@ def _product_group_year(group: Group, today: date, anna: User | None, *, private
     )
     services.mark_action_done(done, people[0])
     done.done_at = _moment(first_day + timedelta(days=10))
+    second = _meeting(group, f"{product}: status meeting", second_day, 13)
+    # The spring meeting's minutes were approved at the next meeting.
     _approve(
         first,
         {
@@ -216,10 +228,9 @@ def _product_group_year(group: Group, today: date, anna: User | None, *, private
         },
         secretary,
         public=True,
-        on=first_day + timedelta(days=9),
+        on=second_day + timedelta(days=1),
+        at_meeting=second,
     )
-
-    second = _meeting(group, f"{product}: status meeting", second_day, 13)
     (status,) = _agenda(second, (("Status of the release", "The supplier"),))
     _invite(second, second_day - timedelta(days=14))
     _present(second)

@@ -76,6 +76,21 @@ ERROR_MESSAGES = {
     "minutes_not_circulated": _l("Only circulated minutes can be approved or commented on."),
     "minutes_not_approved": _l("Only approved minutes can be amended or published."),
     "not_allowed_to_approve": _l("Only the group's chair or the secretariat approves minutes."),
+    "not_allowed_to_record_approval": _l(
+        "Only the group's chair or secretary or the secretariat records that a meeting approved "
+        "the minutes."
+    ),
+    "approval_meeting_other_group": _l(
+        "The meeting of %(day)s is another group's; minutes are approved at a meeting of their "
+        "own group."
+    ),
+    "approval_meeting_not_later": _l(
+        "The meeting of %(day)s is not later than the meeting of the minutes (%(minutes_day)s)."
+    ),
+    "approval_meeting_cancelled": _l("The meeting of %(day)s was cancelled."),
+    "approval_meeting_not_begun": _l(
+        "The meeting of %(day)s has not begun yet; record the approval once it has."
+    ),
     "comment": _l("Write a comment of at most %(limit)s characters."),
     "decision_text": _l("Write the decision, at most %(limit)s characters."),
     "group_code": _l("The group has no short code yet; the secretariat gives it one first."),

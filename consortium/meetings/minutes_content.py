@@ -147,4 +147,9 @@ def pdf_view(minutes: Minutes) -> pdf.MinutesView:
         version=minutes.version,
         approved_by=_person(minutes.approved_by) if minutes.approved_by is not None else "",
         approved_on=approved_on,
+        approved_at_meeting_on=(
+            minutes.approved_at_meeting.local_start.date()
+            if minutes.approved_at_meeting is not None
+            else None
+        ),
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, TextAreaField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from consortium.forms import Form, at_most, required
 from consortium.groups import queries as group_queries
+from consortium.i18n import day
 from consortium.meetings.models import Meeting
 from consortium.meetings.services import (
     ACTION_LIMIT,
@@ -86,6 +87,31 @@ class ActionItemForm(Form):
             seen.items(), key=lambda pair: pair[1].casefold()
         )
         self.agenda_item.choices = _agenda_choices(meeting)
+
+
+class ApprovalAtMeetingForm(Form):
+    """Which later meeting of the group approved the circulated minutes."""
+
+    at_meeting = SelectField(
+        _l("Approved at the meeting of"), validators=[required()], validate_choice=False
+    )
+
+    def __init__(self, meetings: list[Meeting], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meetings = {str(each.id): each for each in meetings}
+        self.at_meeting.choices = [
+            (key, f"{day(each.local_start.date(), 'long')} – {each.title}")
+            for key, each in self.meetings.items()
+        ]
+
+    def validate_at_meeting(self, field) -> None:
+        if field.data not in self.meetings:
+            raise ValidationError(_l("Choose one of the group's later meetings that have begun."))
+
+    @property
+    def chosen(self) -> Meeting:
+        """The meeting chosen, once the form is valid."""
+        return self.meetings[self.at_meeting.data]
 
 
 class CommentForm(Form):

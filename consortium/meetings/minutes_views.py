@@ -16,7 +16,7 @@ from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.groups import queries as group_queries
 from consortium.groups.models import Group
-from consortium.i18n import current_language
+from consortium.i18n import current_language, day
 from consortium.meetings import bp, minutes_content, minutes_mail, queries, registers, services
 from consortium.meetings.labels import (
     ACTION_STATUS_LABELS,
@@ -25,6 +25,7 @@ from consortium.meetings.labels import (
 from consortium.meetings.minutes_forms import (
     GENERAL,
     ActionItemForm,
+    ApprovalAtMeetingForm,
     ButtonForm,
     CommentForm,
     DecisionForm,
@@ -104,6 +105,16 @@ def _render_minutes(meeting: Meeting, minutes: Minutes | None, versions: list[Mi
         and _can("meetings.take_part", meeting)
     ):
         forms.setdefault("comment_form", CommentForm(formdata=None))
+    if (
+        minutes is not None
+        and minutes is latest
+        and minutes.state == "circulated"
+        and _can("meetings.record_approval", meeting)
+    ):
+        forms.setdefault(
+            "approval_form",
+            ApprovalAtMeetingForm(queries.approving_meetings(meeting), formdata=None),
+        )
     return render_template(
         "meetings/minutes.html",
         meeting=meeting,
@@ -232,6 +243,34 @@ def approve_minutes(meeting_id: int):
         _refused(error)
     else:
         flash(_("The minutes have been approved and are now locked."), "success")
+    return _back(meeting)
+
+
+@bp.route("/<int:meeting_id>/minutes/approve-at-meeting", methods=["POST"])
+@login_required
+@form_view
+def record_approval(meeting_id: int):
+    """Record that a later meeting of the group, one that has begun, approved the circulated
+    minutes: they are locked from now on."""
+    meeting = _meeting(meeting_id)
+    permissions.require("meetings.record_approval", meeting)
+    latest = _latest(meeting)
+    form = ApprovalAtMeetingForm(queries.approving_meetings(meeting))
+    if not form.validate_on_submit():
+        return _render_minutes(meeting, latest, _readable(meeting), approval_form=form), 422
+    try:
+        services.approve_minutes(latest, current_user, at_meeting=form.chosen)
+    except MeetingError as error:
+        _refused(error)
+    else:
+        flash(
+            _(
+                "The approval at the meeting of %(day)s has been recorded; the minutes are now "
+                "locked.",
+                day=day(form.chosen.local_start.date(), "long"),
+            ),
+            "success",
+        )
     return _back(meeting)
 
 

@@ -73,7 +73,7 @@ class Meeting(db.Model):
         back_populates="meeting", order_by="Attendance.id"
     )
     minutes_versions: Mapped[list[Minutes]] = relationship(
-        back_populates="meeting", order_by="Minutes.version"
+        back_populates="meeting", order_by="Minutes.version", foreign_keys="Minutes.meeting_id"
     )
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="meeting", order_by="Decision.number"
@@ -232,13 +232,21 @@ class Minutes(db.Model):
     circulated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    # The later meeting of the group that approved the minutes, when they were not approved by
+    # the chair alone; ``approved_by`` is then who recorded it and ``approved_at`` when.
+    approved_at_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
     # Whether the approved minutes are on the public pages; the one thing that may change
     # after approval.
     is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    meeting: Mapped[Meeting] = relationship(back_populates="minutes_versions")
+    meeting: Mapped[Meeting] = relationship(
+        back_populates="minutes_versions", foreign_keys=[meeting_id]
+    )
     author: Mapped[User | None] = relationship(foreign_keys=[author_user_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_user_id])
+    approved_at_meeting: Mapped[Meeting | None] = relationship(
+        foreign_keys=[approved_at_meeting_id]
+    )
     texts: Mapped[list[MinutesText]] = relationship(
         back_populates="minutes", order_by="MinutesText.id"
     )

@@ -112,7 +112,9 @@ class MinutesItemView:
 class MinutesView:
     """The minutes of a meeting: the meeting as on its agenda, who attended (and the guests, by
     name), the items with their minutes, and the version with who approved it on which day
-    (``approved_on`` None: not approved yet, printed as a draft)."""
+    (``approved_on`` None: not approved yet, printed as a draft). Minutes approved at a later
+    meeting name that meeting's day (``approved_at_meeting_on``); ``approved_by`` is then who
+    recorded it on ``approved_on``."""
 
     meeting: AgendaView
     attendance: tuple[AttendanceRow, ...]
@@ -121,6 +123,7 @@ class MinutesView:
     version: int
     approved_by: str = ""
     approved_on: date | None = None
+    approved_at_meeting_on: date | None = None
 
 
 def agenda_pdf(meeting: AgendaView, language: str) -> bytes:
@@ -151,7 +154,14 @@ def minutes_pdf(minutes: MinutesView, language: str) -> bytes:
     with force_locale(language):
         title = _("Minutes: %(title)s", title=meeting.title)
         version = _("Version %(version)s", version=minutes.version)
-        if minutes.approved_on is not None:
+        if minutes.approved_on is not None and minutes.approved_at_meeting_on is not None:
+            approval = _(
+                "Approved at the meeting of %(day)s (recorded by %(name)s, %(when)s)",
+                day=_day(minutes.approved_at_meeting_on),
+                name=minutes.approved_by or "–",
+                when=_day(minutes.approved_on),
+            )
+        elif minutes.approved_on is not None:
             approval = _(
                 "Approved by %(name)s on %(day)s",
                 name=minutes.approved_by or "–",

@@ -46,6 +46,23 @@ def meetings_of(
     return list(db.session.scalars(query))
 
 
+def approving_meetings(meeting: Meeting, now: datetime | None = None) -> list[Meeting]:
+    """The group's meetings that may have approved the minutes of ``meeting``: later ones, not
+    cancelled, that have begun; the latest first."""
+    now = now or utcnow()
+    query = (
+        select(Meeting)
+        .where(
+            Meeting.group_id == meeting.group_id,
+            Meeting.starts_at > meeting.starts_at,
+            Meeting.starts_at <= now,
+            Meeting.status != "cancelled",
+        )
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
 def decisions(group: Group | None = None, year: int | None = None) -> list[Decision]:
     """The decision register, newest first: one group's, or the whole association's (for the
     secretariat) when no group is given."""
@@ -90,7 +107,7 @@ def published_minutes(group: Group | None = None) -> list[Minutes]:
     version only; the public sees only these."""
     query = (
         select(Minutes)
-        .join(Meeting)
+        .join(Minutes.meeting)
         .where(Minutes.state == "approved", Minutes.is_public.is_(True))
         .options(selectinload(Minutes.meeting).selectinload(Meeting.group))
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc(), Minutes.version.desc())

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
-from consortium import permissions, text
+from consortium import i18n, permissions, text
 from consortium.auth.models import User
 from consortium.db import utcnow
 from consortium.extensions import db
@@ -546,10 +546,17 @@ def comment_on_minutes(minutes: Minutes, user: User, comment: str) -> MinutesCom
     return written
 
 
-def approve_minutes(minutes: Minutes, by: User) -> Minutes:
-    """Approve circulated minutes (the group's chair or the secretariat); they are locked."""
-    if not permissions.can(by, "meetings.approve", minutes.meeting):
-        raise MeetingError("not_allowed_to_approve")
+def approve_minutes(minutes: Minutes, by: User, *, at_meeting: Meeting | None = None) -> Minutes:
+    """Approve circulated minutes; they are locked. Without ``at_meeting`` the group's chair
+    (or the secretariat) approves them; with it, whoever writes the minutes records that that
+    later meeting of the group, which has begun, approved them."""
+    if at_meeting is None:
+        if not permissions.can(by, "meetings.approve", minutes.meeting):
+            raise MeetingError("not_allowed_to_approve")
+    else:
+        if not permissions.can(by, "meetings.record_approval", minutes.meeting):
+            raise MeetingError("not_allowed_to_record_approval")
+        _check_approving_meeting(minutes.meeting, at_meeting)
     lock(minutes)
     if minutes.state != "circulated":
         raise MeetingError(
@@ -558,8 +565,29 @@ def approve_minutes(minutes: Minutes, by: User) -> Minutes:
     minutes.state = "approved"
     minutes.approved_at = utcnow()
     minutes.approved_by = by
+    minutes.approved_at_meeting = at_meeting
     db.session.flush()
     return minutes
+
+
+def _meeting_day(meeting: Meeting) -> str:
+    return i18n.day(meeting.local_start.date(), "long")
+
+
+def _check_approving_meeting(meeting: Meeting, at_meeting: Meeting) -> None:
+    """Refuse a meeting that cannot have approved the minutes of ``meeting``: another group's,
+    not later, cancelled, or not begun yet. Its row stays locked, so that it is not cancelled
+    or moved while the approval is recorded."""
+    lock(at_meeting)
+    day = _meeting_day(at_meeting)
+    if at_meeting.group_id != meeting.group_id:
+        raise MeetingError("approval_meeting_other_group", day=day)
+    if at_meeting.starts_at <= meeting.starts_at:
+        raise MeetingError("approval_meeting_not_later", day=day, minutes_day=_meeting_day(meeting))
+    if at_meeting.is_cancelled:
+        raise MeetingError("approval_meeting_cancelled", day=day)
+    if at_meeting.starts_at > utcnow():
+        raise MeetingError("approval_meeting_not_begun", day=day)
 
 
 def amend_minutes(minutes: Minutes, author: User | None) -> Minutes:

@@ -106,7 +106,9 @@ def upgrade():
     sa.Column('circulated_at', consortium.db.UTCDateTime(), nullable=True),
     sa.Column('approved_at', consortium.db.UTCDateTime(), nullable=True),
     sa.Column('approved_by_user_id', sa.Integer(), nullable=True),
+    sa.Column('approved_at_meeting_id', sa.Integer(), nullable=True),
     sa.Column('is_public', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.ForeignKeyConstraint(['approved_at_meeting_id'], ['meeting.id'], name=op.f('fk_meeting_minutes_approved_at_meeting_id_meeting')),
     sa.ForeignKeyConstraint(['approved_by_user_id'], ['user.id'], name=op.f('fk_meeting_minutes_approved_by_user_id_user')),
     sa.ForeignKeyConstraint(['author_user_id'], ['user.id'], name=op.f('fk_meeting_minutes_author_user_id_user')),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_meeting_minutes_meeting_id_meeting')),
@@ -114,6 +116,7 @@ def upgrade():
     sa.UniqueConstraint('meeting_id', 'version', name='uq_meeting_minutes_version')
     )
     with op.batch_alter_table('meeting_minutes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_meeting_minutes_approved_at_meeting_id'), ['approved_at_meeting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_meeting_minutes_approved_by_user_id'), ['approved_by_user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_meeting_minutes_author_user_id'), ['author_user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_meeting_minutes_meeting_id'), ['meeting_id'], unique=False)
@@ -249,7 +252,7 @@ GOVERNANCE_PERIODS = (
 MINUTES_MESSAGE = "approved minutes are locked: a change is a new version"
 MINUTES_KEPT = (
     "meeting_id", "version", "state", "author_user_id", "created_at", "circulated_at",
-    "approved_at", "approved_by_user_id",
+    "approved_at", "approved_by_user_id", "approved_at_meeting_id",
 )
 APPROVED = "(SELECT state FROM meeting_minutes WHERE id = {row}.minutes_id) = 'approved'"
 SQLITE_TRIGGERS = (
@@ -390,6 +393,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_meeting_minutes_meeting_id'))
         batch_op.drop_index(batch_op.f('ix_meeting_minutes_author_user_id'))
         batch_op.drop_index(batch_op.f('ix_meeting_minutes_approved_by_user_id'))
+        batch_op.drop_index(batch_op.f('ix_meeting_minutes_approved_at_meeting_id'))
 
     op.drop_table('meeting_minutes')
     with op.batch_alter_table('meeting_attendance', schema=None) as batch_op:

@@ -18,6 +18,7 @@ ACTIONS = (
     "meetings.plan",
     "meetings.write_minutes",
     "meetings.approve",
+    "meetings.record_approval",
 )
 
 
@@ -45,6 +46,7 @@ def test_the_secretary_plans_and_writes_minutes_but_does_not_approve(meeting, se
         "meetings.take_part",
         "meetings.plan",
         "meetings.write_minutes",
+        "meetings.record_approval",
     }
 
 

@@ -62,6 +62,17 @@ def test_past_meetings_have_approved_minutes_published_and_one_kept_private(sess
     assert len(private) == 1
 
 
+def test_some_minutes_were_approved_at_the_next_meeting(session):
+    at_meeting = session.scalars(
+        select(Minutes).where(Minutes.approved_at_meeting_id.is_not(None))
+    ).all()
+    assert at_meeting
+    for minutes in at_meeting:
+        approving = minutes.approved_at_meeting
+        assert approving.group_id == minutes.meeting.group_id
+        assert minutes.meeting.starts_at < approving.starts_at <= minutes.approved_at
+
+
 def test_anna_has_an_overdue_action_item_and_a_done_one_exists(session):
     anna = find_user_by_email("anna.jensen@demo.example.org")
     mine = queries.open_actions_for(anna.id)
