@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -43,7 +44,17 @@ def pytest_addoption(parser):
 
 # A test module that opens a database of its own (rather than through the fixtures below) names
 # one of these; its tests run on every database.
-OWN_DATABASE = ("new_database", "make_app", "server_url", "DATABASE_URL", "create_app")
+OWN_DATABASE = (
+    "new_database",
+    "copy_database",
+    "demo_database",
+    "make_app",
+    "server_url",
+    "DATABASE_URL",
+    "create_app",
+)
+# The fixtures every database-opening fixture depends on.
+DATABASE_FIXTURES = {"database_url", "migrated_template"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -59,7 +70,7 @@ def pytest_collection_modifyitems(config, items):
         if path not in sources:
             text_of = Path(path).read_text(encoding="utf-8")
             sources[path] = any(name in text_of for name in OWN_DATABASE)
-        if "database_url" in item.fixturenames or sources[path]:
+        if DATABASE_FIXTURES & set(item.fixturenames) or sources[path]:
             kept.append(item)
         else:
             deselected.append(item)
@@ -101,6 +112,22 @@ def new_database(tmp_path_factory, name: str) -> str:
     return re.sub(r"/[^/]*$", f"/{database}", server)
 
 
+def copy_database(tmp_path_factory, template: str, name: str) -> str:
+    """A new database holding what the template holds: a copied file for SQLite, a database
+    made from the template on the server for PostgreSQL (nothing may be connected to it)."""
+    if template.startswith("sqlite:///"):
+        path = tmp_path_factory.mktemp("db") / f"{name}.sqlite"
+        shutil.copyfile(template.removeprefix("sqlite:///"), path)
+        return "sqlite:///" + str(path)
+    database = f"{name}_{uuid.uuid4().hex[:8]}"
+    source = template.rpartition("/")[2]
+    admin = create_engine(server_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}" TEMPLATE "{source}"'))
+    admin.dispose()
+    return re.sub(r"/[^/]*$", f"/{database}", template)
+
+
 class FreshContextClient(FlaskClient):
     """A test client whose every request runs in its own app context, as in production.
 
@@ -140,6 +167,57 @@ def migrate(app) -> None:
 
 
 @pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> str:
+    """A freshly migrated, empty database that no test opens: committing tests get copies."""
+    url = new_database(tmp_path_factory, "consortium_migrated")
+    app = make_app(url)
+    migrate(app)
+    with app.app_context():
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_template(migrated_template, tmp_path_factory) -> str:
+    """The demo association loaded and committed once per test process; no test opens it, the
+    demo tests get copies of it (`demo_database`)."""
+    from consortium import demo
+
+    url = copy_database(tmp_path_factory, migrated_template, "consortium_demo")
+    app = make_app(url)
+    with app.app_context():
+        demo.load()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def demo_database(demo_template, tmp_path_factory) -> str:
+    """A database of the module's own with the demo loaded and committed."""
+    return copy_database(tmp_path_factory, demo_template, "consortium_demo")
+
+
+@pytest.fixture(scope="module")
+def demo_app(demo_database):
+    """An app on the module's copy of the demo, committed: tests that change it share it."""
+    app = make_app(demo_database)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def in_demo(demo_app):
+    """The test runs in the app context of the module's copy of the demo."""
+    with demo_app.app_context():
+        yield demo_app
+        db.session.rollback()
+
+
+@pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     return new_database(tmp_path_factory, "consortium_test")
 
@@ -153,10 +231,11 @@ def _session_app(database_url):
         db.engine.dispose()
 
 
-@pytest.fixture
-def app(_session_app):
-    """The app, with every test inside a transaction that is rolled back afterwards."""
-    with _session_app.app_context():
+@contextmanager
+def rolled_back(app) -> Iterator:
+    """The app's context, with everything done in it (requests too) inside one transaction that
+    is rolled back at the end: what a request commits stays until then."""
+    with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
@@ -166,12 +245,19 @@ def app(_session_app):
             )
         )
         try:
-            yield _session_app
+            yield app
         finally:
             db.session.remove()
             transaction.rollback()
             connection.close()
             db.session = original
+
+
+@pytest.fixture
+def app(_session_app):
+    """The app, with every test inside a transaction that is rolled back afterwards."""
+    with rolled_back(_session_app) as app:
+        yield app
 
 
 @pytest.fixture
@@ -193,11 +279,9 @@ def runner(app):
 
 
 @pytest.fixture
-def committed_app(tmp_path_factory):
+def committed_app(migrated_template, tmp_path_factory):
     """An app on its own freshly migrated database, whose requests really commit."""
-    url = new_database(tmp_path_factory, "consortium_committed")
-    app = make_app(url)
-    migrate(app)
+    app = make_app(copy_database(tmp_path_factory, migrated_template, "consortium_committed"))
     yield app
     with app.app_context():
         db.session.remove()

@@ -19,7 +19,7 @@ from consortium.extensions import db
 from consortium.members import services
 from consortium.members.models import KINDS, Organisation
 from consortium.members.tiers import TIERS
-from tests.conftest import login, make_app, make_user, migrate, new_database
+from tests.conftest import login, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILE = ROOT / "consortium" / "data" / "demo" / "dk-municipalities.csv"
@@ -31,20 +31,6 @@ REGIONS = {
     "Midtjylland": 19,
     "Nordjylland": 11,
 }
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    """One database with the demo loaded and committed, shared by the tests that only read."""
-    app = make_app(new_database(tmp_path_factory, "consortium_demo"))
-    migrate(app)
-    with app.app_context():
-        demo.load()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

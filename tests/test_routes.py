@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import login, make_user
+from consortium.extensions import db
+from tests.conftest import copy_database, login, make_app, make_user, rolled_back
 
 # Who visits. "contact", "supplier contact" and "group member" have their own organisation,
 # supplier or group, never the one the URL names; "own contact" is a contact of the
@@ -853,12 +854,31 @@ def _visit(client, method, url):
     return response
 
 
+@pytest.fixture(scope="session")
+def routes_database(migrated_template, tmp_path_factory):
+    """The records of ROUTES, made once per test process in a database of their own."""
+    app = make_app(copy_database(tmp_path_factory, migrated_template, "consortium_routes"))
+    with app.app_context():
+        records = route_objects()
+        db.session.commit()
+    yield app, records
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
 @pytest.mark.parametrize("role", ROLES)
-def test_access(app, client, objects, endpoint, role):
+def test_access(routes_database, endpoint, role):
     """Each visitor gets the answer named for them: a contact of another organisation, a
     contact of another supplier and a member of another group have no more rights on these
     records than any signed-in user; a contact of the organisation sees its pages."""
+    routes_app, objects = routes_database
+    with rolled_back(routes_app):
+        _check_access(routes_app.test_client(), objects, endpoint, role)
+
+
+def _check_access(client, objects, endpoint, role):
     method, url, expected = ROUTES[endpoint]
     visitor = None
     if role != "anonymous":

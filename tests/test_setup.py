@@ -72,13 +72,12 @@ def test_demo_fills_an_empty_database_and_refuses_a_full_one(app, runner):
     assert kept.exit_code == 0 and "kept" in kept.output
 
 
-def test_demo_logins_work(app, runner):
-    runner.invoke(args=["demo", "load"])
+def test_demo_logins_work(demo_app):
     for demo_login in DEMO_LOGINS:
-        client = app.test_client()
+        client = demo_app.test_client()
         assert login(client, demo_login.email, demo_login.password).status_code == 302
         assert client.get("/profile").status_code == 200
-    secretariat = app.test_client()
+    secretariat = demo_app.test_client()
     login(secretariat, DEMO_LOGINS[0].email, DEMO_LOGINS[0].password)
     assert secretariat.get("/users").status_code == 200
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from consortium import demo, permissions
+from consortium import permissions
 from consortium.auth.services import find_user_by_email
 from consortium.backlog import queries, services
 from consortium.backlog.models import BacklogItem, PrioritisationRound
@@ -21,19 +21,6 @@ from consortium.products.models import Product
 from tests.conftest import make_app, migrate, new_database
 
 ANNA = "anna.jensen@demo.example.org"
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    app = make_app(new_database(tmp_path_factory, "consortium_demo_backlog"))
-    migrate(app)
-    with app.app_context():
-        demo.load()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

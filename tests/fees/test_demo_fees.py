@@ -5,29 +5,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
-from consortium import demo
 from consortium.extensions import db
 from consortium.fees import computation, queries
 from consortium.fees.models import ProductBudget
-from tests.conftest import login, make_app, migrate, new_database
+from tests.conftest import login
 
 THIS_YEAR = date.today().year
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    app = make_app(new_database(tmp_path_factory, "consortium_fees_demo"))
-    migrate(app)
-    with app.app_context():
-        demo.load()  # the fees come with the rest of the demo
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_schedules_for_this_year_and_next(demo_app):

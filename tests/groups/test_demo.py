@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from consortium import demo
 from consortium.extensions import db
 from consortium.groups import queries
 from consortium.groups.models import Group
@@ -20,9 +19,8 @@ PRODUCTS = (
 )
 
 
-def test_the_demo_groups_and_participations(app):
+def test_the_demo_groups_and_participations(in_demo):
     """The demo (with its products) has groups for each product and participations."""
-    demo.load()
     products = db.session.scalars(select(Product)).all()
     groups = queries.groups()
     for product in products:

@@ -33,12 +33,11 @@ from consortium.invoicing.validation import fatal_findings, validate
 from consortium.mail.models import KEPT, OutboxMessage
 from consortium.members.models import Organisation
 from tests.conftest import login
-from tests.test_demo import demo_app  # noqa: F401  (the demo, loaded once)
 
 CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 
 
-def test_the_demo_has_this_years_run_in_draft(demo_app):  # noqa: F811
+def test_the_demo_has_this_years_run_in_draft(demo_app):
     with demo_app.app_context():
         run = runs.open_run(date.today().year)
         assert run is not None and run.status == RUN_DRAFT
@@ -52,7 +51,7 @@ def test_the_demo_has_this_years_run_in_draft(demo_app):  # noqa: F811
         db.session.rollback()
 
 
-def test_the_demo_has_last_years_invoices_issued_and_sent(demo_app):  # noqa: F811
+def test_the_demo_has_last_years_invoices_issued_and_sent(demo_app):
     last_year = date.today().year - 1
     with demo_app.app_context():
         run = runs.open_run(last_year)
@@ -100,7 +99,7 @@ def test_the_demo_has_last_years_invoices_issued_and_sent(demo_app):  # noqa: F8
         db.session.rollback()
 
 
-def test_anna_sees_last_years_invoice_of_her_municipality(demo_app):  # noqa: F811
+def test_anna_sees_last_years_invoice_of_her_municipality(demo_app):
     last_year = date.today().year - 1
     with demo_app.app_context():
         syddjurs = db.session.scalar(
@@ -128,7 +127,7 @@ def test_anna_sees_last_years_invoice_of_her_municipality(demo_app):  # noqa: F8
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
-def test_the_demo_has_money_received_a_credit_note_and_an_overdue_invoice(demo_app):  # noqa: F811
+def test_the_demo_has_money_received_a_credit_note_and_an_overdue_invoice(demo_app):
     last_year = date.today().year - 1
     with demo_app.app_context():
         # Last year's correction; this year's credit notes are the year-end settlement's.

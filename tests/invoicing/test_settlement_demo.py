@@ -14,10 +14,9 @@ from consortium.invoicing.models import CREDIT_NOTE, INVOICE, ProductSettlement
 from consortium.invoicing.validation import fatal_findings, validate
 from consortium.mail.models import KEPT, OutboxMessage
 from tests.conftest import login
-from tests.test_demo import demo_app  # noqa: F401  (the demo, loaded once)
 
 
-def test_the_demo_has_last_years_settlements_issued_and_one_in_draft(demo_app):  # noqa: F811
+def test_the_demo_has_last_years_settlements_issued_and_one_in_draft(demo_app):
     last_year = date.today().year - 1
     with demo_app.app_context():
         settlements = db.session.scalars(
@@ -57,7 +56,7 @@ def test_the_demo_has_last_years_settlements_issued_and_one_in_draft(demo_app): 
         db.session.rollback()
 
 
-def test_a_demo_contact_sees_the_draft_settlement_of_their_product(demo_app):  # noqa: F811
+def test_a_demo_contact_sees_the_draft_settlement_of_their_product(demo_app):
     anna = next(entry for entry in DEMO_LOGINS if entry.email.startswith("anna.jensen"))
     client = demo_app.test_client()
     assert login(client, anna.email, anna.password).status_code == 302

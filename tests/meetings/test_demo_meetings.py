@@ -10,27 +10,12 @@ import pytest
 from flask import render_template_string
 from sqlalchemy import select
 
-from consortium import demo
 from consortium.auth.services import find_user_by_email
 from consortium.extensions import db
 from consortium.groups.models import Group
 from consortium.mail.models import KEPT, OutboxMessage
 from consortium.meetings import queries
 from consortium.meetings.models import Meeting, Minutes
-from tests.conftest import make_app, migrate, new_database
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    app = make_app(new_database(tmp_path_factory, "consortium_demo_meetings"))
-    migrate(app)
-    with app.app_context():
-        demo.load()
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

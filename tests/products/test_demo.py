@@ -6,17 +6,15 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from consortium import demo
 from consortium.extensions import db
 from consortium.products import publiccode, publiccode_rules, queries
 from consortium.products.models import Product
 from tests.conftest import login
 
 
-def test_the_demo_products_reach_every_level(app):
+def test_the_demo_products_reach_every_level(in_demo):
     # The demo loads the products, then the suppliers, groups and participations the
     # data-checked requirements read.
-    demo.load()
     products = db.session.scalars(select(Product)).all()
     assert len(products) >= 10
     assert set(Counter(p.status for p in products)) == {"idea", "project", "product", "retired"}
@@ -28,21 +26,20 @@ def test_the_demo_products_reach_every_level(app):
     assert sum(len(p.level_decisions) for p in products) >= 10
 
 
-def test_every_demo_product_exports_a_valid_publiccode_yml(client):
-    demo.load()
+def test_every_demo_product_exports_a_valid_publiccode_yml(in_demo):
+    client = in_demo.test_client()
+    slugs = db.session.scalars(select(Product.slug)).all()
+    db.session.rollback()  # the requests write (sessions, attempts) in their own transactions
     assert login(client, "secretariat@demo.example.org", "demo-secretariat-2026").status_code == 302
     problems = {}
-    for product in db.session.scalars(select(Product)).all():
-        for url in (
-            f"/products/{product.slug}/publiccode.yml",
-            f"/public/products/{product.slug}/publiccode.yml",
-        ):
+    for slug in slugs:
+        for url in (f"/products/{slug}/publiccode.yml", f"/public/products/{slug}/publiccode.yml"):
             response = client.get(url)
             assert response.status_code == 200, url
             findings = publiccode_rules.validate(publiccode.parse(response.data))
             if findings:
                 problems[url] = [(f.key, f.code) for f in findings]
     assert problems == {}
-    for product in db.session.scalars(select(Product)).all():
-        page = client.get(f"/products/{product.slug}").get_data(as_text=True)
-        assert "What keeps this product" not in page, product.slug
+    for slug in slugs:
+        page = client.get(f"/products/{slug}").get_data(as_text=True)
+        assert "What keeps this product" not in page, slug
