@@ -14,6 +14,7 @@ from consortium.extensions import db
 from consortium.groups import services as groups
 from consortium.members import services as members
 from tests.conftest import login, make_user
+from tests.test_routes import objects  # noqa: F401 - a fixture
 
 
 def _title(page: str) -> str:
@@ -134,3 +135,31 @@ def test_a_paged_list_names_its_page_in_the_title(secretariat_client):
     second = secretariat_client.get("/organisations/?page=2").get_data(as_text=True)
     assert _title(second) == "Organisations – Page 2 of 2 – Consortium"
     assert re.search(r"Page 2 of 2", second)
+
+
+FORM_TITLES = {
+    # A form's route in tests/test_routes.py: what its title says, the record named in it.
+    "meetings.edit": "Change Route meeting – Consortium",
+    "meetings.add_agenda_item": "Add an agenda item to Route meeting – Consortium",
+    "meetings.edit_agenda_item": "Change the agenda item Route item – Consortium",
+    "backlog.submit": "Submit a wish for Route backlog product – Consortium",
+    "backlog.new_round": "New prioritisation round for Route backlog product – Consortium",
+    "participation.create": "New participation of Aarhus Kommune – Consortium",
+    "participation.join": "Ask to join a product for Aarhus Kommune – Consortium",
+}
+
+
+def test_the_forms_of_meetings_backlogs_and_participation_name_their_record(
+    secretariat_client,
+    objects,  # noqa: F811
+):
+    from tests.test_routes import ROUTES
+
+    for endpoint, expected in FORM_TITLES.items():
+        url = ROUTES[endpoint][1].format(**objects)
+        assert _title(secretariat_client.get(url).get_data(as_text=True)) == expected, endpoint
+    item = ROUTES["backlog.edit"][1].format(**objects)
+    assert re.fullmatch(
+        r"Change #\d+ Route wish – Consortium",
+        _title(secretariat_client.get(item).get_data(as_text=True)),
+    )

@@ -105,7 +105,7 @@ def create(organisation_id: int):
         "participation/form.html",
         form=form,
         organisation=organisation,
-        title=_("New participation"),
+        title=_("New participation of %(organisation)s", organisation=organisation.name),
     )
 
 
@@ -254,7 +254,7 @@ def join(organisation_id: int):
         "participation/form.html",
         form=form,
         organisation=organisation,
-        title=_("Ask to join a product"),
+        title=_("Ask to join a product for %(organisation)s", organisation=organisation.name),
         submit=_("Send the request"),
         note=None
         if form.product.choices

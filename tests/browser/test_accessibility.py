@@ -88,7 +88,9 @@ def _check(page, url: str, where: str, findings: list[str]) -> None:
         findings.append(f"{where} {url}: heading order {jump}")
 
 
-def test_every_page_passes_axe_at_1280_and_320_pixels(browser, live_app, live_server):
+@pytest.fixture(scope="session")
+def visited(live_app):
+    """The records the URLs name and a visitor of each role, committed once per test process."""
     with live_app.app_context():
         objects = route_objects()
         visitors = {}
@@ -98,33 +100,37 @@ def test_every_page_passes_axe_at_1280_and_320_pixels(browser, live_app, live_se
             give_own_records(role, visitor, objects)
             visitors[role] = email
         db.session.commit()
+    return objects, visitors
 
+
+@pytest.mark.parametrize("role", VISITORS)
+def test_every_page_passes_axe_at_1280_and_320_pixels(browser, live_server, visited, role):
+    objects, visitors = visited
     findings: list[str] = []
-    for role in VISITORS:
-        context = browser.new_context(locale="en-GB", viewport={"width": WIDE, "height": 900})
-        context.set_default_timeout(60_000)  # a busy machine
-        # Added by the browser itself, so the page's content security policy does not stop it.
-        context.add_init_script(script=Axe().axe_script)
-        page = context.new_page()
-        if role != "anonymous":
-            sign_in(page, live_server, visitors[role])
-        for url in _pages(role, objects):
-            try:
-                response = page.goto(live_server + url)
-            except PlaywrightError as error:
-                if "Download is starting" in error.message:
-                    continue  # a file whose URL does not say so (a meeting's paper)
-                raise
-            if response is None or response.status != 200:
-                status = response.status if response else None
-                findings.append(f"{role} {url}: answered {status}, not the page")
-                continue
+    context = browser.new_context(locale="en-GB", viewport={"width": WIDE, "height": 900})
+    context.set_default_timeout(60_000)  # a busy machine
+    # Added by the browser itself, so the page's content security policy does not stop it.
+    context.add_init_script(script=Axe().axe_script)
+    page = context.new_page()
+    if role != "anonymous":
+        sign_in(page, live_server, visitors[role])
+    for url in _pages(role, objects):
+        try:
+            response = page.goto(live_server + url)
+        except PlaywrightError as error:
+            if "Download is starting" in error.message:
+                continue  # a file whose URL does not say so (a meeting's paper)
+            raise
+        if response is None or response.status != 200:
+            status = response.status if response else None
+            findings.append(f"{role} {url}: answered {status}, not the page")
+            continue
+        _check(page, url, role, findings)
+    if role == "own contact":
+        # The pages that refuse: not allowed, and nothing there.
+        for url in ("/users", "/organisations/2147483000"):
+            page.goto(live_server + url)
             _check(page, url, role, findings)
-        if role == "own contact":
-            # The pages that refuse: not allowed, and nothing there.
-            for url in ("/users", "/organisations/2147483000"):
-                page.goto(live_server + url)
-                _check(page, url, role, findings)
-        context.close()
+    context.close()
 
     assert not findings, "\n".join(findings)
