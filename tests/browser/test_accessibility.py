@@ -5,7 +5,7 @@ Each visitor signs in once and opens one URL per GET route of tests/test_routes.
 visitor may open (the same records, committed in the live app's database). On each page axe-core
 (bundled with axe-playwright-python, injected by the browser, nothing from a CDN) runs at
 1280 px; the window then narrows to 320 px on the same page and axe runs again, and the page must
-not scroll sideways. Headings must start at h1 and never skip a level on the way down. Every
+not scroll sideways nor cut a table's caption off. Headings must start at h1 and never skip a level on the way down. Every
 finding of every page is collected and reported at once.
 """
 
@@ -45,6 +45,10 @@ HEADING_JUMPS = """() => {
   return jumps;
 }"""
 SIDEWAYS = "() => document.documentElement.scrollWidth > window.innerWidth"
+# A table's caption that runs past the window's edge: its words are cut off until one scrolls.
+CUT_CAPTIONS = """() => [...document.querySelectorAll("caption")]
+  .filter((caption) => caption.getBoundingClientRect().right > window.innerWidth + 1)
+  .map((caption) => caption.textContent.trim().slice(0, 60))"""
 # The innermost elements that reach past the window's right edge: what makes the page scroll.
 TOO_WIDE = """() => {
   const wide = [...document.body.querySelectorAll("*")].filter(
@@ -84,6 +88,8 @@ def _check(page, url: str, where: str, findings: list[str]) -> None:
         wide = page.evaluate("document.documentElement.scrollWidth")
         culprits = ", ".join(page.evaluate(TOO_WIDE))
         findings.append(f"{where} {NARROW}px {url}: scrolls sideways ({wide}px wide): {culprits}")
+    for caption in page.evaluate(CUT_CAPTIONS):
+        findings.append(f"{where} {NARROW}px {url}: the caption runs off the screen: {caption}")
     for jump in page.evaluate(HEADING_JUMPS):
         findings.append(f"{where} {url}: heading order {jump}")
 

@@ -7,7 +7,7 @@ import pytest
 from consortium.extensions import db
 from consortium.members import services
 from consortium.members.models import Organisation
-from tests.browser.test_in_chromium import sign_in
+from tests.browser.test_in_chromium import from_menu, sign_in
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ def test_a_wrong_cvr_is_explained_in_danish_by_its_field(danish_page, live_serve
     page.get_by_label("E-mail").fill("secretariat@example.org")
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    page.get_by_role("link", name="Organisationer").first.click()
+    from_menu(page, "Register", "Organisationer")
     page.get_by_role("link", name="Tilføj en organisation").click()
     page.get_by_label("Navn").fill("Skanderborg Kommune")
     page.get_by_label("Type").select_option("municipality")
