@@ -218,7 +218,7 @@ def organisations(user, query: Query, limit: int) -> Found:
                     _("Municipality code %(code)s", code=organisation.municipality_code)
                     if organisation.municipality_code
                     else None,
-                    *(_("EAN/GLN %(number)s", number=ean) for ean in eans),
+                    *(_("EAN %(number)s", number=ean) for ean in eans),
                 ),
                 bool(is_exact),
             )
@@ -242,7 +242,7 @@ def people(user, query: Query, limit: int) -> Found:
                     url_for("auth.user_detail", user_id=person.id),
                     _join(
                         person.shown_email,
-                        None if person.active else _("deactivated"),
+                        None if person.active else _("Deactivated"),
                     ),
                     bool(is_exact),
                 )
@@ -374,7 +374,7 @@ def invoices(user, query: Query, limit: int) -> Found:
     )
     found = Found("invoices", total=total)
     for invoice, is_exact in _confirmed(rows, user, "invoices.view_own", everything):
-        title = invoice.number or _("Draft #%(id)s", id=invoice.id)
+        title = invoice.number or _("Draft #%(id)d", id=invoice.id)
         found.hits.append(
             Hit(
                 title,

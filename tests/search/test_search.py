@@ -84,7 +84,7 @@ def test_organisations_by_name_number_municipality_code_ean_and_email(secretaria
             "Aarhus Kommune"
         ], query
     found = _page(secretariat_client, "5798000000018").select_one("section.search-kind li")
-    assert "EAN/GLN 5798000000018" in found.get_text(" ", strip=True)
+    assert "EAN 5798000000018" in found.get_text(" ", strip=True)
     assert found.a["href"] == f"/organisations/{aarhus.id}"
 
 
