@@ -102,6 +102,7 @@ def register_domains(app: Flask) -> None:
         privacy,
         products,
         public,
+        search,
         settings,
         suppliers,
     )
@@ -124,5 +125,6 @@ def register_domains(app: Flask) -> None:
     meetings.register(app)
     backlog.register(app)
     public.register(app)
+    search.register(app)
 
     cli.register(app)

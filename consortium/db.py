@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, DateTime, MetaData, and_, event, or_
@@ -66,11 +67,13 @@ def _sqlite_connect(dbapi_connection, connection_record):
 
     The sqlite3 module's own transaction handling breaks savepoints, which the tests and
     nested service calls rely on. SQLite's own lower() knows only A to Z; searches for
-    "Ærø" or "Říčany" need every letter, as PostgreSQL's lower() has.
+    "Ærø" or "Říčany" need every letter, as PostgreSQL's lower() has. SQLite has no
+    translate(); the global search folds letters with it, as on PostgreSQL.
     """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+        dbapi_connection.create_function("translate", 3, _translate, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
@@ -79,6 +82,24 @@ def _sqlite_connect(dbapi_connection, connection_record):
 
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
+
+
+def _translate(value, source, target):
+    """PostgreSQL's translate(): each character of ``source`` in the text becomes the one at
+    the same place in ``target``, or goes when ``target`` is shorter."""
+    if value is None or source is None or target is None:
+        return None
+    if not isinstance(value, str):
+        return value
+    return value.translate(_translation_table(source, target))
+
+
+@functools.lru_cache(maxsize=8)
+def _translation_table(source: str, target: str) -> dict[int, int | None]:
+    table: dict[int, int | None] = {}
+    for position, char in enumerate(source):
+        table.setdefault(ord(char), ord(target[position]) if position < len(target) else None)
+    return table
 
 
 @event.listens_for(Engine, "begin")

@@ -29,6 +29,7 @@ ACTIONS = {
     "audit.read": "read the audit trail",
     "outbox.read": "read the outbox of outgoing mail and its sending state",
     "outbox.retry": "send a message that failed again",
+    "search.use": "search the records one may see from the box in the header",
     "organisations.list": "see the list of organisations one may see",
     "organisations.view": "see an organisation's page with its contacts and private data",
     "organisations.edit_contact_data": "change an organisation's address, emails and billing identities",
@@ -137,6 +138,13 @@ def permission_required(action: str):
 # Source: every signed-in user.
 @rule("home.dashboard", "profile.edit", "organisations.list")
 def _any_signed_in_user(user, obj) -> bool:
+    return True
+
+
+# Source: every signed-in user searches; each kind of result is narrowed to what the user may
+# see (search/queries.py).
+@rule("search.use")
+def _signed_in_searches(user, obj) -> bool:
     return True
 
 

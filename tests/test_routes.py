@@ -420,6 +420,7 @@ ROUTES = {
     "meetings.my_actions": ("GET", "/meetings/actions", signed_in()),
     "meetings.group_actions": ("GET", "/meetings/groups/{minutes_group}/actions", secretariat()),
     "meetings.search": ("GET", "/meetings/search?q=budget", everyone()),
+    "search.index": ("GET", "/search?q=route", signed_in()),
     "public.minutes": ("GET", "/public/minutes", everyone()),
     "public.minutes_detail": ("GET", "/public/minutes/{published_minutes}", everyone()),
     # Backlogs (backlog/views.py): the backlog of a product the organisation takes part in (its
