@@ -97,7 +97,9 @@ class Listing:
                 else self.sortable[self.sort].descending_first
             )
             if asked_order:
-                self.notices.append(_("The order asked for is unknown; the list is sorted up."))
+                self.notices.append(
+                    _("The sort direction asked for is unknown; the list shows its usual order.")
+                )
         self.per_page = self.default_size
         asked_size = args.get(SIZE, "")
         if asked_size:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -255,9 +256,10 @@ def bulk_membership():
         refused = _change_all(organisations, form)
         if not refused:
             flash(
-                _(
-                    "The membership of %(count)d organisations is now: %(status)s.",
-                    count=len(organisations),
+                ngettext(
+                    "The membership of %(num)d organisation is now: %(status)s.",
+                    "The membership of %(num)d organisations is now: %(status)s.",
+                    len(organisations),
                     status=STATUS_LABELS[form.status.data],
                 ),
                 "success",
