@@ -317,6 +317,29 @@ def test_a_membership_step_asked_for_at_once_is_recorded_once(race_app):
     assert _count(Membership, Membership.status == "active") == 1
 
 
+def test_a_bulk_membership_change_asked_for_at_once_is_recorded_once(race_app):
+    organisations = [
+        members.create_organisation(name=name, kind="municipality", country="DK")
+        for name in ("Odder Kommune", "Samsø Kommune", "Fanø Kommune")
+    ]
+    for organisation in organisations:
+        members.change_membership(organisation, "applied", date(2025, 1, 1))
+    db.session.commit()
+    clients = signed_in_clients(race_app, SECRETARIAT, N)
+    data = {
+        "organisation": [str(organisation.id) for organisation in reversed(organisations)],
+        "status": "active",
+        "status_on": "2025-06-01",
+    }
+    outcomes = fire_at_once(
+        N, lambda i: clients[i].post("/organisations/selection/membership", data=data)
+    )
+    assert_no_server_error(outcomes)
+    assert sum(outcome.status == 302 for outcome in outcomes) == 1
+    assert count_saying(outcomes, "Nothing has been changed") == N - 1
+    assert _count(Membership, Membership.status == "active") == 3
+
+
 def test_a_population_figure_recorded_at_once_is_kept_once(race_app):
     organisation = members.create_organisation(
         name="Odder Kommune", kind="municipality", country="DK"

@@ -3,12 +3,63 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from consortium import permissions
-from consortium.audit import bp, queries
+from consortium.audit import bp, labels, queries
 from consortium.audit.forms import AuditFilterForm
-from consortium.web import page_number
+from consortium.audit.models import AuditEntry
+from consortium.extensions import db
+from consortium.listing import Column, Listing
+
+FILTERS = ("record_type", "record_id", "action", "actor", "date_from", "date_to")
+
+
+def _changes_text(entry: AuditEntry) -> str:
+    """The entry's changes on one line each, as the page shows them."""
+    lines = []
+    for field, change in entry.changes.items():
+        name = labels.field_label(field, entry.record_type)
+        hidden = labels.change_hidden(entry, field, change)
+        if hidden:
+            lines.append(f"{name}: {hidden}")
+            continue
+        new = labels.value_label(change.get("new"), entry.record_type, field)
+        if entry.action == "create":
+            lines.append(f"{name}: {new}")
+        else:
+            old = labels.value_label(change.get("old"), entry.record_type, field)
+            lines.append(f"{name}: {old} → {new}")
+    return "\n".join(lines)
+
+
+COLUMNS = [
+    Column(
+        "when",
+        _l("When"),
+        AuditEntry.id,
+        lambda entry: entry.created_at.isoformat(timespec="seconds"),
+        descending_first=True,
+    ),
+    Column("who", _l("Who"), AuditEntry.actor_label, labels.actor_name),
+    Column(
+        "what",
+        _l("What"),
+        AuditEntry.record_type,
+        lambda entry: " ".join(
+            part
+            for part in (
+                labels.record_type_label(entry.record_type),
+                entry.record_id,
+                labels.record_name(entry),
+                labels.action_label(entry.action),
+            )
+            if part
+        ),
+    ),
+    Column("changes", _l("Changes"), None, _changes_text),
+]
 
 
 @bp.route("/")
@@ -27,9 +78,21 @@ def index():
             date_from=form.date_from.data,
             date_to=form.date_to.data,
         )
-    pagination = queries.search(audit_filter, page=page_number())
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
-    return render_template("audit/index.html", form=form, pagination=pagination, args=args)
+    listing = Listing(
+        "audit.index",
+        COLUMNS,
+        default_sort="when",
+        default_descending=True,
+        filters=FILTERS,
+        tie_breakers=(AuditEntry.id.desc(),),
+    )
+    if listing.exporting:
+        entries = db.session.scalars(listing.order(audit_filter.statement())).unique()
+        return listing.export(entries, "audit-trail")
+    pagination = listing.paginate(audit_filter.statement())
+    return render_template(
+        "audit/index.html", form=form, pagination=pagination, listing=listing, columns=COLUMNS
+    )
 
 
 @bp.route("/<record_type>/<record_id>")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 
 from consortium import permissions
 from consortium.audit.context import user_actor
@@ -24,6 +25,7 @@ from consortium.auth.models import User
 from consortium.auth.sessions import SESSION_ID_KEY
 from consortium.extensions import db
 from consortium.forms import form_view
+from consortium.listing import Column, Listing
 from consortium.security import client_address, is_safe_next
 
 
@@ -210,12 +212,64 @@ def change_password():
 @bp.route("/users")
 @login_required
 def users():
-    """The list of users, with when each last signed in."""
+    """The list of users, with when each last signed in: searched by name or email, sorted by
+    a column, active accounts first until another order is chosen."""
     permissions.require("users.manage")
-    everyone = db.session.scalars(
-        select(User).order_by(User.active.desc(), User.name, User.email)
-    ).all()
-    return render_template("auth/users.html", users=everyone)
+    listing = Listing(
+        "auth.users",
+        _user_columns(),
+        default_sort="status",
+        filters=("q",),
+        tie_breakers=(func.lower(User.name), User.email, User.id),
+    )
+    statement = select(User)
+    search = request.args.get("q", "").strip().lower()[:200]
+    if search:
+        statement = statement.where(
+            or_(func.lower(User.name).contains(search), func.lower(User.email).contains(search))
+        )
+    if listing.exporting:
+        return listing.export(db.session.scalars(listing.order(statement)), "users")
+    pagination = listing.paginate(statement)
+    return render_template(
+        "auth/users.html", users=pagination.items, pagination=pagination, listing=listing
+    )
+
+
+def _user_status(user: User) -> str:
+    if user.is_anonymised:
+        return _("Anonymised")
+    if not user.active:
+        return _("Deactivated")
+    if not user.has_password:
+        return _("Invited")
+    return _("Active")
+
+
+def _user_columns() -> list[Column]:
+    return [
+        Column("name", _l("Name"), func.lower(User.name), lambda user: user.display_name),
+        Column("email", _l("Email"), func.lower(User.email), lambda user: user.shown_email),
+        Column(
+            "role",
+            _l("Role"),
+            case((User.is_secretariat, 0), else_=1),
+            lambda user: _("Secretariat") if user.is_secretariat else _("User"),
+        ),
+        # Active accounts first, as the list has always shown them.
+        Column("status", _l("Status"), case((User.active, 0), else_=1), _user_status),
+        Column(
+            "last_login",
+            _l("Last signed in"),
+            User.last_login_at,
+            lambda user: (
+                user.last_login_at.isoformat(timespec="minutes")
+                if user.last_login_at
+                else _("Never")
+            ),
+            descending_first=True,
+        ),
+    ]
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])

@@ -34,12 +34,18 @@ def group(group_id: int) -> Group | None:
 
 def groups(kind: str = "", product_id: int | None = None) -> list[Group]:
     """All groups, filtered by kind and product, with their members loaded."""
+    query = groups_statement(kind, product_id)
+    return list(db.session.scalars(query.order_by(Group.kind, Group.name, Group.id)))
+
+
+def groups_statement(kind: str = "", product_id: int | None = None):
+    """The groups of a kind and product (all when not given), unsorted, members loaded."""
     query = select(Group).options(*_with_members())
     if kind:
         query = query.where(Group.kind == kind)
     if product_id:
         query = query.where(Group.product_id == product_id)
-    return list(db.session.scalars(query.order_by(Group.kind, Group.name, Group.id)))
+    return query
 
 
 def current_members(group: Group, on: date | None = None) -> list[GroupMember]:

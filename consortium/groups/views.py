@@ -6,7 +6,9 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
 from consortium import permissions
 from consortium.extensions import db
@@ -15,6 +17,7 @@ from consortium.groups import bp, queries, services
 from consortium.groups.forms import EndTermForm, GroupForm, MemberForm, product_choices
 from consortium.groups.labels import ERROR_MESSAGES, KIND_LABELS, ROLE_LABELS, warning_text
 from consortium.groups.models import Group, GroupMember
+from consortium.listing import Column, Listing, in_order
 from consortium.members.models import Organisation
 from consortium.products.models import Product
 from consortium.suppliers.models import Supplier
@@ -41,20 +44,64 @@ def index():
     permissions.require("groups.manage")
     kind = request.args.get("kind", "")
     product_id = id_arg("product")
-    groups = queries.groups(kind if kind in KIND_LABELS else "", product_id)
+    listing = Listing(
+        "groups.index",
+        _group_columns(),
+        default_sort="kind",
+        filters=("kind", "product"),
+        tie_breakers=(func.lower(Group.name), Group.id),
+    )
+    statement = queries.groups_statement(kind if kind in KIND_LABELS else "", product_id)
     board = queries.board_user_ids()
-    rows = [
-        (group, queries.current_members(group), queries.warnings_for(group, board))
-        for group in groups
-    ]
+    if listing.exporting:
+        groups = db.session.scalars(listing.order(statement)).all()
+        return listing.export([_group_row(group, board) for group in groups], "groups")
+    pagination = listing.paginate(statement)
+    rows = [_group_row(group, board) for group in pagination.items]
     return render_template(
         "groups/index.html",
         rows=rows,
+        pagination=pagination,
+        listing=listing,
+        columns=_group_columns(),
         kind=kind,
         product_id=product_id,
         products=product_choices(),
         **_labels(),
     )
+
+
+def _group_row(group: Group, board) -> tuple:
+    return (group, queries.current_members(group), queries.warnings_for(group, board))
+
+
+def _group_columns() -> list[Column]:
+    """The group list's columns: what each sorts by and how it reads in the export."""
+    return [
+        Column("name", _l("Name"), func.lower(Group.name), lambda row: row[0].name),
+        Column(
+            "kind",
+            _l("Kind"),
+            in_order(Group.kind, tuple(KIND_LABELS)),
+            lambda row: KIND_LABELS[row[0].kind],
+        ),
+        Column(
+            "product",
+            _l("Product"),
+            select(func.lower(Product.name))
+            .where(Product.id == Group.product_id)
+            .correlate(Group)
+            .scalar_subquery(),
+            lambda row: row[0].product.name if row[0].product else "",
+        ),
+        Column("members", _l("Current members"), None, lambda row: len(row[1]), css_class="number"),
+        Column(
+            "warnings",
+            _l("Warnings"),
+            None,
+            lambda row: "; ".join(warning_text(warning) for warning in row[2]),
+        ),
+    ]
 
 
 @bp.route("/mine")

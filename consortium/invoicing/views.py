@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import defer, selectinload
@@ -34,13 +35,12 @@ from consortium.invoicing.models import (
     InvoiceRun,
 )
 from consortium.invoicing.payments import balances
+from consortium.listing import Column, Listing, in_order
 from consortium.members.models import Organisation, OrganisationContact
 from consortium.members.services import organisations_of
 from consortium.settings.labels import COMPONENT_LABELS, VAT_CATEGORY_LABELS, VATEX_LABELS
-from consortium.web import page_number
 
 PAGE_SIZE = 50
-SORTS = ("number", "issued")
 
 
 def _labels() -> dict[str, Any]:
@@ -60,22 +60,19 @@ class InvoiceFilter:
     year: int | None = None
     status: str = ""
     search: str = ""
-    sort: str = "number"
 
     @classmethod
     def from_request(cls) -> InvoiceFilter:
         year = request.args.get("year", type=int)
         status = request.args.get("status", "")
-        sort = request.args.get("sort", "number")
         return cls(
             year=year if year is not None and 1900 <= year <= 9999 else None,
             status=status if status in INVOICE_STATUSES else "",
             search=request.args.get("q", "").strip()[:200],
-            sort=sort if sort in SORTS else "number",
         )
 
     def statement(self):
-        """The invoices that match, with their organisation, in the order asked for."""
+        """The invoices that match, with their organisation."""
         statement = (
             select(Invoice)
             .join(Organisation, Invoice.organisation_id == Organisation.id)
@@ -106,11 +103,7 @@ class InvoiceFilter:
                     func.lower(func.coalesce(Invoice.number, "")).like(pattern),
                 )
             )
-        if self.sort == "issued":
-            order = (Invoice.issued_on.desc().nulls_last(), Invoice.number.desc(), Invoice.id)
-        else:
-            order = (Invoice.number.asc().nulls_last(), Invoice.id)
-        return statement.order_by(*order)
+        return statement
 
 
 def _years() -> list[int]:
@@ -126,19 +119,75 @@ def index():
     """Every invoice, for the secretariat: narrowed by year, status and organisation."""
     permissions.require("invoices.manage")
     invoice_filter = InvoiceFilter.from_request()
-    pagination = db.paginate(
-        invoice_filter.statement(), page=page_number(), per_page=PAGE_SIZE, error_out=False
+    listing = Listing(
+        "invoicing.index",
+        _invoice_columns(),
+        default_sort="number",
+        filters=("q", "year", "status"),
+        tie_breakers=(Invoice.id,),
     )
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
+    statement = invoice_filter.statement()
+    if listing.exporting:
+        return listing.export(db.session.scalars(listing.order(statement)), "invoices")
+    pagination = listing.paginate(statement)
     return render_template(
         "invoicing/index.html",
         invoices=pagination.items,
         pagination=pagination,
         filter=invoice_filter,
-        args=args,
+        listing=listing,
         years=_years(),
         **_labels(),
     )
+
+
+def _invoice_columns() -> list[Column]:
+    """The invoice list's columns: what each sorts by and how it reads in the export."""
+    return [
+        Column(
+            "number",
+            _l("Number"),
+            Invoice.number,
+            lambda invoice: invoice.number or _("Draft #%(id)d", id=invoice.id),
+        ),
+        Column(
+            "issued",
+            _l("Issue date"),
+            Invoice.issued_on,
+            lambda invoice: invoice.issued_on,
+            descending_first=True,
+        ),
+        Column(
+            "organisation",
+            _l("Organisation"),
+            func.lower(Organisation.name),
+            lambda invoice: invoice.organisation.name,
+        ),
+        Column(
+            "identity",
+            _l("Billing identity"),
+            None,
+            lambda invoice: (
+                invoice.buyer_department
+                or (invoice.billing_identity.name if invoice.billing_identity else "")
+            ),
+        ),
+        Column(
+            "total",
+            _l("Total"),
+            Invoice.gross_total,
+            lambda invoice: invoice.gross_total if invoice.is_numbered else "",
+            descending_first=True,
+            css_class="number",
+        ),
+        Column("currency", _l("Currency"), None, lambda invoice: invoice.currency),
+        Column(
+            "status",
+            _l("Status"),
+            in_order(Invoice.status, INVOICE_STATUSES),
+            lambda invoice: INVOICE_STATUS_LABELS.get(invoice.status, invoice.status),
+        ),
+    ]
 
 
 @bp.route("/mine")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext_l
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consortium import permissions
 from consortium.extensions import db
+from consortium.listing import Column, Listing, in_order
 from consortium.mail import bp, services
 from consortium.mail.forms import RetryForm
 from consortium.mail.models import OutboxMessage
-from consortium.web import page_number
 
 
 @bp.route("/")
@@ -20,13 +22,64 @@ from consortium.web import page_number
 def index():
     """Every outgoing message with its state, newest first."""
     permissions.require("outbox.read")
-    pagination = db.paginate(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()),
-        page=page_number(),
-        per_page=50,
-        error_out=False,
+    listing = Listing(
+        "mail.index",
+        _outbox_columns(),
+        default_sort="when",
+        default_descending=True,
+        tie_breakers=(OutboxMessage.id.desc(),),
     )
-    return render_template("mail/index.html", pagination=pagination, form=RetryForm())
+    if listing.exporting:
+        messages = db.session.scalars(listing.order(select(OutboxMessage)))
+        return listing.export(messages, "outbox")
+    pagination = listing.paginate(select(OutboxMessage))
+    return render_template(
+        "mail/index.html", pagination=pagination, listing=listing, form=RetryForm()
+    )
+
+
+def _status_text(message: OutboxMessage) -> str:
+    """A message's state in words, as the outbox page shows it."""
+    if message.status == "kept":
+        return _("Kept, not sent")
+    if message.status == "queued":
+        return _("Waiting for another attempt") if message.attempts else _("Waiting to be sent")
+    return {"sent": _("Sent"), "failed": _("Failed")}.get(message.status, message.status)
+
+
+def _outbox_columns() -> list[Column]:
+    """The outbox's columns: what each sorts by and how it reads in the export."""
+    return [
+        Column(
+            "when",
+            _l("When"),
+            OutboxMessage.id,
+            lambda message: message.created_at.isoformat(timespec="seconds"),
+            descending_first=True,
+        ),
+        Column(
+            "to",
+            pgettext_l("recipient of a message", "To"),
+            func.lower(OutboxMessage.recipient),
+            lambda message: message.recipient,
+        ),
+        Column("subject", _l("Subject"), OutboxMessage.subject, lambda message: message.subject),
+        Column(
+            "state",
+            _l("State"),
+            in_order(OutboxMessage.status, ("queued", "failed", "kept", "sent")),
+            _status_text,
+        ),
+        Column(
+            "attempts",
+            _l("Attempts"),
+            OutboxMessage.attempts,
+            lambda message: message.attempts,
+            descending_first=True,
+            css_class="number",
+        ),
+        Column("error", _l("Last error"), None, lambda message: message.last_error or ""),
+    ]
 
 
 @bp.route("/<int:message_id>")

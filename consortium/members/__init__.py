@@ -8,7 +8,7 @@ bp = Blueprint("members", __name__)
 def register(app: Flask) -> None:
     """The register's pages at /organisations, the tier bands page at /settings/tiers,
     `flask orgs`, and the tier bands in the audit trail."""
-    from consortium.members import cli, tier_views, views  # noqa: F401 - views attaches the routes
+    from consortium.members import cli, list_views, tier_views, views  # noqa: F401 - views attach the routes
 
     app.register_blueprint(bp, url_prefix="/organisations")
     app.add_url_rule(tier_views.URL, "members.tiers", tier_views.tiers, methods=["GET", "POST"])

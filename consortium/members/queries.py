@@ -7,17 +7,58 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from consortium.auth.models import User
 from consortium.extensions import db
-from consortium.members.models import Membership, Organisation, OrganisationContact
+from consortium.listing import in_order
+from consortium.members.models import (
+    Membership,
+    Organisation,
+    OrganisationContact,
+    PopulationFigure,
+)
 
 PAGE_SIZE = 50
-# The columns a list may be sorted on: a fixed set, never a name taken from the request.
-SORTS = {
-    "name": Organisation.name,
-    "kind": Organisation.kind,
-    "country": Organisation.country,
-    "created": Organisation.created_at,
-}
+# The order of the membership's steps, which the list sorts by (not by the code's letters).
+STATUS_ORDER = ("applied", "active", "resigned", "lapsed")
+
+
+def latest_population_expression():
+    """Each organisation's newest population figure, as a column the list sorts by."""
+    return (
+        select(PopulationFigure.population)
+        .where(PopulationFigure.organisation_id == Organisation.id)
+        .order_by(PopulationFigure.year.desc())
+        .limit(1)
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
+
+
+def membership_status_expression():
+    """Each organisation's current membership step as a number in the steps' order."""
+    latest = (
+        select(Membership.status)
+        .where(Membership.organisation_id == Organisation.id)
+        .order_by(Membership.id.desc())
+        .limit(1)
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
+    return in_order(latest, STATUS_ORDER)
+
+
+def primary_contact_expression():
+    """The name of each organisation's primary contact (the first one, when there are more)."""
+    return (
+        select(func.min(func.lower(User.name)))
+        .join(OrganisationContact, OrganisationContact.user_id == User.id)
+        .where(
+            OrganisationContact.organisation_id == Organisation.id,
+            OrganisationContact.role == "primary",
+        )
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
 
 
 @dataclass
@@ -27,14 +68,18 @@ class OrganisationFilter:
     status: str = ""
     country: str = ""
     tier: str = ""
-    sort: str = "name"
-    descending: bool = False
+    # Only these organisations (a selection made on the list), when given.
+    ids: tuple[int, ...] = ()
 
     def statement(self, only_for_user_id: int | None = None) -> Select:
         # The list shows each organisation's tier and membership: load them with the page.
         query = select(Organisation).options(
-            selectinload(Organisation.populations), selectinload(Organisation.memberships)
+            selectinload(Organisation.populations),
+            selectinload(Organisation.memberships),
+            selectinload(Organisation.contacts).selectinload(OrganisationContact.user),
         )
+        if self.ids:
+            query = query.where(Organisation.id.in_(self.ids))
         if only_for_user_id is not None:
             query = query.join(OrganisationContact).where(
                 OrganisationContact.user_id == only_for_user_id
@@ -64,17 +109,7 @@ class OrganisationFilter:
             )
         if self.tier:
             query = query.where(Organisation.id.in_(_ids_with_tier(self.tier)))
-        column = SORTS.get(self.sort, Organisation.name)
-        return query.order_by(column.desc() if self.descending else column, Organisation.id)
-
-
-def search(organisation_filter: OrganisationFilter, page: int, only_for_user_id: int | None = None):
-    return db.paginate(
-        organisation_filter.statement(only_for_user_id),
-        page=page,
-        per_page=PAGE_SIZE,
-        error_out=False,
-    )
+        return query.order_by(Organisation.name, Organisation.id)
 
 
 def _ids_with_tier(tier: str) -> list[int]:

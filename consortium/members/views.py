@@ -25,12 +25,10 @@ from consortium.members.forms import (
     MembershipForm,
     OrganisationForm,
     PopulationForm,
-    country_choices,
 )
 from consortium.members.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS, TIER_LABELS
 from consortium.members.models import BillingIdentity, Organisation, PendingImport
 from consortium.text import upload_name
-from consortium.web import page_number
 
 MEMBERSHIP_MESSAGES = {
     "membership_transition": lambda: _(
@@ -59,39 +57,6 @@ def _filter_from_request() -> queries.OrganisationFilter:
         status=request.args.get("status", ""),
         country=request.args.get("country", ""),
         tier=request.args.get("tier", ""),
-        sort=request.args.get("sort", "name"),
-        descending=request.args.get("order") == "desc",
-    )
-
-
-@bp.route("/")
-@login_required
-def index():
-    """The organisations the user may see: all for the secretariat, their own for a contact."""
-    permissions.require("organisations.list")
-    organisation_filter = _filter_from_request()
-    only_own = None if permissions.can(current_user, "organisations.manage") else current_user.id
-    page = page_number()
-    pagination = queries.search(organisation_filter, page, only_own)
-    organisations = pagination.items
-    sets = services.band_sets()
-    rows = [
-        (
-            organisation,
-            services.membership_status(organisation),
-            services.current_tier(organisation, sets),
-        )
-        for organisation in organisations
-    ]
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
-    return render_template(
-        "members/index.html",
-        rows=rows,
-        pagination=pagination,
-        filter=organisation_filter,
-        args=args,
-        countries=country_choices(),
-        **_labels(),
     )
 
 

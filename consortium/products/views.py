@@ -8,14 +8,16 @@ from datetime import date
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consortium import permissions
 from consortium.audit.context import audit_source
 from consortium.auth.models import User
 from consortium.extensions import db
 from consortium.forms import form_view
+from consortium.listing import Column, Listing, in_order
 from consortium.products import (
     bp,
     licences,
@@ -38,7 +40,6 @@ from consortium.products.labels import labels
 from consortium.products.models import LEVELS, PRODUCT_STATUSES, MaturityRequirement, Product
 from consortium.settings.services import get_settings
 from consortium.text import upload_name
-from consortium.web import page_number
 
 
 def _product_or_404(slug: str) -> Product:
@@ -55,7 +56,7 @@ def _language() -> str:
 @bp.route("/")
 @login_required
 def index():
-    """The catalogue: search by name, filter by status and decided level."""
+    """The catalogue: search by name, filter by status and decided level, sort by a column."""
     permissions.require("products.view")
     product_filter = queries.ProductFilter(
         search=request.args.get("q", "").strip(),
@@ -64,16 +65,49 @@ def index():
         else "",
         level=request.args.get("level", ""),
     )
-    pagination = queries.search(product_filter, page_number())
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
     language = _language()
+    status_labels, level_labels = labels()["status_labels"], labels()["level_labels"]
+    columns = [
+        Column("name", _l("Name"), func.lower(Product.name), lambda row: row[0].name),
+        Column(
+            "description",
+            _l("Description"),
+            None,
+            lambda row: row[1].short_description if row[1] else "",
+        ),
+        Column(
+            "status",
+            _l("Status"),
+            in_order(Product.status, PRODUCT_STATUSES),
+            lambda row: status_labels.get(row[0].status, row[0].status),
+        ),
+        Column(
+            "level",
+            _l("Decided level"),
+            in_order(Product.level, LEVELS),
+            lambda row: level_labels.get(row[0].level, "") if row[0].level else "",
+        ),
+    ]
+    listing = Listing(
+        "products.index",
+        columns,
+        default_sort="name",
+        filters=("q", "status", "level"),
+        tie_breakers=(Product.id,),
+    )
+    statement = product_filter.statement()
+    if listing.exporting:
+        products = db.session.scalars(listing.order(statement)).all()
+        rows = [(product, queries.description_for(product, language)) for product in products]
+        return listing.export(rows, "products")
+    pagination = listing.paginate(statement)
     rows = [(product, queries.description_for(product, language)) for product in pagination.items]
     return render_template(
         "products/index.html",
         rows=rows,
         pagination=pagination,
-        filter=product_filter,
-        args=args,
+        listing=listing,
+        columns=columns,
         **labels(),
     )
 

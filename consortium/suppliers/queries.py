@@ -57,10 +57,15 @@ def find_registered(
 
 def suppliers(status: str | None = None) -> list[Supplier]:
     """Suppliers by name, optionally only those of one vetting status."""
-    statement = select(Supplier).order_by(Supplier.name).options(selectinload(Supplier.agreements))
+    return list(db.session.scalars(suppliers_statement(status).order_by(Supplier.name)))
+
+
+def suppliers_statement(status: str | None = None):
+    """The suppliers, optionally only those of one vetting status, unsorted."""
+    statement = select(Supplier).options(selectinload(Supplier.agreements))
     if status:
         statement = statement.where(Supplier.status == status)
-    return list(db.session.scalars(statement))
+    return statement
 
 
 def suppliers_of_contact(user) -> list[Supplier]:

@@ -8,12 +8,16 @@ from datetime import date, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import func
 
 from consortium import permissions
 from consortium.audit.queries import entries_for
 from consortium.extensions import db
 from consortium.forms import form_view
+from consortium.i18n import country_name
+from consortium.listing import Column, Listing, in_order
 from consortium.security import client_address
 from consortium.suppliers import bp, queries, services, throttle
 from consortium.suppliers.forms import (
@@ -115,14 +119,61 @@ def index():
     status = request.args.get("status", "pending")
     if status not in (*VETTING_STATUSES, "all"):
         status = "pending"
+    listing = Listing(
+        "suppliers.index",
+        _supplier_columns(),
+        default_sort="name",
+        filters=("status",),
+        tie_breakers=(Supplier.id,),
+    )
+    statement = queries.suppliers_statement(None if status == "all" else status)
+    if listing.exporting:
+        return listing.export(db.session.scalars(listing.order(statement)), "suppliers")
+    pagination = listing.paginate(statement)
     return render_template(
         "suppliers/index.html",
-        suppliers=queries.suppliers(None if status == "all" else status),
+        suppliers=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=_supplier_columns(),
         status=status,
         statuses=VETTING_STATUSES,
         expiring=len(queries.expiring_agreements()),
         **_labels(),
     )
+
+
+def _supplier_columns() -> list[Column]:
+    """The supplier list's columns: what each sorts by and how it reads in the export."""
+    return [
+        Column("name", _l("Company name"), func.lower(Supplier.name), lambda s: s.name),
+        Column("country", _l("Country"), Supplier.country, lambda s: country_name(s.country)),
+        Column(
+            "number",
+            _l("CVR or EU VAT number"),
+            Supplier.registration_number,
+            lambda s: s.registration_number,
+        ),
+        Column(
+            "services",
+            _l("Services"),
+            None,
+            lambda s: ", ".join(str(SERVICE_TYPE_LABELS[v]) for v in s.service_types),
+        ),
+        Column(
+            "status",
+            _l("Status"),
+            in_order(Supplier.status, VETTING_STATUSES),
+            lambda s: STATUS_LABELS[s.status],
+        ),
+        Column(
+            "registered",
+            _l("Registered"),
+            Supplier.created_at,
+            lambda s: s.created_at.date(),
+            descending_first=True,
+        ),
+    ]
 
 
 @bp.route("/agreements/expiring")
