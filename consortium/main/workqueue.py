@@ -55,8 +55,6 @@ class Entry:
     count: int
     url: str
     menu: str
-    # Said when nothing waits (the entry is then listed as done).
-    done: Any = _l("Nothing waiting.")
 
 
 @dataclass(frozen=True)
