@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import g, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 
 from consortium import permissions
 from consortium.agreements.models import WAITING_STATUSES, AgreementDocument
@@ -78,7 +78,7 @@ class WorkQueue:
         return sum(entry.count for entry in self.entries if entry.menu == menu)
 
 
-def _count(statement) -> int:
+def _count(statement: Select[Any]) -> int:
     return int(db.session.scalar(statement) or 0)
 
 
