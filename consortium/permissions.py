@@ -22,6 +22,7 @@ Predicate = Callable[[Any, Any], bool]
 # The actions the app knows. A view names one; a test lists which role may do each.
 ACTIONS = {
     "home.dashboard": "see the signed-in start page",
+    "home.work_queue": "see the secretariat's work queue on the start page and its counts in the menu",
     "profile.edit": "change one's own name, language and password",
     "users.manage": "invite, deactivate and reactivate users",
     "users.view": "see a user's account",

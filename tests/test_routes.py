@@ -208,6 +208,7 @@ ROUTES = {
         secretariat(REDIRECT),
     ),
     "fees.preview": ("GET", "/fees/preview?year=2027", secretariat()),
+    "fees.preview_csv": ("GET", "/fees/preview.csv?year=2027", secretariat()),
     "privacy.export": ("GET", "/privacy/users/{other}/export", secretariat()),
     "privacy.anonymise": ("GET", "/privacy/users/{other}/anonymise", secretariat()),
     # Member fee pages (fees/member_views.py): a contact of another organisation gets 403.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from decimal import Decimal
 from fractions import Fraction
 
@@ -104,14 +105,20 @@ def sort_key(charge: Charge, organisations: dict[str, Organisation]) -> tuple:
     )
 
 
-def preview_rows(result: YearResult, language: str = "en") -> list[list[str]]:
-    """The rows of `flask fees preview`, in their fixed order."""
+def preview_rows(
+    result: YearResult, language: str = "en", only: Collection[str] | None = None
+) -> list[list[str]]:
+    """The rows of `flask fees preview`, in their fixed order; those of the organisations keyed
+    in ``only`` when it is given (the web preview's filter)."""
     organisations = {
         register_inputs.organisation_key(organisation.id): organisation
         for organisation in db.session.scalars(db.select(Organisation))
     }
+    chosen = [
+        charge for charge in result.charges if only is None or charge.organisation_key in only
+    ]
     # sorted() is stable: several pledges of one organisation keep the engine's order.
-    charges = sorted(result.charges, key=lambda charge: sort_key(charge, organisations))
+    charges = sorted(chosen, key=lambda charge: sort_key(charge, organisations))
     rows = []
     with force_locale(language):
         for charge in charges:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consortium import permissions
+from consortium import csvio, permissions
 from consortium.extensions import db
 from consortium.fees import bp, computation, engine, queries, services, specs
+from consortium.fees import cli as fees_cli
 from consortium.fees.forms import (
     BudgetForm,
     CopyScheduleForm,
@@ -39,12 +42,15 @@ from consortium.fees.models import (
 from consortium.fees.years import year_arg
 from consortium.forms import form_view
 from consortium.i18n import money, number
+from consortium.members import services as member_services
 from consortium.members.labels import KIND_LABELS, STATUS_LABELS, TIER_LABELS
 from consortium.members.models import Organisation
 from consortium.products.models import Product
 from consortium.web import page_number
 
 ORGANISATIONS_PER_PAGE = 25
+# The longest part of a name the preview's filter searches for.
+NAME_LIMIT = 200
 
 ERROR_MESSAGES = {
     "no_index": lambda: _("Give this year's and next year's index (both above zero)."),
@@ -419,15 +425,92 @@ def _non_members(ids) -> list[dict]:
     ]
 
 
-@bp.route("/preview")
-@login_required
-def preview():
-    """Every organisation's charges of a year, with why, and each product's total and budget."""
+@dataclass(frozen=True)
+class PreviewFilter:
+    """Which organisations the preview shows: part of a name, a kind, a size tier (as the fee
+    year reads it); kept in the address with the year and the product."""
+
+    name: str = ""
+    kind: str = ""
+    tier: str = ""
+
+    @classmethod
+    def from_request(cls) -> PreviewFilter:
+        kind = request.args.get("kind", "")
+        tier = request.args.get("tier", "")
+        return cls(
+            name=" ".join(request.args.get("q", "").replace("\x00", "").split())[:NAME_LIMIT],
+            kind=kind if kind in KIND_LABELS else "",
+            tier=tier if tier in TIER_LABELS else "",
+        )
+
+    @property
+    def args(self) -> dict[str, str]:
+        values = {"q": self.name, "kind": self.kind, "tier": self.tier}
+        return {key: value for key, value in values.items() if value}
+
+    def keys(self, charges, year: int) -> set[str]:
+        """The organisations (by engine key) with charges that the filter keeps. An
+        organisation's tier is the one its charges were worked out with, else the register's
+        tier by the population the year's fees are based on."""
+        by_organisation: dict[str, list] = defaultdict(list)
+        for charge in charges:
+            by_organisation[charge.organisation_key].append(charge)
+        statement = select(Organisation).where(
+            Organisation.id.in_([int(key) for key in by_organisation])
+        )
+        if self.tier:
+            statement = statement.options(selectinload(Organisation.populations))
+        organisations = {str(each.id): each for each in db.session.scalars(statement)}
+        sets = member_services.band_sets() if self.tier else []
+
+        def tier(key: str) -> str | None:
+            charged = next(
+                (c.explanation.tier for c in by_organisation[key] if c.explanation.tier), None
+            )
+            if charged:
+                return charged
+            answer = member_services.tier_of(organisations[key], year - 1, sets)
+            return answer.tier if answer else None
+
+        needle = self.name.casefold()
+        return {
+            key
+            for key in by_organisation
+            if key in organisations
+            and (not needle or needle in organisations[key].name.casefold())
+            and (not self.kind or organisations[key].kind == self.kind)
+            and (not self.tier or tier(key) == self.tier)
+        }
+
+
+def _preview_inputs():
     permissions.require("fees.manage")
     year = year_arg(date.today().year)
     slug = request.args.get("product", "").strip() or None
+    if (
+        slug is not None
+        and db.session.scalar(select(Product.id).where(Product.slug == slug)) is None
+    ):
+        slug = None
+    return year, slug, PreviewFilter.from_request()
+
+
+@bp.route("/preview")
+@login_required
+def preview():
+    """Every organisation's charges of a year, with why, and each product's total and budget;
+    narrowed to organisations by name, kind and size tier."""
+    year, slug, preview_filter = _preview_inputs()
     products = list(db.session.scalars(select(Product).order_by(Product.name)))
-    context = {"year": year, "slug": slug, "products": products, **_labels()}
+    context = {
+        "year": year,
+        "slug": slug,
+        "products": products,
+        "filter": preview_filter,
+        "filter_args": {"year": year, "product": slug, **preview_filter.args},
+        **_labels(),
+    }
     try:
         result = computation.compute_year(year, product_slug=slug)
     except computation.FeeSetupError as exc:
@@ -436,8 +519,10 @@ def preview():
     product_names = {}
     for product_result in result.products:
         product_names[product_result.product.slug] = product_result.product.name
+    shown_keys = preview_filter.keys(result.charges, year)
     for charge in result.charges:
-        by_organisation[charge.organisation_key].append(charge)
+        if charge.organisation_key in shown_keys:
+            by_organisation[charge.organisation_key].append(charge)
     names = _organisation_names(int(key) for key in by_organisation)
     keys = sorted(by_organisation, key=lambda key: (names.get(int(key), ""), key))
     page = page_number()
@@ -482,4 +567,40 @@ def preview():
         pages=pages,
         organisation_count=len(keys),
         **context,
+    )
+
+
+# The CLI's columns whose values are decimals: written with the reader's decimal mark.
+DECIMAL_COLUMNS = {"amount", "rate", "part_year_factor", "rounding_adjustment"}
+
+
+@bp.route("/preview.csv")
+@login_required
+def preview_csv():
+    """The preview's rows as shown (year, product and filter), with the columns of
+    `flask fees preview`, the reader's separator and the explanations in their language."""
+    year, slug, preview_filter = _preview_inputs()
+    try:
+        result = computation.compute_year(year, product_slug=slug)
+    except computation.FeeSetupError as exc:
+        flash(
+            _("The fees of %(year)s cannot be computed yet.", year=year) + " " + str(exc.reason),
+            "error",
+        )
+        return redirect(url_for("fees.preview", year=year, product=slug, **preview_filter.args))
+    language = str(get_locale())
+    delimiter = csvio.delimiter_for(language)
+    mark = csvio.decimal_mark_for(delimiter)
+    decimal_at = [
+        index for index, column in enumerate(fees_cli.COLUMNS) if column in DECIMAL_COLUMNS
+    ]
+    rows = fees_cli.preview_rows(result, language, only=preview_filter.keys(result.charges, year))
+    for row in rows:
+        for index in decimal_at:
+            row[index] = row[index].replace(".", mark)
+    name = f"fees-{year}{'-' + slug if slug else ''}.csv"
+    return Response(
+        csvio.write(fees_cli.COLUMNS, rows, delimiter),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
