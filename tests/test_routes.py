@@ -168,10 +168,10 @@ ROUTES = {
     "products.edit": ("GET", "/products/public-route-product/edit", secretariat()),
     "products.descriptions": ("GET", "/products/public-route-product/descriptions", secretariat()),
     "products.assessment": ("GET", "/products/public-route-product/assessment", signed_in()),
-    "products.rate": (
+    "products.save_assessment": (
         "POST",
-        "/products/public-route-product/assessment/{requirement}",
-        secretariat(),
+        "/products/public-route-product/assessment",
+        secretariat(REDIRECT),
     ),
     "products.level_decision": ("GET", "/products/public-route-product/level", secretariat()),
     "products.publiccode_yml": (
