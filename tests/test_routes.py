@@ -107,7 +107,9 @@ ROUTES = {
     "suppliers.detail": ("GET", "/suppliers/{supplier}", secretariat()),
     "suppliers.edit": ("GET", "/suppliers/{supplier}/edit", secretariat()),
     "suppliers.approve": ("POST", "/suppliers/{supplier}/approve", secretariat(REDIRECT)),
+    "suppliers.approve_confirm": ("GET", "/suppliers/{supplier}/approve/confirm", secretariat()),
     "suppliers.reject": ("POST", "/suppliers/{supplier}/reject", secretariat()),
+    "suppliers.reject_confirm": ("GET", "/suppliers/{supplier}/reject/confirm", secretariat()),
     "suppliers.agreement": ("GET", "/suppliers/{supplier}/agreements/new", secretariat(REDIRECT)),
     "groups.index": ("GET", "/groups/", secretariat()),
     "groups.mine": ("GET", "/groups/mine", signed_in()),
@@ -151,6 +153,16 @@ ROUTES = {
         "/participation/requests/{participation_request}/decline",
         secretariat(),
     ),
+    "participation.approve_confirm": (
+        "GET",
+        "/participation/requests/{participation_request}/approve/confirm",
+        secretariat(),
+    ),
+    "participation.decline_confirm": (
+        "GET",
+        "/participation/requests/{participation_request}/decline/confirm",
+        secretariat(),
+    ),
     "products.index": ("GET", "/products/", signed_in()),
     "products.create": ("GET", "/products/new", secretariat()),
     "products.import_publiccode": ("GET", "/products/import", secretariat()),
@@ -160,10 +172,10 @@ ROUTES = {
     "products.edit": ("GET", "/products/public-route-product/edit", secretariat()),
     "products.descriptions": ("GET", "/products/public-route-product/descriptions", secretariat()),
     "products.assessment": ("GET", "/products/public-route-product/assessment", signed_in()),
-    "products.rate": (
+    "products.save_assessment": (
         "POST",
-        "/products/public-route-product/assessment/{requirement}",
-        secretariat(),
+        "/products/public-route-product/assessment",
+        secretariat(REDIRECT),
     ),
     "products.level_decision": ("GET", "/products/public-route-product/level", secretariat()),
     "products.publiccode_yml": (
@@ -200,6 +212,17 @@ ROUTES = {
     "fees.budget_freeze": (
         "POST",
         "/fees/products/public-route-product/2027/budget/freeze",
+        secretariat(REDIRECT),
+    ),
+    # No budget for 2027 yet: the secretariat is sent back to the product's year.
+    "fees.budget_approve_confirm": (
+        "GET",
+        "/fees/products/public-route-product/2027/budget/approve/confirm",
+        secretariat(REDIRECT),
+    ),
+    "fees.budget_freeze_confirm": (
+        "GET",
+        "/fees/products/public-route-product/2027/budget/freeze/confirm",
         secretariat(REDIRECT),
     ),
     "fees.budget_confirm": (
@@ -248,6 +271,13 @@ ROUTES = {
     "invoicing.runs_index": ("GET", "/invoices/runs", secretariat()),
     "invoicing.run_review": ("GET", "/invoices/runs/{run}", secretariat()),
     "invoicing.run_issue": ("POST", "/invoices/runs/{run}/issue", secretariat(REDIRECT)),
+    # The run has no drafts, the invoice is issued: nothing to confirm, back with a message.
+    "invoicing.run_issue_confirm": (
+        "GET",
+        "/invoices/runs/{run}/issue/confirm",
+        secretariat(REDIRECT),
+    ),
+    "invoicing.issue_confirm": ("GET", "/invoices/{invoice}/issue/confirm", secretariat(REDIRECT)),
     "invoicing.run_discard": ("POST", "/invoices/runs/{run}/discard", secretariat(REDIRECT)),
     # The run has no issued invoice: the secretariat is sent back to the run with a message.
     "invoicing.run_pdf_zip": ("GET", "/invoices/runs/{run}/pdf.zip", secretariat(REDIRECT)),
@@ -285,6 +315,11 @@ ROUTES = {
         "POST",
         "/invoices/settlements/{settlement}/issue",
         secretariat(REDIRECT),
+    ),
+    "invoicing.settlement_issue_confirm": (
+        "GET",
+        "/invoices/settlements/{settlement}/issue/confirm",
+        secretariat(),
     ),
     "invoicing.settlement_discard": (
         "POST",
@@ -339,6 +374,7 @@ ROUTES = {
     "meetings.meeting": ("GET", "/meetings/{meeting}", secretariat()),
     "meetings.edit": ("GET", "/meetings/{meeting}/edit", secretariat()),
     "meetings.cancel": ("POST", "/meetings/{meeting}/cancel", secretariat(REDIRECT)),
+    "meetings.cancel_confirm": ("GET", "/meetings/{meeting}/cancel/confirm", secretariat()),
     "meetings.invite": ("POST", "/meetings/{meeting}/invite", secretariat(REDIRECT)),
     "meetings.ics": ("GET", "/meetings/{meeting}/invitation.ics", secretariat()),
     "meetings.agenda_pdf": ("GET", "/meetings/{meeting}/agenda.pdf", secretariat()),
@@ -387,6 +423,12 @@ ROUTES = {
     "meetings.approve_minutes": (
         "POST",
         "/meetings/{minutes_meeting}/minutes/approve",
+        secretariat(REDIRECT),
+    ),
+    # The minutes are a draft, not circulated: back to them with a message.
+    "meetings.approve_minutes_confirm": (
+        "GET",
+        "/meetings/{minutes_meeting}/minutes/approve/confirm",
         secretariat(REDIRECT),
     ),
     "meetings.record_approval": (
@@ -461,6 +503,17 @@ ROUTES = {
     "backlog.close_round": (
         "POST",
         "/backlog/rounds/{backlog_round}/close",
+        secretariat(REDIRECT),
+    ),
+    # The round is closed: back to it with a message.
+    "backlog.open_round_confirm": (
+        "GET",
+        "/backlog/rounds/{backlog_round}/open/confirm",
+        secretariat(REDIRECT),
+    ),
+    "backlog.close_round_confirm": (
+        "GET",
+        "/backlog/rounds/{backlog_round}/close/confirm",
         secretariat(REDIRECT),
     ),
     "backlog.ballot": ("POST", "/backlog/rounds/{backlog_round}/ballot", own_contact(404)),
