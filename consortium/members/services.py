@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from consortium.auth.services import NameNeeded, find_or_invite
 from consortium.extensions import db
 from consortium.members.models import (
     CONTACT_ROLES,
@@ -284,11 +285,21 @@ def default_billing_identity(organisation: Organisation) -> BillingIdentity | No
 
 
 def add_contact(
-    organisation: Organisation, user_id: int, role: str, *, may_sign: bool = False
+    organisation: Organisation,
+    user_id: int,
+    role: str,
+    *,
+    may_sign: bool = False,
+    replace_primary: bool = True,
 ) -> OrganisationContact:
-    """Link a user to the organisation; a new primary contact replaces the old one's role.
+    """Link a user to the organisation; a new primary contact replaces the old one's role
+    (unless ``replace_primary`` is False: then RegisterError "primary_exists").
     ``may_sign`` marks whether they may sign agreements for it."""
     _lock_contacts(organisation)
+    if role == PRIMARY and not replace_primary:
+        current = organisation.primary_contact
+        if current is not None and current.user_id != user_id:
+            raise RegisterError("primary_exists")
     if role == PRIMARY:
         for contact in organisation.contacts:
             if contact.role == PRIMARY and contact.user_id != user_id:
@@ -310,6 +321,34 @@ def add_contact(
     db.session.add(contact)
     db.session.flush()
     return contact
+
+
+def add_person_as_contact(
+    organisation: Organisation,
+    email: str,
+    *,
+    name: str,
+    language: str | None,
+    role: str,
+    may_sign: bool,
+    invited_by,
+) -> tuple[OrganisationContact, bool]:
+    """Add the person with that email to the contacts; someone without an account is invited
+    (True). Refused, with nothing kept (no account, no invitation): RegisterError "name_needed"
+    for an unknown address without a name, "already_contact", and "primary_exists" for a
+    second primary contact (that takes ``make_primary``'s confirmation)."""
+    try:
+        with db.session.begin_nested():
+            user, invited = find_or_invite(email, name, language, invited_by)
+            _lock_contacts(organisation)
+            if organisation.has_contact(user.id):
+                raise RegisterError("already_contact")
+            contact = add_contact(
+                organisation, user.id, role, may_sign=may_sign, replace_primary=False
+            )
+    except NameNeeded as exc:
+        raise RegisterError("name_needed") from exc
+    return contact, invited
 
 
 def _lock_contacts(organisation: Organisation) -> None:

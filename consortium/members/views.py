@@ -15,7 +15,6 @@ from consortium import csvio, once, permissions
 from consortium.audit.queries import entries_for
 from consortium.auth.forms import ConfirmForm
 from consortium.auth.people_search import people_search
-from consortium.auth.services import NameNeeded, find_or_invite
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.members import bp, queries, services, transfer
@@ -295,6 +294,14 @@ CONTACT_MESSAGES = {
         "The primary contact has changed in the meantime. Check who it is now and confirm again."
     ),
     "role": lambda: _("Choose one of the roles offered."),
+    "name_needed": lambda: _(
+        "No one has an account with this email address yet: enter a name to invite them."
+    ),
+    "already_contact": lambda: _("This person is a contact of the organisation already."),
+    "primary_exists": lambda: _(
+        "The organisation has a primary contact already: add the person in another role, "
+        "then make them primary."
+    ),
 }
 
 OTHER_ROLES = [role for role in CONTACT_ROLES if role != PRIMARY]
@@ -333,44 +340,36 @@ def add_contact(organisation_id: int):
         form.email.data = search.chosen.email
     if form.validate_on_submit():
         try:
-            user, invited = find_or_invite(
+            contact, invited = services.add_person_as_contact(
+                organisation,
                 form.email.data,
-                form.name.data or "",
-                form.language.data or None,
-                current_user._get_current_object(),
+                name=form.name.data or "",
+                language=form.language.data or None,
+                role=form.role.data,
+                may_sign=bool(form.may_sign.data) if full else False,
+                invited_by=current_user._get_current_object(),
             )
-        except NameNeeded:
-            form.name.errors = [
-                *form.name.errors,
-                _(
-                    "No one has an account with this email address yet: enter a name to invite them."
-                ),
-            ]
+        except services.RegisterError as exc:
+            field = {"name_needed": form.name, "already_contact": form.email}.get(
+                exc.code, form.role
+            )
+            field.errors = [*field.errors, CONTACT_MESSAGES[exc.code]()]
         else:
-            may_sign = bool(form.may_sign.data) if full else False
-            if organisation.has_contact(user.id):
-                form.email.errors = [
-                    *form.email.errors,
-                    _("This person is a contact of the organisation already."),
-                ]
+            shown = contact.user.display_name if may_search else contact.user.email
+            if invited:
+                message = _(
+                    "%(name)s has been invited by email and is now a contact of %(organisation)s.",
+                    name=shown,
+                    organisation=organisation.name,
+                )
             else:
-                services.add_contact(organisation, user.id, form.role.data, may_sign=may_sign)
-                shown = user.display_name if may_search else user.email
-                if invited:
-                    message = _(
-                        "%(name)s has been invited by email and is now a contact of "
-                        "%(organisation)s.",
-                        name=shown,
-                        organisation=organisation.name,
-                    )
-                else:
-                    message = _(
-                        "%(name)s is now a contact of %(organisation)s.",
-                        name=shown,
-                        organisation=organisation.name,
-                    )
-                flash(message, "success")
-                return _to_contacts(organisation)
+                message = _(
+                    "%(name)s is now a contact of %(organisation)s.",
+                    name=shown,
+                    organisation=organisation.name,
+                )
+            flash(message, "success")
+            return _to_contacts(organisation)
     return render_template(
         "members/add_contact.html", form=form, organisation=organisation, search=search
     )

@@ -180,3 +180,35 @@ def test_adding_someone_who_is_a_contact_already_says_so(secretariat_client, aar
     ).get_data(as_text=True)
     assert "This person is a contact of the organisation already." in page
     assert roles(aarhus) == {others[0].email: "finance"}
+
+
+def test_a_second_primary_contact_is_refused_without_inviting_anyone(app, aarhus, others):
+    services.add_contact(aarhus, others[0].id, "primary")
+    db.session.commit()
+    with pytest.raises(services.RegisterError) as refused:
+        services.add_person_as_contact(
+            aarhus,
+            "late@aarhus.example.dk",
+            name="Late Primary",
+            language=None,
+            role="primary",
+            may_sign=False,
+            invited_by=None,
+        )
+    assert refused.value.code == "primary_exists"
+    assert db.session.scalar(select(User).where(User.email == "late@aarhus.example.dk")) is None
+    assert invitations_to("late@aarhus.example.dk") == []
+    assert roles(aarhus) == {others[0].email: "primary"}
+
+
+def test_an_organisation_without_a_primary_contact_gets_one_after_the_page_says_so(
+    secretariat_client, aarhus, others
+):
+    contact = services.add_contact(aarhus, others[1].id, "technical")
+    db.session.commit()
+    url = f"/organisations/{aarhus.id}/contacts/{contact.id}/primary"
+    page = secretariat_client.get(url).get_data(as_text=True)
+    assert "Karsten Bo becomes the primary contact of Aarhus Kommune." in page
+    assert "The organisation has no primary contact now." in page
+    assert secretariat_client.post(url, data={"replacing": ""}).status_code == 302
+    assert roles(aarhus) == {others[1].email: "primary"}
