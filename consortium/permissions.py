@@ -35,6 +35,8 @@ ACTIONS = {
     "organisations.view": "see an organisation's page with its contacts and private data",
     "organisations.edit_contact_data": "change an organisation's address, emails and billing identities",
     "organisations.manage": "create organisations; change kind, registration number, population, tier and membership",
+    "organisations.manage_contacts": "add and invite an organisation's contacts by email, change their roles, remove them and make another one primary (its primary contact)",
+    "people.search": "find people by name or email when adding them as a contact or a group member (the secretariat)",
     "privacy.manage": "export and anonymise a person's data",
     # Products (products/).
     "products.view": "see the product catalogue, a product's page, its assessment and publiccode.yml",
@@ -48,6 +50,7 @@ ACTIONS = {
     "groups.mine": "see the groups one is a current member of",
     "groups.view": "see a group's page with its members",
     "groups.write_minutes": "write a group's minutes (its current chair or secretary)",
+    "groups.add_member": "add a person's term to a group, by their exact email (its current chair or secretary)",
     "participations.manage": "record, change and end organisations' participation in products; decide requests",
     "participations.mine": "see one's organisations' participations and requests",
     "participations.view": "see an organisation's participations",
@@ -168,6 +171,12 @@ def _organisation_contact(user, obj) -> bool:
     return _is(obj, "organisation") and obj.has_contact(user.id)
 
 
+# Source: being an organisation's primary contact.
+@rule("organisations.manage_contacts")
+def _organisation_primary_contact(user, obj) -> bool:
+    return _is(obj, "organisation") and obj.has_primary_contact(user.id)
+
+
 # Source: membership of a group (groups/), and contacts' participation (participation/).
 @rule("groups.mine", "participations.mine")
 def _signed_in_sees_own_groups_and_participations(user, obj) -> bool:
@@ -179,7 +188,7 @@ def _current_group_member(user, obj) -> bool:
     return _is(obj, "group") and obj.has_current_member(user.id)
 
 
-@rule("groups.write_minutes")
+@rule("groups.write_minutes", "groups.add_member")
 def _current_group_chair_or_secretary(user, obj) -> bool:
     return _is(obj, "group") and obj.has_current_member(user.id, roles=("chair", "secretary"))
 

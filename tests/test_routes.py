@@ -82,6 +82,22 @@ ROUTES = {
     "members.membership": ("GET", "/organisations/{organisation}/membership", secretariat()),
     "members.billing_identity": ("GET", "/organisations/{organisation}/billing/new", own_contact()),
     "members.add_contact": ("GET", "/organisations/{organisation}/contacts/new", secretariat()),
+    # The organisation's contacts are managed by its primary contact; "own contact" is another.
+    "members.contact": (
+        "GET",
+        "/organisations/{organisation}/contacts/{organisation_contact}",
+        secretariat(),
+    ),
+    "members.remove_contact": (
+        "POST",
+        "/organisations/{organisation}/contacts/{organisation_contact}/remove",
+        secretariat(REDIRECT),
+    ),
+    "members.make_primary": (
+        "GET",
+        "/organisations/{organisation}/contacts/{organisation_contact}/primary",
+        secretariat(),
+    ),
     "members.export": ("GET", "/organisations/export.csv", secretariat()),
     "members.export_selection": ("POST", "/organisations/selection/export", secretariat(REDIRECT)),
     "members.write_to_selection": ("POST", "/organisations/selection/write", secretariat(REDIRECT)),
@@ -836,7 +852,7 @@ def _group_and_participation_objects(organisation, other) -> dict:
     from consortium.participation.models import Participation, ParticipationRequest
     from consortium.products.models import Product
 
-    members.add_contact(organisation, other.id, "other")
+    contact = members.add_contact(organisation, other.id, "other")
     group = groups.create_group("board", "Route board")
     member = groups.add_member(group, other, organisation=organisation, starts_on=date(2025, 1, 1))
     product = Product(slug="route-participation-product", name="Route participation product")
@@ -855,6 +871,7 @@ def _group_and_participation_objects(organisation, other) -> dict:
     return {
         "group": group.id,
         "group_member": member.id,
+        "organisation_contact": contact.id,
         "participation": participation.id,
         "participation_request": request.id,
     }
