@@ -244,7 +244,7 @@ def test_the_record_of_what_was_sent_to_whom(secretariat_client, register):
     message = db.session.scalar(select(BulkMessage))
     entries = db.session.scalars(
         select(AuditEntry).where(
-            AuditEntry.record_type == "bulk_message", AuditEntry.record_id == message.id
+            AuditEntry.record_type == "bulk_message", AuditEntry.record_id == str(message.id)
         )
     ).all()
     assert [entry.action for entry in entries] == ["create"]
