@@ -67,7 +67,8 @@ typecheck: $(STAMP)
 		consortium/agreements/demo_texts.py \
 		consortium/agreements/sealing.py consortium/meetings/calendar.py \
 		consortium/meetings/governance.py consortium/meetings/search.py \
-		consortium/meetings/pdf.py consortium/backlog/counting.py
+		consortium/meetings/pdf.py consortium/backlog/counting.py \
+		consortium/messages/recipients.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check

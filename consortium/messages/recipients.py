@@ -55,7 +55,7 @@ class Plan:
         return sum(recipient.language == language for recipient in self.recipients)
 
 
-def _name_key(person) -> tuple[str, int]:
+def _name_key(person: Recipient | LeftOut) -> tuple[str, int]:
     return (person.name.casefold(), person.user_id)
 
 
@@ -83,7 +83,9 @@ def plan(
             elif not email:
                 known = LeftOut(candidate.user_id, candidate.name, NO_EMAIL)
             else:
-                own = candidate.language if candidate.language in languages else default_language
+                own = candidate.language or default_language
+                if own not in languages:
+                    own = default_language
                 known = Recipient(candidate.user_id, candidate.name, email, one_language or own)
             people[candidate.user_id] = known
         if candidate.represents and candidate.represents not in known.represents:
