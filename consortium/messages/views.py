@@ -67,9 +67,11 @@ def _one_language() -> str | None:
 
 
 def _texts(form: MessageForm, languages: list[str]) -> dict[str, services.Text]:
+    """The texts as typed, with the browser's line breaks (CR LF) as a mail's text has them."""
     return {
         language: services.Text(
-            form.subject(language).data.strip(), form.body(language).data.strip("\n\r")
+            form.subject(language).data.strip(),
+            form.body(language).data.replace("\r\n", "\n").strip("\n"),
         )
         for language in languages
     }
