@@ -98,6 +98,7 @@ def register_domains(app: Flask) -> None:
         main,
         meetings,
         members,
+        messages,
         participation,
         privacy,
         products,
@@ -124,6 +125,7 @@ def register_domains(app: Flask) -> None:
     agreements.register(app)
     meetings.register(app)
     backlog.register(app)
+    messages.register(app)
     public.register(app)
     search.register(app)
 

@@ -59,6 +59,7 @@ from consortium.members.models import (
     PopulationFigure,
     TierBandSet,
 )
+from consortium.messages.models import BulkMessage, BulkMessageRecipient, BulkMessageText
 from consortium.participation.models import Participation, ParticipationRequest
 from consortium.products.models import (
     LevelDecision,
@@ -123,6 +124,9 @@ __all__ = [
     "Paper",
     "AuditEntry",
     "BillingIdentity",
+    "BulkMessage",
+    "BulkMessageRecipient",
+    "BulkMessageText",
     "LoginAttempt",
     "Membership",
     "Organisation",

@@ -84,6 +84,11 @@ ACTIONS = {
     "agreements.mine": "see the agreements of the organisations and suppliers one is a contact of",
     "agreements.view": "see an agreement document, its history and its PDF",
     "agreements.accept": "accept an agreement document for one's organisation or supplier",
+    # Messages to many people (messages/), checked against the organisations, the product or
+    # the group written to, and against a sent message.
+    "messages.write": "write to the contacts of organisations or of a product's participants (the secretariat), or to a group's members (also its current chair or secretary)",
+    "messages.list": "see the list of the messages one may read",
+    "messages.view": "read a sent message with its recipients (its sender; the current chair and secretary of the group it went to)",
 }
 
 _rules: dict[str, list[Predicate]] = {action: [] for action in ACTIONS}
@@ -140,7 +145,7 @@ def permission_required(action: str):
 
 
 # Source: every signed-in user.
-@rule("home.dashboard", "profile.edit", "organisations.list")
+@rule("home.dashboard", "profile.edit", "organisations.list", "messages.list")
 def _any_signed_in_user(user, obj) -> bool:
     return True
 
@@ -347,3 +352,14 @@ def _round_group_chair_or_secretary(user, obj) -> bool:
 @rule("backlog.vote")
 def _contact_in_the_round_group(user, obj) -> bool:
     return _is(obj, "backlog_vote") and obj.may_vote(user.id)
+
+
+# Source: chairing or keeping the minutes of a group, or having sent a message (messages/).
+@rule("messages.write")
+def _group_chair_or_secretary_writes_to_members(user, obj) -> bool:
+    return _is(obj, "group") and _current_group_chair_or_secretary(user, obj)
+
+
+@rule("messages.view")
+def _reader_of_the_message(user, obj) -> bool:
+    return _is(obj, "bulk_message") and obj.may_read(user.id)

@@ -535,6 +535,9 @@ ROUTES = {
     "backlog.ballot": ("POST", "/backlog/rounds/{backlog_round}/ballot", own_contact(404)),
     "backlog.result_csv": ("GET", "/backlog/rounds/{backlog_round}/result.csv", own_contact()),
     "backlog.result_json": ("GET", "/backlog/rounds/{backlog_round}/result.json", own_contact()),
+    "messages.new": ("GET", "/messages/new?product={message_product}", secretariat()),
+    "messages.index": ("GET", "/messages/", signed_in()),
+    "messages.detail": ("GET", "/messages/{bulk_message}", secretariat()),
 }
 
 
@@ -598,6 +601,7 @@ def route_objects() -> dict:
         **_meeting_objects(),
         **_minutes_objects(organisation, other),
         **_backlog_objects(organisation, other),
+        **_message_objects(other),
     }
 
 
@@ -875,6 +879,28 @@ def _group_and_participation_objects(organisation, other) -> dict:
         "participation": participation.id,
         "participation_request": request.id,
     }
+
+
+def _message_objects(other) -> dict:
+    """The participation product (messages are written to its participants' contacts) and a
+    message another user sent to them (messages/)."""
+    from sqlalchemy import select
+
+    from consortium.extensions import db
+    from consortium.messages.models import BulkMessage, BulkMessageText
+    from consortium.products.models import Product
+
+    product = db.session.scalar(
+        select(Product).where(Product.slug == "route-participation-product")
+    )
+    message = BulkMessage(
+        token="route-message-token-0000", sender_user_id=other.id, source="product"
+    )
+    message.product = product
+    message.texts.append(BulkMessageText(language="en", subject="Route", body="Hello"))
+    db.session.add(message)
+    db.session.flush()
+    return {"message_product": product.id, "bulk_message": message.id}
 
 
 def give_own_records(role: str, visitor, objects: dict) -> None:
