@@ -43,3 +43,6 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = "consortium"
+# No control socket: its default path is one per user, which two servers on one machine (two
+# groups of workers, a trial beside a test) would fight over; stop and reload with signals.
+control_socket_disable = True

@@ -33,12 +33,20 @@ def init_app(app: Flask) -> None:
     app.after_request(add_request_id)
     if app.config.get("ACCESS_LOG"):
         if not logger.handlers:
-            handler = logging.StreamHandler(sys.stdout)
+            handler = _StandardOutput()
             handler.setFormatter(logging.Formatter("%(message)s"))
             logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
         request_finished.connect(log_request, app)
+
+
+class _StandardOutput(logging.StreamHandler):
+    """Writes to what standard output is when the line is written (a test may replace it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stdout
+        super().emit(record)
 
 
 def start() -> None:

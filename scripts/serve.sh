@@ -7,19 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-export CONSORTIUM_ENV=production FLASK_APP=consortium
-
-if [ -z "${DATABASE_URL:-}" ]; then
-    echo "DATABASE_URL is not set: serving from a throw-away PostgreSQL server, whose data is removed when serve stops."
-    exec scripts/with-postgres.sh env CONSORTIUM_SERVE_THROWAWAY=1 "$0" "$@"
-fi
-case "$DATABASE_URL" in
-    postgresql*) ;;
-    *)
-        echo "make serve runs on PostgreSQL, as production does: DATABASE_URL must start with postgresql+psycopg://, not ${DATABASE_URL%%:*}:" >&2
-        exit 1
-        ;;
-esac
+export CONSORTIUM_ENV=production FLASK_APP=consortium PYTHONUNBUFFERED=1
 
 # Every missing setting at once, with what it is for (consortium/config.py).
 if ! $BIN/python - <<'PY'
@@ -42,6 +30,18 @@ then
     exit 1
 fi
 
+if [ -z "${DATABASE_URL:-}" ]; then
+    echo "DATABASE_URL is not set: serving from a throw-away PostgreSQL server, whose data is removed when serve stops."
+    exec scripts/with-postgres.sh env CONSORTIUM_SERVE_THROWAWAY=1 "$0" "$@"
+fi
+case "$DATABASE_URL" in
+    postgresql*) ;;
+    *)
+        echo "make serve runs on PostgreSQL, as production does: DATABASE_URL must start with postgresql+psycopg://, not ${DATABASE_URL%%:*}:" >&2
+        exit 1
+        ;;
+esac
+
 echo "Applying the migrations"
 $BIN/flask db upgrade
 
@@ -49,7 +49,7 @@ if [ -n "${CONSORTIUM_SERVE_THROWAWAY:-}" ]; then
     # The throw-away database starts empty: a first user to sign in with, for this run only.
     password=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(15))')
     $BIN/flask users create --email trial@example.org --name "Trial secretariat" --secretariat \
-        --password "$password" >/dev/null
+        --password="$password" >/dev/null
     echo "Sign in as trial@example.org with the password $password (this database only)."
 fi
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import runpy
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,11 +49,42 @@ def test_the_gunicorn_settings_load_as_gunicorn_reads_them():
     assert config.forwarded_allow_ips == []
     assert config.secure_scheme_headers == {}
     assert config.accesslog is None  # the app writes the access log
+    assert config.control_socket_disable is True
 
 
 def test_the_worker_count_follows_the_environment(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "4")
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 4
+
+
+def test_the_job_worker_finishes_its_round_and_stops_on_sigterm(committed_app):
+    """`make serve` (and a service manager) stops the worker with SIGTERM."""
+    environment = dict(
+        os.environ,
+        CONSORTIUM_ENV="testing",
+        DATABASE_URL=committed_app.config["SQLALCHEMY_DATABASE_URI"],
+        FLASK_APP="consortium",
+        PYTHONUNBUFFERED="1",
+    )
+    flask = str(Path(sys.executable).parent / "flask")
+    worker = subprocess.Popen(  # noqa: S603 - our own command
+        [flask, "worker", "--interval", "0.2"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        first = worker.stdout.readline()
+        assert "running jobs and sending mail" in first, first
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
+    assert worker.returncode == 0, output
+    assert "stopped." in output
 
 
 # /health ------------------------------------------------------------------------------------
