@@ -87,6 +87,30 @@ def test_the_job_worker_finishes_its_round_and_stops_on_sigterm(committed_app):
     assert "stopped." in output
 
 
+def test_make_serve_names_every_missing_setting_before_starting_anything(tmp_path):
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("SECRET_KEY", "BASE_URL", "MAIL_SERVER", "DATABASE_URL")
+    }
+    result = subprocess.run(  # noqa: S603 - our own script
+        [str(ROOT / "scripts" / "serve.sh")],
+        env=environment | {"MAIL_SERVER": "smtp.example.org"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    missing = [line.split(":")[0].strip() for line in result.stderr.splitlines() if ": " in line]
+    assert missing[:2] == ["SECRET_KEY", "BASE_URL"]
+    assert "MAIL_SERVER" not in result.stderr.split("For a local trial")[0]
+    assert "INSECURE_COOKIES=1 make serve" in result.stderr
+    # Refused before a database server is started or a migration applied.
+    assert "PostgreSQL" not in result.stdout + result.stderr
+    assert "migrations" not in result.stdout
+
+
 # /health ------------------------------------------------------------------------------------
 
 
