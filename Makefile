@@ -15,7 +15,7 @@ APP_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-uti
 TEST_PACKAGES := chromium postgresql-15
 
 .PHONY: run test lint translations-check test-sqlite test-postgres test-browser system-packages \
-	test-packages translations migrate clean bench typecheck
+	test-packages translations migrate clean bench typecheck serve postgres-packages
 
 define apt_install
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -48,6 +48,17 @@ run: system-packages $(STAMP) translations
 	@# A thread of the development server is the worker: it issues runs queued from the pages
 	@# and, with a mail server configured (MAIL_SERVER), sends the mail.
 	@CONSORTIUM_ENV=development WORKER_THREAD=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Production as it runs: gunicorn (gunicorn.conf.py) and the job and mail worker, on PostgreSQL
+# (DATABASE_URL, or a throw-away server), CONSORTIUM_ENV=production, migrations applied first.
+# It names the settings production requires when one is missing (see README, "Production").
+serve: system-packages $(STAMP) translations
+	@[ -n "$$DATABASE_URL" ] || $(MAKE) --no-print-directory postgres-packages
+	@scripts/serve.sh
+
+# The PostgreSQL server of the throw-away database (scripts/with-postgres.sh).
+postgres-packages:
+	$(call apt_install,postgresql-15)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -50,6 +50,7 @@ def own_contact(answer=OK) -> dict[str, object]:
 ROUTES = {
     "main.home": ("GET", "/", everyone()),
     "main.language": ("POST", "/language", everyone(REDIRECT)),
+    "main.health": ("GET", "/health", everyone()),
     "static": ("GET", "/static/css/app.css", everyone()),
     "auth.login": ("GET", "/sign-in", everyone(REDIRECT) | {"anonymous": OK}),
     "auth.logout": ("POST", "/sign-out", everyone(REDIRECT)),
