@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -295,7 +296,7 @@ def add_contact(
     """Link a user to the organisation; a new primary contact replaces the old one's role
     (unless ``replace_primary`` is False: then RegisterError "primary_exists").
     ``may_sign`` marks whether they may sign agreements for it."""
-    _lock_contacts(organisation)
+    organisation = _lock_contacts(organisation)
     if role == PRIMARY and not replace_primary:
         current = organisation.primary_contact
         if current is not None and current.user_id != user_id:
@@ -340,7 +341,7 @@ def add_person_as_contact(
     try:
         with db.session.begin_nested():
             user, invited = find_or_invite(email, name, language, invited_by)
-            _lock_contacts(organisation)
+            organisation = _lock_contacts(organisation)
             if organisation.has_contact(user.id):
                 raise RegisterError("already_contact")
             contact = add_contact(
@@ -351,11 +352,20 @@ def add_person_as_contact(
     return contact, invited
 
 
-def _lock_contacts(organisation: Organisation) -> None:
+def _lock_contacts(organisation: Organisation) -> Organisation:
     """Serialise the changes to the organisation's contacts: the organisation stays locked until
-    the change is committed, and its contacts are read afresh."""
+    the change is committed, and its contacts are read afresh. Returns the session's own copy
+    of the organisation (the caller's may come from an earlier session)."""
     if organisation.id is not None:
         lock_row(Organisation, organisation.id)
+        state = sa_inspect(organisation)
+        if state.detached:
+            # Loaded by an earlier session: take it back unless this session has its own copy.
+            known = db.session.identity_map.get(state.key)
+            if known is None:
+                db.session.add(organisation)
+            else:
+                organisation = known
         # Contacts loaded before the lock may show roles changed since: read them again.
         db.session.scalars(
             select(OrganisationContact)
@@ -363,12 +373,12 @@ def _lock_contacts(organisation: Organisation) -> None:
             .execution_options(populate_existing=True)
         ).all()
         db.session.expire(organisation, ["contacts"])
+    return organisation
 
 
 def _current(contact: OrganisationContact) -> OrganisationContact | None:
     """The contact as it is now, under the organisation's lock; None when it was removed."""
-    organisation = contact.organisation
-    _lock_contacts(organisation)
+    organisation = _lock_contacts(contact.organisation)
     return next((other for other in organisation.contacts if other.id == contact.id), None)
 
 
