@@ -91,7 +91,7 @@ test-postgres: $(STAMP) translations
 	scripts/with-postgres.sh $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --durations=15 --durations-min=2 --database-label postgresql
 
 test-browser: $(STAMP) translations
-	env -u DATABASE_URL $(BIN)/pytest -q -m browser -n $(TEST_WORKERS) --durations=10 --durations-min=2 --database-label browser
+	env -u DATABASE_URL $(BIN)/pytest -q -m browser -n $(TEST_WORKERS) --dist loadfile --durations=10 --durations-min=2 --database-label browser
 
 test: test-packages $(STAMP) translations
 	@rm -rf .test-results; mkdir -p .test-results

@@ -28,7 +28,8 @@ def from_menu(page, group, entry=None):
     if entry is None:
         nav.get_by_role("link", name=group, exact=True).click()
         return
-    nav.locator("summary", has_text=re.compile(f"^{re.escape(group)}$")).click()
+    # The group's name, then the count of what waits in it, if anything does.
+    nav.locator("summary", has_text=re.compile(f"^{re.escape(group)}(\\W|$)")).click()
     nav.get_by_role("link", name=entry, exact=True).click()
 
 

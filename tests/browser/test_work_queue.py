@@ -19,7 +19,7 @@ def waiting_supplier(live_app):
         supplier = Supplier(
             name="Queue Kode ApS",
             country="DK",
-            registration_number="55133018",
+            registration_number="55133107",
             contact_name="Kim",
             contact_email="kim@queue.example.dk",
         )
