@@ -24,8 +24,12 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import login, make_user, rolled_back
-from tests.test_routes import ROUTES, routes_database  # noqa: F401 - routes_database is a fixture
+from tests.conftest import login, rolled_back
+from tests.test_routes import (  # noqa: F401 - routes_database is a fixture
+    ROUTES,
+    routes_database,
+    visitor_email,
+)
 
 EVERY_FIELD = ("\x00", "9" * 40)
 # Date fields also get both ends of the calendar.
@@ -179,15 +183,14 @@ FORM_PAGES = sorted(endpoint for endpoint, route in ROUTES.items() if route[0] =
 
 @pytest.mark.parametrize("endpoint", FORM_PAGES)
 def test_no_edge_value_in_any_field_gives_an_error_page(routes_database, endpoint):  # noqa: F811
-    routes_app, objects = routes_database
-    with rolled_back(routes_app):
-        _fuzz_forms(routes_app.test_client(), objects, endpoint)
+    with rolled_back(routes_database.app):
+        _fuzz_forms(routes_database, endpoint)
 
 
-def _fuzz_forms(client, objects: dict, endpoint: str) -> None:
-    secretariat = make_user("fuzz-secretariat@example.org", secretariat=True)
-    assert login(client, secretariat.email).status_code == 302
-    url = ROUTES[endpoint][1].format(pending=_pending_import(secretariat.id), **objects)
+def _fuzz_forms(world, endpoint: str) -> None:
+    client = world.client("secretariat")
+    secretariat = world.visitors["secretariat"]
+    url = ROUTES[endpoint][1].format(pending=_pending_import(secretariat), **world.objects)
     page = client.get(url)
     if page.status_code != 200 or "html" not in page.content_type:
         page.close()
@@ -216,5 +219,5 @@ def _fuzz_forms(client, objects: dict, endpoint: str) -> None:
                 assert response.status_code != 500, (endpoint, form.action, name, value[:40])
                 assert "Traceback" not in body, (endpoint, form.action, name, value[:40])
                 if response.status_code == 302 and "/sign-in" in response.headers["Location"]:
-                    login(client, secretariat.email)
+                    login(client, visitor_email("secretariat"))
             turn += 1

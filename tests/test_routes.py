@@ -3,6 +3,9 @@ a contact of the organisation the URL names and the secretariat: each gets the a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
 
 from consortium.extensions import db
@@ -919,7 +922,8 @@ def give_own_records(role: str, visitor, objects: dict) -> None:
 
         members.add_contact(db.session.get(Organisation, objects["organisation"]), visitor.id, "it")
     if role in ("contact", "group member"):
-        own = members.create_organisation(name="Odder Kommune", kind="municipality", country="DK")
+        name = "Odder Kommune" if role == "contact" else "Skanderborg Kommune"
+        own = members.create_organisation(name=name, kind="municipality", country="DK")
         members.add_contact(own, visitor.id, "primary")
         if role == "group member":
             group = groups.create_group("general_assembly", "Own assembly")
@@ -956,14 +960,48 @@ def _visit(client, method, url):
     return response
 
 
+@dataclass
+class RoutesWorld:
+    """The records of ROUTES and a visitor of each role with their own records, committed once
+    per test process, each visitor signed in once (their session cookie)."""
+
+    app: Any
+    objects: dict
+    visitors: dict[str, int]
+    cookies: dict[str, str]
+
+    def client(self, role: str):
+        """A new browser of the visitor, signed in unless anonymous."""
+        client = self.app.test_client()
+        if role in self.cookies:
+            client.set_cookie(self.app.config["SESSION_COOKIE_NAME"], self.cookies[role])
+        return client
+
+
+def visitor_email(role: str) -> str:
+    return f"{role.replace(' ', '-')}-visitor@example.org"
+
+
 @pytest.fixture(scope="session")
 def routes_database(migrated_template, tmp_path_factory):
-    """The records of ROUTES, made once per test process in a database of their own."""
+    """The records of ROUTES and their visitors (`RoutesWorld`), made once per test process in
+    a database of their own; a test runs inside `rolled_back`."""
     app = make_app(copy_database(tmp_path_factory, migrated_template, "consortium_routes"))
+    signed_in = [role for role in ROLES if role != "anonymous"]
     with app.app_context():
         records = route_objects()
+        visitors = {}
+        for role in signed_in:
+            visitor = make_user(visitor_email(role), secretariat=role == "secretariat")
+            give_own_records(role, visitor, records)
+            visitors[role] = visitor.id
         db.session.commit()
-    yield app, records
+    cookies = {}
+    for role in signed_in:
+        client = app.test_client()
+        assert login(client, visitor_email(role)).status_code == 302
+        cookies[role] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    yield RoutesWorld(app, records, visitors, cookies)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -975,24 +1013,16 @@ def test_access(routes_database, endpoint, role):
     """Each visitor gets the answer named for them: a contact of another organisation, a
     contact of another supplier and a member of another group have no more rights on these
     records than any signed-in user; a contact of the organisation sees its pages."""
-    routes_app, objects = routes_database
-    with rolled_back(routes_app):
-        _check_access(routes_app.test_client(), objects, endpoint, role)
+    with rolled_back(routes_database.app):
+        _check_access(routes_database, endpoint, role)
 
 
-def _check_access(client, objects, endpoint, role):
+def _check_access(world: RoutesWorld, endpoint, role):
     method, url, expected = ROUTES[endpoint]
-    visitor = None
-    if role != "anonymous":
-        email = f"{role.replace(' ', '-')}-visitor@example.org"
-        visitor = make_user(email, secretariat=role == "secretariat")
-        give_own_records(role, visitor, objects)
-        assert login(client, email).status_code == 302
     # Each uploads their own file; others' uploads are not theirs to confirm.
-    url = url.format(
-        pending=_pending_import(visitor.id if visitor else objects["other"]), **objects
-    )
-    response = _visit(client, method, url)
+    uploader = world.visitors.get(role, world.objects["other"])
+    url = url.format(pending=_pending_import(uploader), **world.objects)
+    response = _visit(world.client(role), method, url)
     answer = expected[role]
     where = response.headers.get("Location", "")
     if answer == SIGN_IN:
