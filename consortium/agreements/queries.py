@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consortium.agreements.models import (
@@ -65,26 +65,61 @@ def documents(kind: str | None = None) -> list[AgreementDocument]:
 
 def documents_of_user(user_id: int) -> list[AgreementDocument]:
     """The documents of the organisations and suppliers the user is a contact of, newest first."""
-    organisations = select(OrganisationContact.organisation_id).where(
-        OrganisationContact.user_id == user_id
-    )
-    suppliers = select(SupplierContact.supplier_id).where(SupplierContact.user_id == user_id)
     return list(
         db.session.scalars(
-            select(AgreementDocument)
-            .where(
-                or_(
-                    AgreementDocument.organisation_id.in_(organisations),
-                    AgreementDocument.supplier_id.in_(suppliers),
-                )
+            documents_statement(user_id=user_id).order_by(
+                AgreementDocument.made_at.desc(), AgreementDocument.id.desc()
             )
-            .options(
-                selectinload(AgreementDocument.organisation),
-                selectinload(AgreementDocument.supplier),
-            )
-            .order_by(AgreementDocument.made_at.desc(), AgreementDocument.id.desc())
         )
     )
+
+
+# What a list of documents sorts by: the party's name, an organisation's or a supplier's.
+PARTY_NAME = func.lower(func.coalesce(Organisation.name, Supplier.name))
+
+
+def documents_statement(
+    *,
+    user_id: int | None = None,
+    statuses: Iterable[str] | None = None,
+    kind: str | None = None,
+    search: str = "",
+) -> Select:
+    """The documents as a list reads them, with their parties joined to sort by: those of the
+    organisations and suppliers the user is a contact of when a user is given, else all; of
+    the statuses and kind given; whose number or party contains the search."""
+    statement = (
+        select(AgreementDocument)
+        .outerjoin(Organisation, AgreementDocument.organisation_id == Organisation.id)
+        .outerjoin(Supplier, AgreementDocument.supplier_id == Supplier.id)
+        .options(
+            selectinload(AgreementDocument.organisation),
+            selectinload(AgreementDocument.supplier),
+        )
+    )
+    if user_id is not None:
+        organisations = select(OrganisationContact.organisation_id).where(
+            OrganisationContact.user_id == user_id
+        )
+        suppliers = select(SupplierContact.supplier_id).where(SupplierContact.user_id == user_id)
+        statement = statement.where(
+            or_(
+                AgreementDocument.organisation_id.in_(organisations),
+                AgreementDocument.supplier_id.in_(suppliers),
+            )
+        )
+    if statuses is not None:
+        statement = statement.where(AgreementDocument.status.in_(tuple(statuses)))
+    if kind:
+        statement = statement.where(AgreementDocument.kind == kind)
+    if search:
+        statement = statement.where(
+            or_(
+                AgreementDocument.number.icontains(search, autoescape=True),
+                func.coalesce(Organisation.name, Supplier.name).icontains(search, autoescape=True),
+            )
+        )
+    return statement
 
 
 def current_document(participation: Participation) -> AgreementDocument | None:
