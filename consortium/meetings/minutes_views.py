@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
@@ -17,6 +18,7 @@ from consortium.forms import form_view
 from consortium.groups import queries as group_queries
 from consortium.groups.models import Group
 from consortium.i18n import current_language, day
+from consortium.listing import Column, Listing
 from consortium.meetings import bp, minutes_content, minutes_mail, queries, registers, services
 from consortium.meetings.labels import (
     ACTION_STATUS_LABELS,
@@ -32,7 +34,7 @@ from consortium.meetings.minutes_forms import (
     item_field,
     minutes_form,
 )
-from consortium.meetings.models import ActionItem, AgendaItem, Meeting, Minutes
+from consortium.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
 from consortium.meetings.pdf import minutes_pdf as render_minutes_pdf
 from consortium.meetings.services import MeetingError
 from consortium.web import id_arg
@@ -473,15 +475,72 @@ def decisions():
         year = None
     query = request.args.get("q", "")[:500]
     rows = registers.decision_register(groups, group=group, year=year, query=query)
+    columns = _decision_columns()
+    listing = Listing(
+        "meetings.decisions",
+        columns,
+        default_sort="taken",
+        default_descending=True,
+        filters=("q", "group", "year"),
+    )
+    if listing.exporting:
+        return listing.export(listing.sort_rows(rows), "decisions")
+    pagination = listing.paginate_rows(rows)
     return render_template(
         "meetings/decisions.html",
-        rows=rows,
+        rows=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
         groups=groups,
         group=group,
         year=year,
         query=query,
         years=registers.decision_years(groups),
     )
+
+
+def _decision_meeting(decision: Decision) -> str:
+    return decision.meeting.title if decision.meeting else ""
+
+
+def _decision_columns() -> list[Column]:
+    """The decision register's columns, sorting the rows the search found: what each sorts by
+    and how a decision reads in the export."""
+    return [
+        Column(
+            "number",
+            _l("Number"),
+            lambda decision: (decision.year, decision.group.name.casefold(), decision.number),
+            lambda decision: decision.code,
+            descending_first=True,
+        ),
+        Column(
+            "decision",
+            _l("Decision"),
+            lambda decision: decision.text.casefold(),
+            lambda decision: decision.text,
+        ),
+        Column(
+            "group",
+            _l("Group"),
+            lambda decision: decision.group.name.casefold(),
+            lambda decision: decision.group.name,
+        ),
+        Column(
+            "meeting",
+            _l("Meeting"),
+            lambda decision: _decision_meeting(decision).casefold(),
+            _decision_meeting,
+        ),
+        Column(
+            "taken",
+            _l("Date"),
+            lambda decision: decision.taken_on,
+            lambda decision: decision.taken_on,
+            descending_first=True,
+        ),
+    ]
 
 
 @bp.route("/actions")
