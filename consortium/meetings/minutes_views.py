@@ -547,14 +547,7 @@ def _decision_columns() -> list[Column]:
 @login_required
 def my_actions():
     """The signed-in person's open action items, the earliest due first, overdue ones marked."""
-    return render_template(
-        "meetings/actions.html",
-        rows=queries.open_actions_for(current_user.id),
-        group=None,
-        button=ButtonForm(formdata=None),
-        today=date.today(),
-        **_labels(),
-    )
+    return _actions_page("meetings.my_actions", queries.open_actions_for(current_user.id), None)
 
 
 @bp.route("/groups/<int:group_id>/actions")
@@ -565,14 +558,62 @@ def group_actions(group_id: int):
     if group is None:
         abort(404)
     permissions.require("meetings.view", group)
+    return _actions_page(
+        "meetings.group_actions", queries.open_actions_of_group(group), group, group_id=group.id
+    )
+
+
+def _actions_page(endpoint: str, rows: list, group: Group | None, **view_args):
+    """A list of open action items, sorted and paged, or exported as shown."""
+    columns = _action_columns()
+    listing = Listing(endpoint, columns, default_sort="due", view_args=view_args)
+    if listing.exporting:
+        return listing.export(listing.sort_rows(rows), "action-items")
+    pagination = listing.paginate_rows(rows)
     return render_template(
         "meetings/actions.html",
-        rows=queries.open_actions_of_group(group),
+        rows=pagination.items,
+        overdue_count=sum(1 for row in rows if row.overdue),
+        pagination=pagination,
+        action_listing=listing,
         group=group,
         button=ButtonForm(formdata=None),
         today=date.today(),
         **_labels(),
     )
+
+
+def _action_meeting(row) -> str:
+    meeting = row.item.meeting
+    return f"{meeting.group.name}: {meeting.title}"
+
+
+def _action_columns() -> list[Column]:
+    """The action item lists' columns, sorting the open items found: what each sorts by and
+    how an item reads in the export."""
+    return [
+        Column("what", _l("What"), lambda row: row.item.what.casefold(), lambda row: row.item.what),
+        Column(
+            "who",
+            _l("Who"),
+            lambda row: row.item.owner.display_name.casefold(),
+            lambda row: row.item.owner.display_name,
+        ),
+        Column("due", _l("Due"), lambda row: row.item.due_on, lambda row: row.item.due_on),
+        Column(
+            "overdue",
+            _l("Overdue"),
+            None,
+            lambda row: _("Overdue") if row.overdue else "",
+        ),
+        Column(
+            "meeting",
+            _l("Meeting"),
+            lambda row: row.item.meeting.starts_at,
+            _action_meeting,
+            descending_first=True,
+        ),
+    ]
 
 
 @bp.route("/search")
