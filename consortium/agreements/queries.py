@@ -1,5 +1,5 @@
-"""Reading agreements for the pages: documents waiting for acceptance and for how long, a
-contact's own documents, a participation's agreement state, and what still has no document."""
+"""Reading agreements for the pages: the documents a list shows (all, waiting for acceptance,
+a contact's own), a participation's agreement state, and what still has no document."""
 
 from __future__ import annotations
 
@@ -12,11 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from consortium.agreements.models import (
     ACCEPTED,
-    KINDS,
     REPLACED,
-    WAITING_STATUSES,
     AgreementDocument,
-    AgreementTemplate,
 )
 from consortium.extensions import db
 from consortium.members.models import Membership, Organisation, OrganisationContact
@@ -28,31 +25,6 @@ from consortium.suppliers.models import Supplier, SupplierContact
 AGREED_OUTSIDE, STATE_ACCEPTED, STATE_WAITING, STATE_NONE = "outside", "accepted", "waiting", "none"
 
 
-@dataclass(frozen=True)
-class Waiting:
-    document: AgreementDocument
-    days: int
-
-
-def waiting_documents(today: date, kind: str | None = None) -> list[Waiting]:
-    """Every document waiting for acceptance, the longest waiting first, with its days."""
-    statement = (
-        select(AgreementDocument)
-        .where(AgreementDocument.status.in_(WAITING_STATUSES))
-        .options(
-            selectinload(AgreementDocument.organisation),
-            selectinload(AgreementDocument.supplier),
-        )
-        .order_by(AgreementDocument.made_at, AgreementDocument.id)
-    )
-    if kind:
-        statement = statement.where(AgreementDocument.kind == kind)
-    return [
-        Waiting(document, max(0, (today - document.made_at.date()).days))
-        for document in db.session.scalars(statement)
-    ]
-
-
 def documents(kind: str | None = None) -> list[AgreementDocument]:
     """Every document (of a kind), by number."""
     statement = select(AgreementDocument).order_by(
@@ -61,17 +33,6 @@ def documents(kind: str | None = None) -> list[AgreementDocument]:
     if kind:
         statement = statement.where(AgreementDocument.kind == kind)
     return list(db.session.scalars(statement))
-
-
-def documents_of_user(user_id: int) -> list[AgreementDocument]:
-    """The documents of the organisations and suppliers the user is a contact of, newest first."""
-    return list(
-        db.session.scalars(
-            documents_statement(user_id=user_id).order_by(
-                AgreementDocument.made_at.desc(), AgreementDocument.id.desc()
-            )
-        )
-    )
 
 
 # What a list of documents sorts by: the party's name, an organisation's or a supplier's.
@@ -252,16 +213,3 @@ def without_document(today: date) -> list[Missing]:
     for supplier in db.session.scalars(statement.order_by(Supplier.name)):
         missing.append(Missing("supplier", supplier.name, supplier_id=supplier.id))
     return missing
-
-
-def templates() -> list[AgreementTemplate]:
-    """Every template, the app's kinds first, then by kind and language."""
-    found = list(
-        db.session.scalars(
-            select(AgreementTemplate)
-            .options(selectinload(AgreementTemplate.versions))
-            .order_by(AgreementTemplate.kind, AgreementTemplate.language)
-        )
-    )
-    order = {kind: index for index, kind in enumerate(KINDS)}
-    return sorted(found, key=lambda template: (order.get(template.kind, len(KINDS)), template.kind))

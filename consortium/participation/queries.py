@@ -48,14 +48,6 @@ def participations_of(organisation: Organisation) -> list[Participation]:
     )
 
 
-def participations(product_id: int | None = None, organisation_id: int | None = None):
-    """All participations, filtered by product and organisation, for the secretariat's list."""
-    query = participations_statement(product_id, organisation_id)
-    return list(
-        db.session.scalars(query.order_by(Product.name, Organisation.name, Participation.starts_on))
-    )
-
-
 def participations_statement(product_id: int | None = None, organisation_id: int | None = None):
     """The participations with their products and organisations joined to sort by, filtered by
     product and organisation."""
