@@ -187,7 +187,38 @@ def index():
             .group_by(BacklogItem.product_id)
         ).all()
     )
-    return render_template("backlog/index.html", products=products, counts=counts)
+    columns = _backlog_columns()
+    listing = Listing("backlog.index", columns, default_sort="product")
+    rows = [(product, counts.get(product.id, 0)) for product in products]
+    if listing.exporting:
+        return listing.export(listing.sort_rows(rows), "backlogs")
+    pagination = listing.paginate_rows(rows)
+    return render_template(
+        "backlog/index.html",
+        rows=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
+    )
+
+
+def _backlog_columns() -> list[Column]:
+    """The backlogs' columns, sorting the products the user may see with their number of
+    items: what each sorts by and how a backlog reads in the export."""
+    return [
+        Column(
+            "product", _l("Product"), lambda row: row[0].name.casefold(), lambda row: row[0].name
+        ),
+        Column(
+            "items",
+            _l("Items"),
+            lambda row: row[1],
+            lambda row: row[1],
+            descending_first=True,
+            css_class="number",
+        ),
+        Column("rounds", _l("Rounds"), None, None),
+    ]
 
 
 def _item_filter() -> ItemFilter:
