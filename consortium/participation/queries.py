@@ -48,8 +48,9 @@ def participations_of(organisation: Organisation) -> list[Participation]:
     )
 
 
-def participations(product_id: int | None = None, organisation_id: int | None = None):
-    """All participations, filtered by product and organisation, for the secretariat's list."""
+def participations_statement(product_id: int | None = None, organisation_id: int | None = None):
+    """The participations with their products and organisations joined to sort by, filtered by
+    product and organisation."""
     query = (
         select(Participation)
         .join(Product)
@@ -64,9 +65,23 @@ def participations(product_id: int | None = None, organisation_id: int | None = 
         query = query.where(Participation.product_id == product_id)
     if organisation_id:
         query = query.where(Participation.organisation_id == organisation_id)
-    return list(
-        db.session.scalars(query.order_by(Product.name, Organisation.name, Participation.starts_on))
+    return query
+
+
+def requests_statement(status: str = ""):
+    """The requests (of a status) with their organisations and products joined to sort by."""
+    query = (
+        select(ParticipationRequest)
+        .join(Organisation, ParticipationRequest.organisation_id == Organisation.id)
+        .join(Product, ParticipationRequest.product_id == Product.id)
+        .options(
+            selectinload(ParticipationRequest.organisation),
+            selectinload(ParticipationRequest.product),
+        )
     )
+    if status:
+        query = query.where(ParticipationRequest.status == status)
+    return query
 
 
 def requests(status: str = "") -> list[ParticipationRequest]:
