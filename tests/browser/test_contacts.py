@@ -78,6 +78,7 @@ def test_replace_the_primary_contact_then_add_a_person_found_by_search(
     }
 
     page.get_by_role("link", name="Add a contact").click()
+    page.wait_for_load_state()  # the page's own script is running, as when a person types
     page.get_by_label("Name or email").fill("kirk.js")
     # The live search lists her without a press of the Search button.
     page.get_by_role("link", name="Choose Karin Kirk").click()
