@@ -512,3 +512,18 @@ def test_rows_computed_in_python_sort_by_the_same_columns_and_page_after_sorting
         listing = Listing("invoicing.overdue", columns, default_sort="name")
         page = listing.paginate_rows(rows)
         assert page.page == 1 and [row[0] for row in page.items][:3] == ["Alfa", "beta", "gamma"]
+
+
+def test_the_participation_export_says_each_agreement_as_the_page_does(demo_secretariat):
+    client = demo_secretariat
+    page = client.get("/participation/?per_page=200").get_data(as_text=True)
+    rows = _export(client, page)
+    column = rows[0].index("Agreement")
+    words = [row[column] for row in rows[1:]]
+    assert len(words) == len(_rows(page))
+    assert all(words), "every participation's agreement is said in words"
+    # The demo has accepted and waiting agreements; each is said as the page says it.
+    assert any(word.startswith("Agreement accepted on ") for word in words)
+    shown = " ".join(_words(page))
+    for word in set(words):
+        assert word in shown, word

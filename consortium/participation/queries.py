@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
@@ -12,6 +13,24 @@ from consortium.extensions import db
 from consortium.members.models import Organisation, OrganisationContact
 from consortium.participation.models import Participation, ParticipationRequest
 from consortium.products.models import Product
+
+# How the domains above say in words what stands agreed for each participation (the agreements
+# name the state of its agreement), registered at start-up by name; read for the lists' exports.
+_AGREEMENT_TEXTS: dict[str, Callable[[list[Participation]], dict[int, str]]] = {}
+
+
+def on_agreement_texts(name: str, reader: Callable[[list[Participation]], dict[int, str]]) -> None:
+    """Have ``reader(participations)`` say each participation's agreement in words, by id."""
+    _AGREEMENT_TEXTS[name] = reader
+
+
+def agreement_texts(participations: list[Participation]) -> dict[int, str]:
+    """Each participation's agreement in words, by id, as the registered readers say it (empty
+    when none is registered)."""
+    texts: dict[int, str] = {}
+    for reader in _AGREEMENT_TEXTS.values():
+        texts.update(reader(participations))
+    return texts
 
 
 def _current(day: date):

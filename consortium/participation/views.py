@@ -12,13 +12,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import func
 
 from consortium import periods, permissions
-from consortium.agreements.queries import (
-    AGREED_OUTSIDE,
-    STATE_ACCEPTED,
-    STATE_WAITING,
-    AgreementState,
-    participation_states,
-)
 from consortium.confirmation import confirmation_page
 from consortium.extensions import db
 from consortium.forms import form_view
@@ -104,9 +97,9 @@ def index():
     statement = queries.participations_statement(product_id, organisation_id)
     if listing.exporting:
         rows = db.session.scalars(listing.order(statement)).all()
-        states = participation_states(rows)
+        texts = queries.agreement_texts(rows)
         return listing.export(
-            rows, "participations", columns=_participation_columns(states, get_settings().currency)
+            rows, "participations", columns=_participation_columns(texts, get_settings().currency)
         )
     pagination = listing.paginate(statement)
     return render_template(
@@ -123,25 +116,12 @@ def index():
     )
 
 
-def _agreement_text(state: AgreementState | None) -> str:
-    """A participation's agreement state in words, as the list shows it."""
-    if state is None:
-        return ""
-    if state.state == STATE_ACCEPTED:
-        return _("Agreement accepted on %(day)s", day=day(state.since.date()))
-    if state.state == STATE_WAITING:
-        return _("Agreement waiting since %(day)s", day=day(state.since.date()))
-    if state.state == AGREED_OUTSIDE:
-        return _("Agreed outside the system")
-    return _("No agreement yet")
-
-
 def _participation_columns(
-    states: dict[int, AgreementState] | None = None, currency: str = ""
+    agreements: dict[int, str] | None = None, currency: str = ""
 ) -> list[Column]:
     """The participation list's columns: what each sorts by and how a participation reads in
-    the export (its agreement from the states given)."""
-    known = states or {}
+    the export (its agreement from the words given, by participation id)."""
+    known = agreements or {}
     return [
         Column("product", _l("Product"), func.lower(Product.name), lambda p: p.product.name),
         Column(
@@ -190,7 +170,7 @@ def _participation_columns(
             None,
             lambda p: p.billing_identity.name if p.billing_identity else "",
         ),
-        Column("agreement", _l("Agreement"), None, lambda p: _agreement_text(known.get(p.id))),
+        Column("agreement", _l("Agreement"), None, lambda p: known.get(p.id, "")),
     ]
 
 
