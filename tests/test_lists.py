@@ -8,6 +8,7 @@ import html
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -157,6 +158,7 @@ DEMO_LISTS = [
     "anna:/invoices/mine",
     "anna:/agreements/",
     "anna:/meetings/actions",
+    "anna:/invoices/settlements/mine",
 ]
 
 
@@ -527,3 +529,28 @@ def test_the_participation_export_says_each_agreement_as_the_page_does(demo_secr
     shown = " ".join(_words(page))
     for word in set(words):
         assert word in shown, word
+
+
+def test_a_contacts_settlements_export_as_her_page_shows_them(demo_app):
+    client = _demo_client(demo_app, ANNA_LOGIN)
+    page = client.get("/invoices/settlements/mine?sort=part&order=asc").get_data(as_text=True)
+    rows = _export(client, page)
+    # In Danish: what each part becomes, as the page says it, in the page's order.
+    assert rows[0] == [
+        "Produkt",
+        "År",
+        "Organisation",
+        "Hvorfor",
+        "Jeres del",
+        "Valuta",
+        "Status",
+        "Bliver til",
+    ]
+    shown = _words(page)
+    assert len(rows) - 1 == len(shown) >= 2
+    for row, words in zip(rows[1:], shown, strict=True):
+        assert words.startswith(f"{row[0]} {row[1]} {row[2]}"), (row, words)
+        assert words.endswith(f"{row[6]} {row[7]}"), (row, words)
+    parts = [Decimal(row[4].replace(",", ".")) for row in rows[1:]]
+    assert parts == sorted(parts)
+    assert any(row[7].startswith("Kreditnota CN-") for row in rows[1:])

@@ -326,24 +326,109 @@ def settlements_mine():
         for organisation in organisations_of(current_user)
         if permissions.can(current_user, "invoices.view_own", organisation)
     ]
-    rows = settlement.settlements_of(organisation_ids)
+    found_rows = settlement.settlements_of(organisation_ids)
     db.session.scalars(
         select(SettlementShare)
-        .where(SettlementShare.id.in_([share.id for _found, share in rows]))
+        .where(SettlementShare.id.in_([share.id for _found, share in found_rows]))
         .options(
             selectinload(SettlementShare.organisation),
             selectinload(SettlementShare.invoice),
             selectinload(SettlementShare.credited_line),
         )
     ).all()
+    rows = [
+        (
+            found,
+            share,
+            settlement_text(settlement.settlement_explanation(found, share), found.currency),
+        )
+        for found, share in found_rows
+    ]
+    columns = _my_settlement_columns()
+    # Rows come newest year first; a sort keeps that order among equal values.
+    listing = Listing(
+        "invoicing.settlements_mine", columns, default_sort="year", default_descending=True
+    )
+    if listing.exporting:
+        return listing.export(listing.sort_rows(rows), "our-settlements")
+    pagination = listing.paginate_rows(rows)
     return render_template(
         "invoicing/settlements_mine.html",
-        rows=[
-            (
-                found,
-                share,
-                settlement_text(settlement.settlement_explanation(found, share), found.currency),
-            )
-            for found, share in rows
-        ],
+        rows=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
     )
+
+
+def _my_status(found: ProductSettlement) -> str:
+    """A settlement's status as a participant reads it."""
+    if found.is_draft:
+        return _("Draft, not issued yet")
+    return pgettext("settlement status", "Issued")
+
+
+def _becomes(share: SettlementShare) -> str:
+    """What a participant's part becomes, in the words of the list
+    (invoicing/_settlement_becomes.html)."""
+    if share.invoice is not None:
+        if share.invoice.is_credit_note:
+            return _("Credit note %(number)s", number=share.invoice.number)
+        return _("Invoice %(number)s", number=share.invoice.number)
+    if share.amount > 0:
+        return _("An extra invoice")
+    if share.amount < 0:
+        if share.credited_line is not None:
+            return _(
+                "A credit note of invoice %(number)s, line %(position)s",
+                number=share.credited_line.invoice.number,
+                position=share.credited_line.position,
+            )
+        return _(
+            "A credit note, but no issued invoice of the year has a share of the product left "
+            "to credit: issuing is refused."
+        )
+    return _("Nothing: the part rounds to zero")
+
+
+def _my_settlement_columns() -> list[Column]:
+    """The columns of a contact's settlements, sorting the rows (settlement, share, why): what
+    each sorts by and how a row reads in the export."""
+    return [
+        Column(
+            "product",
+            _l("Product"),
+            lambda row: row[0].product.name.casefold(),
+            lambda row: row[0].product.name,
+        ),
+        Column(
+            "year",
+            _l("Year"),
+            lambda row: row[0].year,
+            lambda row: row[0].year,
+            descending_first=True,
+        ),
+        Column(
+            "organisation",
+            _l("Organisation"),
+            lambda row: row[1].organisation.name.casefold(),
+            lambda row: row[1].organisation.name,
+        ),
+        Column("why", _l("Why"), None, lambda row: row[2]),
+        Column(
+            "part",
+            _l("Your part"),
+            lambda row: row[1].amount,
+            lambda row: row[1].amount,
+            descending_first=True,
+            css_class="number",
+        ),
+        Column("currency", _l("Currency"), None, lambda row: row[0].currency),
+        Column(
+            "status",
+            _l("Status"),
+            lambda row: 0 if row[0].is_draft else 1,
+            lambda row: _my_status(row[0]),
+        ),
+        Column("becomes", _l("Becomes"), None, lambda row: _becomes(row[1])),
+    ]
