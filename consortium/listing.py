@@ -10,12 +10,15 @@ A view describes its columns once and lets a :class:`Listing` read the request::
     pagination = listing.paginate(statement)
 
 Sorting happens in SQL, on the expressions the columns name and nothing else: a column name
-from the request only ever picks one of them. Values the list does not know (a column, an
+from the request only ever picks one of them. Rows computed in Python (balances, counts) sort by
+the same columns, whose sort is then a function of a row, and are paged after sorting
+(:meth:`Listing.sort_rows`, :meth:`Listing.paginate_rows`). Values the list does not know (a column, an
 order, a page size) are ignored and the page says so; none reaches the database.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,7 +49,8 @@ def in_order(expression: Any, codes: Sequence[str]) -> Any:
 @dataclass(frozen=True)
 class Column:
     """A column of a list: its key in the URL, its heading, the SQL expression it sorts by
-    (None: not sortable) and how a row reads in the export (None: not exported)."""
+    (None: not sortable; a function of a row for rows computed in Python) and how a row reads
+    in the export (None: not exported)."""
 
     key: str
     label: Any
@@ -148,6 +152,26 @@ class Listing:
             )
         return pagination
 
+    def sort_rows(self, rows: Iterable[Any]) -> list[Any]:
+        """Rows computed in Python sorted by the chosen column, whose sort is then a function of
+        a row; empty values last, rows with the same value in the order given."""
+        key = self.sortable[self.sort].sort
+        keyed = [(key(row), row) for row in rows]
+        present = [pair for pair in keyed if pair[0] is not None]
+        present.sort(key=lambda pair: pair[0], reverse=self.descending)
+        return [row for _value, row in present] + [row for value, row in keyed if value is None]
+
+    def paginate_rows(self, rows: Iterable[Any]) -> RowPage:
+        """One page of rows computed in Python, sorted first (the last page when asked for one
+        past it)."""
+        ordered = self.sort_rows(rows)
+        pages = max(math.ceil(len(ordered) / self.per_page), 1)
+        self.page = min(self.page, pages)
+        start = (self.page - 1) * self.per_page
+        return RowPage(
+            ordered[start : start + self.per_page], self.page, self.per_page, len(ordered)
+        )
+
     # Links.
 
     def url(self, **changes: Any) -> str:
@@ -214,6 +238,36 @@ class Listing:
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
+
+
+@dataclass
+class RowPage:
+    """A page of rows computed in Python, read by the templates as a database page is."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / self.per_page), 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
 def _cell(value: object, decimal_mark: str) -> object:

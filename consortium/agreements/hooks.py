@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 
 from consortium.agreements import services
+from consortium.agreements.labels import state_text
 from consortium.agreements.models import MEMBERSHIP, PARTICIPATION, SUPPLIER
+from consortium.agreements.queries import participation_states
 from consortium.auth.models import User
 from consortium.extensions import db
 from consortium.members.models import Organisation
@@ -24,12 +26,15 @@ log = logging.getLogger(__name__)
 
 
 def register() -> None:
-    """Have the lower domains call the agreements at their approvals."""
+    """Have the lower domains call the agreements at their approvals, and ask them for a
+    participation's agreement in words."""
     from consortium.members import services as members
+    from consortium.participation import queries as participation_queries
     from consortium.participation import services as participation
     from consortium.suppliers import services as suppliers
 
     participation.on_join_approved("agreements", participation_approved)
+    participation_queries.on_agreement_texts("agreements", agreement_texts)
     members.on_membership_active("agreements", membership_active)
     suppliers.on_approved("agreements", supplier_approved)
 
@@ -55,3 +60,8 @@ def membership_active(organisation: Organisation) -> None:
 
 def supplier_approved(supplier: Supplier, decided_by: User | None) -> None:
     _make(SUPPLIER, decided_by, supplier=supplier)
+
+
+def agreement_texts(participations: list[Participation]) -> dict[int, str]:
+    """Each participation's agreement state in words, by id, for the lists' exports."""
+    return {key: state_text(state) for key, state in participation_states(participations).items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from consortium.agreements.models import (
@@ -20,7 +21,9 @@ from consortium.agreements.queries import (
     STATE_ACCEPTED,
     STATE_NONE,
     STATE_WAITING,
+    AgreementState,
 )
+from consortium.i18n import day
 
 KIND_LABELS = {
     MEMBERSHIP: _l("Membership agreement"),
@@ -63,3 +66,16 @@ def kind_label(kind: str) -> str:
     """An agreement kind in words; a kind the secretariat named, as named."""
     label = KIND_LABELS.get(kind)
     return str(label) if label is not None else kind
+
+
+def state_text(state: AgreementState | None) -> str:
+    """A participation's agreement state in words, as the lists show it (agreements/_state.html)."""
+    if state is None:
+        return ""
+    if state.state == STATE_ACCEPTED and state.since is not None:
+        return _("Agreement accepted on %(day)s", day=day(state.since.date()))
+    if state.state == STATE_WAITING and state.since is not None:
+        return _("Agreement waiting since %(day)s", day=day(state.since.date()))
+    if state.state == AGREED_OUTSIDE:
+        return _("Agreed outside the system")
+    return _("No agreement yet")

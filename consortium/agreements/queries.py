@@ -1,5 +1,5 @@
-"""Reading agreements for the pages: documents waiting for acceptance and for how long, a
-contact's own documents, a participation's agreement state, and what still has no document."""
+"""Reading agreements for the pages: the documents a list shows (all, waiting for acceptance,
+a contact's own), a participation's agreement state, and what still has no document."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from consortium.agreements.models import (
     ACCEPTED,
-    KINDS,
     REPLACED,
-    WAITING_STATUSES,
     AgreementDocument,
-    AgreementTemplate,
 )
 from consortium.extensions import db
 from consortium.members.models import Membership, Organisation, OrganisationContact
@@ -26,31 +23,6 @@ from consortium.suppliers.models import Supplier, SupplierContact
 
 # A participation's agreement state.
 AGREED_OUTSIDE, STATE_ACCEPTED, STATE_WAITING, STATE_NONE = "outside", "accepted", "waiting", "none"
-
-
-@dataclass(frozen=True)
-class Waiting:
-    document: AgreementDocument
-    days: int
-
-
-def waiting_documents(today: date, kind: str | None = None) -> list[Waiting]:
-    """Every document waiting for acceptance, the longest waiting first, with its days."""
-    statement = (
-        select(AgreementDocument)
-        .where(AgreementDocument.status.in_(WAITING_STATUSES))
-        .options(
-            selectinload(AgreementDocument.organisation),
-            selectinload(AgreementDocument.supplier),
-        )
-        .order_by(AgreementDocument.made_at, AgreementDocument.id)
-    )
-    if kind:
-        statement = statement.where(AgreementDocument.kind == kind)
-    return [
-        Waiting(document, max(0, (today - document.made_at.date()).days))
-        for document in db.session.scalars(statement)
-    ]
 
 
 def documents(kind: str | None = None) -> list[AgreementDocument]:
@@ -63,28 +35,52 @@ def documents(kind: str | None = None) -> list[AgreementDocument]:
     return list(db.session.scalars(statement))
 
 
-def documents_of_user(user_id: int) -> list[AgreementDocument]:
-    """The documents of the organisations and suppliers the user is a contact of, newest first."""
-    organisations = select(OrganisationContact.organisation_id).where(
-        OrganisationContact.user_id == user_id
-    )
-    suppliers = select(SupplierContact.supplier_id).where(SupplierContact.user_id == user_id)
-    return list(
-        db.session.scalars(
-            select(AgreementDocument)
-            .where(
-                or_(
-                    AgreementDocument.organisation_id.in_(organisations),
-                    AgreementDocument.supplier_id.in_(suppliers),
-                )
-            )
-            .options(
-                selectinload(AgreementDocument.organisation),
-                selectinload(AgreementDocument.supplier),
-            )
-            .order_by(AgreementDocument.made_at.desc(), AgreementDocument.id.desc())
+# What a list of documents sorts by: the party's name, an organisation's or a supplier's.
+PARTY_NAME = func.lower(func.coalesce(Organisation.name, Supplier.name))
+
+
+def documents_statement(
+    *,
+    user_id: int | None = None,
+    statuses: Iterable[str] | None = None,
+    kind: str | None = None,
+    search: str = "",
+) -> Select:
+    """The documents as a list reads them, with their parties joined to sort by: those of the
+    organisations and suppliers the user is a contact of when a user is given, else all; of
+    the statuses and kind given; whose number or party contains the search."""
+    statement = (
+        select(AgreementDocument)
+        .outerjoin(Organisation, AgreementDocument.organisation_id == Organisation.id)
+        .outerjoin(Supplier, AgreementDocument.supplier_id == Supplier.id)
+        .options(
+            selectinload(AgreementDocument.organisation),
+            selectinload(AgreementDocument.supplier),
         )
     )
+    if user_id is not None:
+        organisations = select(OrganisationContact.organisation_id).where(
+            OrganisationContact.user_id == user_id
+        )
+        suppliers = select(SupplierContact.supplier_id).where(SupplierContact.user_id == user_id)
+        statement = statement.where(
+            or_(
+                AgreementDocument.organisation_id.in_(organisations),
+                AgreementDocument.supplier_id.in_(suppliers),
+            )
+        )
+    if statuses is not None:
+        statement = statement.where(AgreementDocument.status.in_(tuple(statuses)))
+    if kind:
+        statement = statement.where(AgreementDocument.kind == kind)
+    if search:
+        statement = statement.where(
+            or_(
+                AgreementDocument.number.icontains(search, autoescape=True),
+                func.coalesce(Organisation.name, Supplier.name).icontains(search, autoescape=True),
+            )
+        )
+    return statement
 
 
 def current_document(participation: Participation) -> AgreementDocument | None:
@@ -217,16 +213,3 @@ def without_document(today: date) -> list[Missing]:
     for supplier in db.session.scalars(statement.order_by(Supplier.name)):
         missing.append(Missing("supplier", supplier.name, supplier_id=supplier.id))
     return missing
-
-
-def templates() -> list[AgreementTemplate]:
-    """Every template, the app's kinds first, then by kind and language."""
-    found = list(
-        db.session.scalars(
-            select(AgreementTemplate)
-            .options(selectinload(AgreementTemplate.versions))
-            .order_by(AgreementTemplate.kind, AgreementTemplate.language)
-        )
-    )
-    order = {kind: index for index, kind in enumerate(KINDS)}
-    return sorted(found, key=lambda template: (order.get(template.kind, len(KINDS)), template.kind))

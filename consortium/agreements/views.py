@@ -8,8 +8,10 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from consortium import permissions
 from consortium.agreements import bp, queries, services, text
@@ -29,16 +31,21 @@ from consortium.agreements.labels import (
     kind_label,
 )
 from consortium.agreements.models import (
+    DOCUMENT_STATUSES,
+    KINDS,
     LANGUAGES,
     MAX_SCAN_BYTES,
     PARTICIPATION,
+    WAITING_STATUSES,
     AgreementDocument,
+    AgreementTemplate,
     AgreementTemplateVersion,
 )
 from consortium.agreements.values import Parties, placeholder_values
 from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.forms import form_view
+from consortium.listing import Column, Listing, in_order
 from consortium.members.models import Organisation
 from consortium.participation.models import Participation
 from consortium.suppliers.models import Supplier
@@ -61,23 +68,118 @@ def _document_or_404(document_id: int) -> AgreementDocument:
     return document
 
 
+# The status filter of the secretariat's list: those waiting for acceptance (the usual), one
+# status, or every document.
+WAITING, ALL = "waiting", "all"
+
+
 @bp.route("/")
 @login_required
 def index():
-    """The secretariat's documents waiting for acceptance and what has none; a contact's own."""
+    """The secretariat's documents (those waiting for acceptance first) and what has none; a
+    contact's own."""
     permissions.require("agreements.mine")
     today = utcnow().date()
-    if permissions.can(current_user, "agreements.manage"):
+    manages = permissions.can(current_user, "agreements.manage")
+    columns = _document_columns(today, with_days=manages)
+    if not manages:
+        listing = Listing(
+            "agreements.index",
+            columns,
+            default_sort="made",
+            default_descending=True,
+            tie_breakers=(AgreementDocument.id.desc(),),
+        )
+        statement = queries.documents_statement(user_id=current_user.id)
+        if listing.exporting:
+            return listing.export(db.session.scalars(listing.order(statement)), "agreements")
+        pagination = listing.paginate(statement)
         return render_template(
-            "agreements/index.html",
-            waiting=queries.waiting_documents(today),
-            missing=queries.without_document(today),
-            make_form=MakeForm(),
+            "agreements/mine.html",
+            documents=pagination.items,
+            pagination=pagination,
+            listing=listing,
+            columns=columns,
             **_labels(),
         )
-    return render_template(
-        "agreements/mine.html", documents=queries.documents_of_user(current_user.id), **_labels()
+    listing = Listing(
+        "agreements.index",
+        columns,
+        default_sort="made",
+        filters=("status", "kind", "q"),
+        tie_breakers=(AgreementDocument.id,),
     )
+    status = listing.value("status") or WAITING
+    kind = listing.value("kind")
+    statement = queries.documents_statement(
+        statuses=(
+            WAITING_STATUSES
+            if status not in (*DOCUMENT_STATUSES, ALL)
+            else None
+            if status == ALL
+            else (status,)
+        ),
+        kind=kind if kind in KINDS else None,
+        search=listing.value("q").strip()[:200],
+    )
+    if listing.exporting:
+        return listing.export(db.session.scalars(listing.order(statement)), "agreements")
+    pagination = listing.paginate(statement)
+    return render_template(
+        "agreements/index.html",
+        documents=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
+        status=status if status in (*DOCUMENT_STATUSES, ALL) else WAITING,
+        statuses=DOCUMENT_STATUSES,
+        kinds=KINDS,
+        today=today,
+        missing=queries.without_document(today),
+        make_form=MakeForm(),
+        **_labels(),
+    )
+
+
+def _days_waiting(document: AgreementDocument, today) -> int | None:
+    """Days since a document waiting for acceptance was made; None for one that does not wait."""
+    if not document.is_waiting:
+        return None
+    return max(0, (today - document.made_at.date()).days)
+
+
+def _document_columns(today, *, with_days: bool) -> list[Column]:
+    """A list of documents' columns: what each sorts by and how a document reads in the export;
+    the secretariat's list also says how long a document has waited."""
+    columns = [
+        Column("number", _l("Number"), AgreementDocument.number, lambda d: d.number),
+        Column("kind", _l("Kind"), AgreementDocument.kind, lambda d: kind_label(d.kind)),
+        Column("party", _l("Party"), queries.PARTY_NAME, lambda d: d.party_name),
+        Column(
+            "status",
+            _l("Status"),
+            in_order(AgreementDocument.status, DOCUMENT_STATUSES),
+            lambda d: STATUS_LABELS[d.status],
+        ),
+        Column(
+            "made",
+            _l("Made on"),
+            AgreementDocument.made_at,
+            lambda d: d.made_at.date(),
+            descending_first=True,
+        ),
+    ]
+    if with_days:
+        columns.append(
+            Column(
+                "days",
+                _l("Days waiting"),
+                None,
+                lambda d: _days_waiting(d, today),
+                css_class="number",
+            )
+        )
+    return columns
 
 
 @bp.route("/documents/<int:document_id>")
@@ -284,11 +386,25 @@ def templates():
                 "success",
             )
             return redirect(url_for("agreements.version", version_id=version.id))
+    columns = _template_columns()
+    listing = Listing(
+        "agreements.templates",
+        columns,
+        default_sort="kind",
+        tie_breakers=(AgreementTemplate.kind, AgreementTemplate.language, AgreementTemplate.id),
+    )
+    statement = select(AgreementTemplate).options(selectinload(AgreementTemplate.versions))
+    if request.method == "GET" and listing.exporting:
+        return listing.export(db.session.scalars(listing.order(statement)), "agreement-templates")
+    pagination = listing.paginate(statement)
     status = 422 if form.errors else 200
     return (
         render_template(
             "agreements/templates.html",
-            templates=queries.templates(),
+            templates=pagination.items,
+            pagination=pagination,
+            listing=listing,
+            columns=columns,
             form=form,
             placeholders=text.PLACEHOLDERS,
             placeholders_by_kind=text.PLACEHOLDERS_BY_KIND,
@@ -296,6 +412,46 @@ def templates():
         ),
         status,
     )
+
+
+def _latest_published():
+    """When a template's latest version was published, as a column of the template's row."""
+    return (
+        select(func.max(AgreementTemplateVersion.created_at))
+        .where(AgreementTemplateVersion.template_id == AgreementTemplate.id)
+        .scalar_subquery()
+    )
+
+
+def _template_columns() -> list[Column]:
+    """The templates' columns: what each sorts by and how a template reads in the export."""
+    return [
+        Column(
+            "kind",
+            _l("Kind"),
+            in_order(AgreementTemplate.kind, KINDS),
+            lambda template: kind_label(template.kind),
+        ),
+        Column(
+            "language",
+            _l("Language"),
+            AgreementTemplate.language,
+            lambda template: LANGUAGE_LABELS.get(template.language, template.language),
+        ),
+        Column(
+            "versions",
+            _l("Versions"),
+            None,
+            lambda template: ", ".join(version.label for version in template.versions),
+        ),
+        Column(
+            "published",
+            _l("Latest published"),
+            _latest_published(),
+            lambda template: template.latest.created_at.date() if template.latest else None,
+            descending_first=True,
+        ),
+    ]
 
 
 @bp.route("/templates/versions/<int:version_id>")

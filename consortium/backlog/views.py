@@ -15,9 +15,11 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from consortium import permissions
 from consortium.agreements.text import render_markdown
@@ -51,13 +53,14 @@ from consortium.backlog.models import (
     PrioritisationRound,
     RoundItem,
 )
-from consortium.backlog.queries import SORTS, ItemFilter
+from consortium.backlog.queries import ItemFilter
 from consortium.confirmation import confirmation_page
 from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.groups.models import Group
 from consortium.i18n import when
+from consortium.listing import Column, Listing, in_order
 from consortium.meetings import services as meeting_services
 from consortium.members.models import Organisation
 from consortium.products.models import Product
@@ -187,54 +190,154 @@ def index():
             .group_by(BacklogItem.product_id)
         ).all()
     )
-    return render_template("backlog/index.html", products=products, counts=counts)
+    columns = _backlog_columns()
+    listing = Listing("backlog.index", columns, default_sort="product")
+    rows = [(product, counts.get(product.id, 0)) for product in products]
+    if listing.exporting:
+        return listing.export(listing.sort_rows(rows), "backlogs")
+    pagination = listing.paginate_rows(rows)
+    return render_template(
+        "backlog/index.html",
+        rows=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
+    )
+
+
+def _backlog_columns() -> list[Column]:
+    """The backlogs' columns, sorting the products the user may see with their number of
+    items: what each sorts by and how a backlog reads in the export."""
+    return [
+        Column(
+            "product", _l("Product"), lambda row: row[0].name.casefold(), lambda row: row[0].name
+        ),
+        Column(
+            "items",
+            _l("Items"),
+            lambda row: row[1],
+            lambda row: row[1],
+            descending_first=True,
+            css_class="number",
+        ),
+        Column("rounds", _l("Rounds"), None, None),
+    ]
 
 
 def _item_filter() -> ItemFilter:
-    """The list's filter and order, from the address."""
+    """The list's filter, from the address (its order is the listing's)."""
     args = request.args
-    sort = args.get("sort", "newest")
     return ItemFilter(
         search=args.get("q", "")[:SEARCH_LIMIT],
         type=args.get("type", "") if args.get("type") in ITEM_TYPES else "",
         status=args.get("status", "") if args.get("status") in ITEM_STATUSES else "",
         category=args.get("category", "")[: services.CATEGORY_LIMIT],
         organisation_id=id_arg("organisation"),
-        sort=sort if sort in SORTS else "newest",
     )
 
 
-def _filter_args(item_filter: ItemFilter) -> dict[str, Any]:
-    """The filter as address arguments, without the empty ones."""
-    values = {
-        "q": item_filter.search,
-        "type": item_filter.type,
-        "status": item_filter.status,
-        "category": item_filter.category,
-        "organisation": item_filter.organisation_id,
-        "sort": item_filter.sort if item_filter.sort != "newest" else "",
-    }
-    return {key: value for key, value in values.items() if value}
+ITEM_FILTERS = ("q", "type", "status", "category", "organisation")
+
+
+def _item_columns() -> list[Column]:
+    """The backlog list's columns: what each sorts by and how an item reads in the export as
+    shown (the CSV and JSON for a tracker have their own fixed keys, consortium/backlog/exports)."""
+    return [
+        Column(
+            "submitted",
+            _l("Submitted"),
+            BacklogItem.created_at,
+            lambda item: item.created_at.isoformat(timespec="seconds"),
+            descending_first=True,
+        ),
+        Column(
+            "title",
+            _l("Title"),
+            func.lower(BacklogItem.title),
+            lambda item: f"#{item.id} {item.title}",
+        ),
+        Column(
+            "type",
+            _l("Type"),
+            in_order(BacklogItem.type, ITEM_TYPES),
+            lambda item: TYPE_LABELS[item.type],
+        ),
+        Column("category", _l("Category"), func.lower(BacklogItem.category), lambda i: i.category),
+        Column(
+            "organisation",
+            _l("Submitted by"),
+            func.lower(Organisation.name),
+            lambda item: item.organisation.name if item.organisation else "",
+        ),
+        Column(
+            "status",
+            _l("Status"),
+            in_order(BacklogItem.status, ITEM_STATUSES),
+            lambda item: STATUS_LABELS[item.status],
+        ),
+        Column("rank", _l("Rank"), BacklogItem.priority_rank, lambda item: item.priority_rank),
+        Column(
+            "estimate",
+            _l("Estimate"),
+            BacklogItem.estimate,
+            lambda item: item.estimate,
+            descending_first=True,
+            css_class="number",
+        ),
+        Column("currency", _l("Currency"), None, lambda item: item.estimate_currency or ""),
+    ]
+
+
+def _item_listing(product_id: int) -> Listing:
+    return Listing(
+        "backlog.product",
+        _item_columns(),
+        default_sort="submitted",
+        default_descending=True,
+        filters=ITEM_FILTERS,
+        view_args={"product_id": product_id},
+        tie_breakers=(BacklogItem.id.desc(),),
+    )
+
+
+def _items_statement(product: Product, listing: Listing):
+    """The product's items as filtered, with the submitting organisation joined to sort by and
+    the organisations and links loaded, in the listing's order."""
+    statement = (
+        _item_filter()
+        .statement(product)
+        .outerjoin(Organisation, BacklogItem.organisation_id == Organisation.id)
+        .options(selectinload(BacklogItem.organisation), selectinload(BacklogItem.links))
+    )
+    return listing.order(statement)
 
 
 @bp.route("/products/<int:product_id>")
 @login_required
 def product(product_id: int):
-    """A product's backlog: the items with filters, search and sort, all kept in the address."""
+    """A product's backlog: the items with filters, search, sort and page size, all kept in the
+    address, and exported as shown."""
     found = _product_or_404(product_id)
     backlog = Backlog(found)
     permissions.require("backlog.view", backlog)
     item_filter = _item_filter()
-    items = queries.items(found, item_filter)
+    listing = _item_listing(found.id)
+    if listing.exporting:
+        return listing.export(
+            db.session.scalars(_items_statement(found, listing)), f"backlog-{found.slug}"
+        )
+    pagination = listing.paginate(_items_statement(found, listing))
     organisations = queries.participating_organisations(found)
     return render_template(
         "backlog/product.html",
         product=found,
         backlog=backlog,
-        items=items,
+        items=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=[column for column in _item_columns() if column.key != "currency"],
         item_filter=item_filter,
-        filter_args=_filter_args(item_filter),
-        base_args={key: value for key, value in _filter_args(item_filter).items() if key != "sort"},
+        filtered=any(name in listing.args for name in ITEM_FILTERS),
         categories=queries.categories(found),
         organisations=organisations,
         item_types=ITEM_TYPES,
@@ -247,15 +350,19 @@ def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
+def _tracker_items(found: Product) -> list[BacklogItem]:
+    """The items for a tracker's export: filtered and sorted as the page shows them."""
+    return list(db.session.scalars(_items_statement(found, _item_listing(found.id))))
+
+
 @bp.route("/products/<int:product_id>/items.csv")
 @login_required
 def items_csv(product_id: int):
-    """The backlog as shown (filters and order of the address), as a CSV file."""
+    """The backlog as shown (filters and order of the address), as a CSV file for a tracker."""
     found = _product_or_404(product_id)
     permissions.require("backlog.view", Backlog(found))
-    items = queries.items(found, _item_filter())
     return Response(
-        exports.items_csv(items),
+        exports.items_csv(_tracker_items(found)),
         mimetype="text/csv",
         headers=_attachment(f"backlog-{found.slug}.csv"),
     )
@@ -264,12 +371,11 @@ def items_csv(product_id: int):
 @bp.route("/products/<int:product_id>/items.json")
 @login_required
 def items_json(product_id: int):
-    """The backlog as shown (filters and order of the address), as JSON."""
+    """The backlog as shown (filters and order of the address), as JSON for a tracker."""
     found = _product_or_404(product_id)
     permissions.require("backlog.view", Backlog(found))
-    items = queries.items(found, _item_filter())
     return Response(
-        exports.items_json(items),
+        exports.items_json(_tracker_items(found)),
         mimetype="application/json",
         headers=_attachment(f"backlog-{found.slug}.json"),
     )

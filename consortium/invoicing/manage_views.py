@@ -8,6 +8,7 @@ import zipfile
 
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -25,7 +26,9 @@ from consortium.invoicing.labels import RUN_STATUS_LABELS
 from consortium.invoicing.models import (
     INVOICE,
     NUMBERED_STATUSES,
+    RUN_DISCARDED,
     RUN_DRAFT,
+    RUN_STATUSES,
     Invoice,
     InvoiceLine,
     InvoiceRun,
@@ -35,6 +38,7 @@ from consortium.invoicing.services import InvoicingError
 from consortium.invoicing.views import _labels
 from consortium.jobs.models import DONE, Job
 from consortium.jobs.services import latest_job, readable
+from consortium.listing import Column, Listing, in_order
 from consortium.members.models import BillingIdentity, Organisation
 from consortium.once import load_locked
 
@@ -73,6 +77,15 @@ def runs_index():
                 "success",
             )
             return redirect(url_for("invoicing.run_review", run_id=run.id))
+    columns = _run_columns()
+    listing = Listing(
+        "invoicing.runs_index",
+        columns,
+        default_sort="year",
+        default_descending=True,
+        tie_breakers=(InvoiceRun.id.desc(),),
+    )
+    statement = select(InvoiceRun)
     counts = dict(
         db.session.execute(
             select(Invoice.run_id, func.count(Invoice.id))
@@ -80,16 +93,56 @@ def runs_index():
             .group_by(Invoice.run_id)
         ).all()
     )
-    all_runs = db.session.scalars(
-        select(InvoiceRun).order_by(InvoiceRun.year.desc(), InvoiceRun.id.desc())
-    ).all()
+    if request.method == "GET" and listing.exporting:
+        rows = [
+            (run, counts.get(run.id, 0)) for run in db.session.scalars(listing.order(statement))
+        ]
+        return listing.export(rows, "invoicing-runs")
+    pagination = listing.paginate(statement)
     return render_template(
         "invoicing/runs.html",
         form=form,
-        runs=all_runs,
+        runs=pagination.items,
         counts=counts,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
         run_status_labels=RUN_STATUS_LABELS,
     )
+
+
+def _invoice_count():
+    """How many invoices a run made, as a column of the run's row."""
+    return select(func.count(Invoice.id)).where(Invoice.run_id == InvoiceRun.id).scalar_subquery()
+
+
+def _run_columns() -> list[Column]:
+    """The list of runs' columns: what each sorts by and how a run, with its number of
+    invoices, reads in the export."""
+    return [
+        Column("year", _l("Year"), InvoiceRun.year, lambda row: row[0].year, descending_first=True),
+        Column(
+            "status",
+            _l("Status"),
+            in_order(InvoiceRun.status, RUN_STATUSES),
+            lambda row: RUN_STATUS_LABELS[row[0].status],
+        ),
+        Column(
+            "invoices",
+            _l("Invoices"),
+            _invoice_count(),
+            lambda row: row[1] if row[0].status != RUN_DISCARDED else "",
+            descending_first=True,
+            css_class="number",
+        ),
+        Column(
+            "made",
+            _l("Made"),
+            InvoiceRun.created_at,
+            lambda row: row[0].created_at.isoformat(timespec="seconds"),
+            descending_first=True,
+        ),
+    ]
 
 
 def _run(run_id: int) -> InvoiceRun:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -27,6 +28,7 @@ from consortium.invoicing.models import (
     Reminder,
 )
 from consortium.invoicing.services import InvoicingError, association_today
+from consortium.listing import ORDER, PAGE, SIZE, SORT, Column, Listing
 
 
 def _today():
@@ -152,7 +154,9 @@ def send_reminder(invoice_id: int):
                 "success",
             )
     if request.form.get("next") == "overdue":
-        return redirect(url_for("invoicing.overdue"))
+        # Back to the overdue list as it was sorted and paged; url_for quotes every value.
+        kept = {name: request.form.getlist(name) for name in (SORT, ORDER, SIZE, PAGE)}
+        return redirect(url_for("invoicing.overdue", **{k: v for k, v in kept.items() if v}))
     return _back(invoice)
 
 
@@ -163,9 +167,79 @@ def overdue():
     overdue first, each with a button that sends a reminder."""
     permissions.require("invoices.manage")
     today = _today()
+    columns = _overdue_columns()
+    listing = Listing("invoicing.overdue", columns, default_sort="days", default_descending=True)
+    rows = payments.overdue_invoices(today)
+    if listing.exporting:
+        return listing.export(listing.sort_rows(rows), "overdue-invoices")
+    pagination = listing.paginate_rows(rows)
     return render_template(
-        "invoicing/overdue.html", rows=payments.overdue_invoices(today), today=today
+        "invoicing/overdue.html",
+        rows=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
+        today=today,
     )
+
+
+def _organisation_of(row: payments.OverdueInvoice) -> str:
+    invoice = row.invoice
+    if invoice.buyer_department:
+        return f"{invoice.organisation.name}, {invoice.buyer_department}"
+    return invoice.organisation.name
+
+
+def _overdue_columns() -> list[Column]:
+    """The overdue list's columns, sorting the computed rows: what each sorts by and how it
+    reads in the export."""
+    return [
+        Column(
+            "organisation",
+            _l("Organisation"),
+            lambda row: _organisation_of(row).casefold(),
+            _organisation_of,
+        ),
+        Column(
+            "number", _l("Number"), lambda row: row.invoice.number, lambda row: row.invoice.number
+        ),
+        Column(
+            "due",
+            _l("Due date"),
+            lambda row: row.invoice.due_on,
+            lambda row: row.invoice.due_on,
+        ),
+        Column(
+            "days",
+            _l("Days overdue"),
+            lambda row: row.days,
+            lambda row: row.days,
+            descending_first=True,
+            css_class="number",
+        ),
+        Column(
+            "balance",
+            _l("Balance"),
+            lambda row: row.balance,
+            lambda row: row.balance,
+            descending_first=True,
+            css_class="number",
+        ),
+        Column("currency", _l("Currency"), None, lambda row: row.invoice.currency),
+        Column(
+            "reminder",
+            _l("Last reminder"),
+            lambda row: row.last_reminder.sent_on if row.last_reminder else None,
+            lambda row: row.last_reminder.sent_on if row.last_reminder else None,
+            descending_first=True,
+        ),
+        Column(
+            "level",
+            _l("Reminder number"),
+            None,
+            lambda row: row.last_reminder.level if row.last_reminder else None,
+        ),
+    ]
 
 
 @bp.route("/reminders/<int:reminder_id>.pdf")

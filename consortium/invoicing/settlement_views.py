@@ -4,14 +4,14 @@ issued and, afterwards, the invoice or credit note it became."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext, pgettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from consortium import permissions
@@ -22,8 +22,15 @@ from consortium.i18n import money
 from consortium.invoicing import bp, settlement
 from consortium.invoicing.documents import percent_text, settlement_text
 from consortium.invoicing.forms import ActualCostForm, SettlementForm
-from consortium.invoicing.models import ProductSettlement, SettlementShare
+from consortium.invoicing.models import (
+    SETTLEMENT_DRAFT,
+    SETTLEMENT_ISSUED,
+    SETTLEMENT_STATUSES,
+    ProductSettlement,
+    SettlementShare,
+)
 from consortium.invoicing.services import InvoicingError, association_today
+from consortium.listing import Column, Listing, in_order
 from consortium.members.services import organisations_of
 from consortium.products.models import Product
 
@@ -68,16 +75,98 @@ def settlements():
                 "success",
             )
             return redirect(url_for("invoicing.settlement_page", settlement_id=made.id))
-    rows = db.session.scalars(
+    columns = _settlement_columns()
+    listing = Listing(
+        "invoicing.settlements",
+        columns,
+        default_sort="year",
+        default_descending=True,
+        filters=("year", "status"),
+        tie_breakers=(func.lower(Product.name), ProductSettlement.id),
+    )
+    year, status = listing.value("year"), listing.value("status")
+    statement = (
         select(ProductSettlement)
         .join(Product, ProductSettlement.product_id == Product.id)
         .options(selectinload(ProductSettlement.product))
-        .order_by(ProductSettlement.year.desc(), Product.name)
+    )
+    if year.isdigit() and len(year) == 4:
+        statement = statement.where(ProductSettlement.year == int(year))
+    if status in SETTLEMENT_STATUSES:
+        statement = statement.where(ProductSettlement.status == status)
+    if request.method == "GET" and listing.exporting:
+        return listing.export(db.session.scalars(listing.order(statement)), "settlements")
+    pagination = listing.paginate(statement)
+    years = db.session.scalars(
+        select(ProductSettlement.year).distinct().order_by(ProductSettlement.year.desc())
     ).all()
-    by_year: dict[int, list[ProductSettlement]] = defaultdict(list)
-    for row in rows:
-        by_year[row.year].append(row)
-    return render_template("invoicing/settlements.html", form=form, by_year=by_year)
+    return render_template(
+        "invoicing/settlements.html",
+        form=form,
+        settlements=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
+        years=years,
+        status_labels=_status_labels(),
+    )
+
+
+def _status_labels() -> dict[str, str]:
+    return {
+        SETTLEMENT_DRAFT: pgettext("settlement status", "Draft"),
+        SETTLEMENT_ISSUED: pgettext("settlement status", "Issued"),
+    }
+
+
+def _settlement_columns() -> list[Column]:
+    """The settlements' columns: what each sorts by and how a settlement reads in the export."""
+    return [
+        Column(
+            "year",
+            _l("Year"),
+            ProductSettlement.year,
+            lambda settled: settled.year,
+            descending_first=True,
+        ),
+        Column(
+            "product",
+            _l("Product"),
+            func.lower(Product.name),
+            lambda settled: settled.product.name,
+        ),
+        Column(
+            "budget",
+            _l("Budget"),
+            ProductSettlement.budget_amount,
+            lambda settled: settled.budget_amount,
+            descending_first=True,
+            css_class="number",
+        ),
+        Column(
+            "cost",
+            _l("Actual cost"),
+            ProductSettlement.actual_cost,
+            lambda settled: settled.actual_cost,
+            descending_first=True,
+            css_class="number",
+        ),
+        Column(
+            "difference",
+            _l("Difference"),
+            ProductSettlement.difference,
+            lambda settled: settled.difference,
+            descending_first=True,
+            css_class="number",
+        ),
+        Column("currency", _l("Currency"), None, lambda settled: settled.currency),
+        Column(
+            "status",
+            _l("Status"),
+            in_order(ProductSettlement.status, SETTLEMENT_STATUSES),
+            lambda settled: _status_labels().get(settled.status, settled.status),
+        ),
+    ]
 
 
 @bp.route("/settlements/<int:settlement_id>")
@@ -237,24 +326,109 @@ def settlements_mine():
         for organisation in organisations_of(current_user)
         if permissions.can(current_user, "invoices.view_own", organisation)
     ]
-    rows = settlement.settlements_of(organisation_ids)
+    found_rows = settlement.settlements_of(organisation_ids)
     db.session.scalars(
         select(SettlementShare)
-        .where(SettlementShare.id.in_([share.id for _found, share in rows]))
+        .where(SettlementShare.id.in_([share.id for _found, share in found_rows]))
         .options(
             selectinload(SettlementShare.organisation),
             selectinload(SettlementShare.invoice),
             selectinload(SettlementShare.credited_line),
         )
     ).all()
+    rows = [
+        (
+            found,
+            share,
+            settlement_text(settlement.settlement_explanation(found, share), found.currency),
+        )
+        for found, share in found_rows
+    ]
+    columns = _my_settlement_columns()
+    # Rows come newest year first; a sort keeps that order among equal values.
+    listing = Listing(
+        "invoicing.settlements_mine", columns, default_sort="year", default_descending=True
+    )
+    if listing.exporting:
+        return listing.export(listing.sort_rows(rows), "our-settlements")
+    pagination = listing.paginate_rows(rows)
     return render_template(
         "invoicing/settlements_mine.html",
-        rows=[
-            (
-                found,
-                share,
-                settlement_text(settlement.settlement_explanation(found, share), found.currency),
-            )
-            for found, share in rows
-        ],
+        rows=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
     )
+
+
+def _my_status(found: ProductSettlement) -> str:
+    """A settlement's status as a participant reads it."""
+    if found.is_draft:
+        return _("Draft, not issued yet")
+    return pgettext("settlement status", "Issued")
+
+
+def _becomes(share: SettlementShare) -> str:
+    """What a participant's part becomes, in the words of the list
+    (invoicing/_settlement_becomes.html)."""
+    if share.invoice is not None:
+        if share.invoice.is_credit_note:
+            return _("Credit note %(number)s", number=share.invoice.number)
+        return _("Invoice %(number)s", number=share.invoice.number)
+    if share.amount > 0:
+        return _("An extra invoice")
+    if share.amount < 0:
+        if share.credited_line is not None:
+            return _(
+                "A credit note of invoice %(number)s, line %(position)s",
+                number=share.credited_line.invoice.number,
+                position=share.credited_line.position,
+            )
+        return _(
+            "A credit note, but no issued invoice of the year has a share of the product left "
+            "to credit: issuing is refused."
+        )
+    return _("Nothing: the part rounds to zero")
+
+
+def _my_settlement_columns() -> list[Column]:
+    """The columns of a contact's settlements, sorting the rows (settlement, share, why): what
+    each sorts by and how a row reads in the export."""
+    return [
+        Column(
+            "product",
+            _l("Product"),
+            lambda row: row[0].product.name.casefold(),
+            lambda row: row[0].product.name,
+        ),
+        Column(
+            "year",
+            _l("Year"),
+            lambda row: row[0].year,
+            lambda row: row[0].year,
+            descending_first=True,
+        ),
+        Column(
+            "organisation",
+            _l("Organisation"),
+            lambda row: row[1].organisation.name.casefold(),
+            lambda row: row[1].organisation.name,
+        ),
+        Column("why", _l("Why"), None, lambda row: row[2]),
+        Column(
+            "part",
+            _l("Your part"),
+            lambda row: row[1].amount,
+            lambda row: row[1].amount,
+            descending_first=True,
+            css_class="number",
+        ),
+        Column("currency", _l("Currency"), None, lambda row: row[0].currency),
+        Column(
+            "status",
+            _l("Status"),
+            lambda row: 0 if row[0].is_draft else 1,
+            lambda row: _my_status(row[0]),
+        ),
+        Column("becomes", _l("Becomes"), None, lambda row: _becomes(row[1])),
+    ]

@@ -197,30 +197,98 @@ def mine():
     organisation_ids = select(OrganisationContact.organisation_id).where(
         OrganisationContact.user_id == current_user.id
     )
-    invoices = list(
-        db.session.scalars(
-            select(Invoice)
-            .where(
-                Invoice.organisation_id.in_(organisation_ids),
-                Invoice.status.in_(NUMBERED_STATUSES),
-            )
-            .options(
-                selectinload(Invoice.organisation),
-                selectinload(Invoice.billing_identity),
-                defer(Invoice.pdf),
-                defer(Invoice.ubl),
-            )
-            .order_by(Invoice.issued_on.desc(), Invoice.number.desc())
+    statement = (
+        select(Invoice)
+        .join(Organisation, Invoice.organisation_id == Organisation.id)
+        .where(
+            Invoice.organisation_id.in_(organisation_ids),
+            Invoice.status.in_(NUMBERED_STATUSES),
+        )
+        .options(
+            selectinload(Invoice.organisation),
+            selectinload(Invoice.billing_identity),
+            defer(Invoice.pdf),
+            defer(Invoice.ubl),
         )
     )
-    stored = _stored_files([invoice.id for invoice in invoices])
+    listing = Listing(
+        "invoicing.mine",
+        _my_invoice_columns(),
+        default_sort="issued",
+        default_descending=True,
+        tie_breakers=(Invoice.number.desc(), Invoice.id.desc()),
+    )
+    if listing.exporting:
+        invoices = list(db.session.scalars(listing.order(statement)))
+        return listing.export(invoices, "invoices", columns=_my_invoice_columns(balances(invoices)))
+    pagination = listing.paginate(statement)
+    invoices = list(pagination.items)
     return render_template(
         "invoicing/mine.html",
         invoices=invoices,
-        stored=stored,
+        pagination=pagination,
+        listing=listing,
+        columns=_my_invoice_columns(),
+        stored=_stored_files([invoice.id for invoice in invoices]),
         balances=balances(invoices),
         **_labels(),
     )
+
+
+def _buyer_text(invoice: Invoice) -> str:
+    name = invoice.buyer_name or invoice.organisation.name
+    return f"{name}, {invoice.buyer_department}" if invoice.buyer_department else name
+
+
+def _my_invoice_columns(owed: dict[int, Any] | None = None) -> list[Column]:
+    """A contact's invoice list's columns: what each sorts by and how an invoice reads in the
+    export (its balance from the balances given)."""
+    known = owed or {}
+    return [
+        Column("number", _l("Number"), Invoice.number, lambda invoice: invoice.number),
+        Column(
+            "issued",
+            _l("Issue date"),
+            Invoice.issued_on,
+            lambda invoice: invoice.issued_on,
+            descending_first=True,
+        ),
+        Column(
+            "due",
+            _l("Due date"),
+            Invoice.due_on,
+            lambda invoice: invoice.due_on,
+            descending_first=True,
+        ),
+        Column(
+            "organisation",
+            _l("Organisation"),
+            func.lower(func.coalesce(func.nullif(Invoice.buyer_name, ""), Organisation.name)),
+            _buyer_text,
+        ),
+        Column(
+            "total",
+            _l("Total"),
+            Invoice.gross_total,
+            lambda invoice: invoice.gross_total,
+            descending_first=True,
+            css_class="number",
+        ),
+        Column(
+            "balance",
+            _l("Balance"),
+            None,
+            lambda invoice: known.get(invoice.id, ""),
+            css_class="number",
+        ),
+        Column("currency", _l("Currency"), None, lambda invoice: invoice.currency),
+        Column(
+            "status",
+            _l("Status"),
+            in_order(Invoice.status, INVOICE_STATUSES),
+            lambda invoice: INVOICE_STATUS_LABELS.get(invoice.status, invoice.status),
+        ),
+    ]
 
 
 def _stored_files(invoice_ids: list[int]) -> dict[int, tuple[bool, bool]]:

@@ -254,7 +254,7 @@ def minutes_to_approve(today: date) -> Entry:
     url = (
         url_for("meetings.minutes", meeting_id=meeting_ids[0])
         if len(meeting_ids) == 1
-        else url_for("meetings.index")
+        else url_for("meetings.index", when="past")
     )
     return Entry("minutes_to_approve", _l("Minutes to approve"), len(meeting_ids), url, MEETINGS)
 

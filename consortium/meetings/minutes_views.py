@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
@@ -18,6 +19,7 @@ from consortium.forms import form_view
 from consortium.groups import queries as group_queries
 from consortium.groups.models import Group
 from consortium.i18n import current_language, day
+from consortium.listing import Column, Listing
 from consortium.meetings import bp, minutes_content, minutes_mail, queries, registers, services
 from consortium.meetings.labels import (
     ACTION_STATUS_LABELS,
@@ -33,7 +35,7 @@ from consortium.meetings.minutes_forms import (
     item_field,
     minutes_form,
 )
-from consortium.meetings.models import ActionItem, AgendaItem, Meeting, Minutes
+from consortium.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
 from consortium.meetings.pdf import minutes_pdf as render_minutes_pdf
 from consortium.meetings.services import MeetingError
 from consortium.web import id_arg
@@ -506,9 +508,23 @@ def decisions():
         year = None
     query = request.args.get("q", "")[:500]
     rows = registers.decision_register(groups, group=group, year=year, query=query)
+    columns = _decision_columns()
+    listing = Listing(
+        "meetings.decisions",
+        columns,
+        default_sort="taken",
+        default_descending=True,
+        filters=("q", "group", "year"),
+    )
+    if listing.exporting:
+        return listing.export(listing.sort_rows(rows), "decisions")
+    pagination = listing.paginate_rows(rows)
     return render_template(
         "meetings/decisions.html",
-        rows=rows,
+        rows=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
         groups=groups,
         group=group,
         year=year,
@@ -517,18 +533,54 @@ def decisions():
     )
 
 
+def _decision_meeting(decision: Decision) -> str:
+    return decision.meeting.title if decision.meeting else ""
+
+
+def _decision_columns() -> list[Column]:
+    """The decision register's columns, sorting the rows the search found: what each sorts by
+    and how a decision reads in the export."""
+    return [
+        Column(
+            "number",
+            _l("Number"),
+            lambda decision: (decision.year, decision.group.name.casefold(), decision.number),
+            lambda decision: decision.code,
+            descending_first=True,
+        ),
+        Column(
+            "decision",
+            _l("Decision"),
+            lambda decision: decision.text.casefold(),
+            lambda decision: decision.text,
+        ),
+        Column(
+            "group",
+            _l("Group"),
+            lambda decision: decision.group.name.casefold(),
+            lambda decision: decision.group.name,
+        ),
+        Column(
+            "meeting",
+            _l("Meeting"),
+            lambda decision: _decision_meeting(decision).casefold(),
+            _decision_meeting,
+        ),
+        Column(
+            "taken",
+            _l("Date"),
+            lambda decision: decision.taken_on,
+            lambda decision: decision.taken_on,
+            descending_first=True,
+        ),
+    ]
+
+
 @bp.route("/actions")
 @login_required
 def my_actions():
     """The signed-in person's open action items, the earliest due first, overdue ones marked."""
-    return render_template(
-        "meetings/actions.html",
-        rows=queries.open_actions_for(current_user.id),
-        group=None,
-        button=ButtonForm(formdata=None),
-        today=date.today(),
-        **_labels(),
-    )
+    return _actions_page("meetings.my_actions", queries.open_actions_for(current_user.id), None)
 
 
 @bp.route("/groups/<int:group_id>/actions")
@@ -539,14 +591,62 @@ def group_actions(group_id: int):
     if group is None:
         abort(404)
     permissions.require("meetings.view", group)
+    return _actions_page(
+        "meetings.group_actions", queries.open_actions_of_group(group), group, group_id=group.id
+    )
+
+
+def _actions_page(endpoint: str, rows: list, group: Group | None, **view_args):
+    """A list of open action items, sorted and paged, or exported as shown."""
+    columns = _action_columns()
+    listing = Listing(endpoint, columns, default_sort="due", view_args=view_args)
+    if listing.exporting:
+        return listing.export(listing.sort_rows(rows), "action-items")
+    pagination = listing.paginate_rows(rows)
     return render_template(
         "meetings/actions.html",
-        rows=queries.open_actions_of_group(group),
+        rows=pagination.items,
+        overdue_count=sum(1 for row in rows if row.overdue),
+        pagination=pagination,
+        action_listing=listing,
         group=group,
         button=ButtonForm(formdata=None),
         today=date.today(),
         **_labels(),
     )
+
+
+def _action_meeting(row) -> str:
+    meeting = row.item.meeting
+    return f"{meeting.group.name}: {meeting.title}"
+
+
+def _action_columns() -> list[Column]:
+    """The action item lists' columns, sorting the open items found: what each sorts by and
+    how an item reads in the export."""
+    return [
+        Column("what", _l("What"), lambda row: row.item.what.casefold(), lambda row: row.item.what),
+        Column(
+            "who",
+            _l("Who"),
+            lambda row: row.item.owner.display_name.casefold(),
+            lambda row: row.item.owner.display_name,
+        ),
+        Column("due", _l("Due"), lambda row: row.item.due_on, lambda row: row.item.due_on),
+        Column(
+            "overdue",
+            _l("Overdue"),
+            None,
+            lambda row: _("Overdue") if row.overdue else "",
+        ),
+        Column(
+            "meeting",
+            _l("Meeting"),
+            lambda row: row.item.meeting.starts_at,
+            _action_meeting,
+            descending_first=True,
+        ),
+    ]
 
 
 @bp.route("/search")

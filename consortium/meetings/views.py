@@ -11,9 +11,10 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from consortium import permissions
@@ -24,6 +25,7 @@ from consortium.forms import form_view
 from consortium.groups import queries as group_queries
 from consortium.groups.models import Group
 from consortium.i18n import current_language
+from consortium.listing import Column, Listing, in_order
 from consortium.meetings import bp, mail, services
 from consortium.meetings.display import agenda_view, meeting_when, short_when
 from consortium.meetings.forms import (
@@ -42,13 +44,11 @@ from consortium.meetings.labels import (
     REPLY_LABELS,
     STATUS_LABELS,
 )
-from consortium.meetings.models import PRESENCES, AgendaItem, Meeting, Paper
+from consortium.meetings.models import MEETING_STATUSES, PRESENCES, AgendaItem, Meeting, Paper
 from consortium.meetings.papers import MAX_PAPER_BYTES
 from consortium.meetings.pdf import agenda_pdf as render_agenda_pdf
 from consortium.settings.services import get_settings
 from consortium.web import id_arg
-
-PAST_LIMIT = 100
 
 
 def _labels() -> dict[str, Any]:
@@ -120,41 +120,97 @@ def _expired(meeting: Meeting) -> Response:
 # --- the list ---------------------------------------------------------------------------------
 
 
+# Which meetings the list shows: those to come (the usual), those held, or all.
+COMING, PAST, ALL = "coming", "past", "all"
+WHEN_CHOICES = (COMING, PAST, ALL)
+
+
 @bp.route("/")
 @login_required
 def index():
-    """The meetings of the groups the user may see (the secretariat: every group), the coming
-    ones first, then the past; narrowed to one group with ?group=."""
+    """The meetings of the groups the user may see (the secretariat: every group): those to
+    come first, or those held, latest first, or all; narrowed to one group with ?group=."""
     groups = _groups_where("meetings.view")
     group_id = id_arg("group")
     chosen = [group for group in groups if group.id == group_id]
     shown = chosen or groups
-    ids = [group.id for group in shown]
+    when = request.args.get("when", "")
+    when = when if when in WHEN_CHOICES else COMING
+    columns = _meeting_columns()
+    listing = Listing(
+        "meetings.index",
+        columns,
+        default_sort="when",
+        default_descending=when != COMING,
+        filters=("group", "when"),
+        tie_breakers=(Meeting.id,),
+    )
     now = utcnow()
-    base = select(Meeting).options(selectinload(Meeting.group)).where(Meeting.group_id.in_(ids))
-    upcoming = list(
-        db.session.scalars(
-            base.where(Meeting.ends_at >= now).order_by(Meeting.starts_at, Meeting.id)
-        )
+    statement = (
+        select(Meeting)
+        .join(Group, Meeting.group_id == Group.id)
+        .options(selectinload(Meeting.group), selectinload(Meeting.minutes_versions))
+        .where(Meeting.group_id.in_([group.id for group in shown]))
     )
-    past = list(
-        db.session.scalars(
-            base.options(selectinload(Meeting.minutes_versions))
-            .where(Meeting.ends_at < now)
-            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-            .limit(PAST_LIMIT)
-        )
-    )
+    if when == COMING:
+        statement = statement.where(Meeting.ends_at >= now)
+    elif when == PAST:
+        statement = statement.where(Meeting.ends_at < now)
+    if listing.exporting:
+        return listing.export(db.session.scalars(listing.order(statement)), "meetings")
+    pagination = listing.paginate(statement)
     return render_template(
         "meetings/index.html",
         groups=groups,
         group=chosen[0] if chosen else None,
-        upcoming=upcoming,
-        past=past,
-        past_limit=PAST_LIMIT,
+        meetings=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
+        when=when,
+        now=now,
         may_plan=bool(_groups_where("meetings.plan")),
         **_labels(),
     )
+
+
+def _minutes_state(meeting: Meeting) -> str:
+    """What a list says of a meeting's minutes: their state, none yet once it has been held,
+    nothing before or when cancelled."""
+    if meeting.latest_minutes is not None:
+        return str(MINUTES_STATE_LABELS[meeting.latest_minutes.state])
+    if meeting.is_cancelled or meeting.ends_at >= utcnow():
+        return ""
+    return _("None yet")
+
+
+def _meeting_columns() -> list[Column]:
+    """The meeting list's columns: what each sorts by and how a meeting reads in the export."""
+    return [
+        Column(
+            "when",
+            _l("When"),
+            Meeting.starts_at,
+            lambda meeting: meeting.local_start.replace(tzinfo=None).isoformat(
+                sep=" ", timespec="minutes"
+            ),
+        ),
+        Column("title", _l("Meeting"), func.lower(Meeting.title), lambda meeting: meeting.title),
+        Column("group", _l("Group"), func.lower(Group.name), lambda meeting: meeting.group.name),
+        Column(
+            "place",
+            _l("Place"),
+            func.lower(Meeting.place),
+            lambda meeting: meeting.place or (_("Video meeting") if meeting.video_url else ""),
+        ),
+        Column(
+            "status",
+            _l("Status"),
+            in_order(Meeting.status, MEETING_STATUSES),
+            lambda meeting: STATUS_LABELS[meeting.status],
+        ),
+        Column("minutes", _l("Minutes"), None, _minutes_state),
+    ]
 
 
 # --- planning and changing a meeting ------------------------------------------------------------

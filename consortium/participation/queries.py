@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
@@ -12,6 +13,24 @@ from consortium.extensions import db
 from consortium.members.models import Organisation, OrganisationContact
 from consortium.participation.models import Participation, ParticipationRequest
 from consortium.products.models import Product
+
+# How the domains above say in words what stands agreed for each participation (the agreements
+# name the state of its agreement), registered at start-up by name; read for the lists' exports.
+_AGREEMENT_TEXTS: dict[str, Callable[[list[Participation]], dict[int, str]]] = {}
+
+
+def on_agreement_texts(name: str, reader: Callable[[list[Participation]], dict[int, str]]) -> None:
+    """Have ``reader(participations)`` say each participation's agreement in words, by id."""
+    _AGREEMENT_TEXTS[name] = reader
+
+
+def agreement_texts(participations: list[Participation]) -> dict[int, str]:
+    """Each participation's agreement in words, by id, as the registered readers say it (empty
+    when none is registered)."""
+    texts: dict[int, str] = {}
+    for reader in _AGREEMENT_TEXTS.values():
+        texts.update(reader(participations))
+    return texts
 
 
 def _current(day: date):
@@ -50,8 +69,9 @@ def participations_of(organisation: Organisation) -> list[Participation]:
     )
 
 
-def participations(product_id: int | None = None, organisation_id: int | None = None):
-    """All participations, filtered by product and organisation, for the secretariat's list."""
+def participations_statement(product_id: int | None = None, organisation_id: int | None = None):
+    """The participations with their products and organisations joined to sort by, filtered by
+    product and organisation."""
     query = (
         select(Participation)
         .join(Product)
@@ -66,9 +86,23 @@ def participations(product_id: int | None = None, organisation_id: int | None = 
         query = query.where(Participation.product_id == product_id)
     if organisation_id:
         query = query.where(Participation.organisation_id == organisation_id)
-    return list(
-        db.session.scalars(query.order_by(Product.name, Organisation.name, Participation.starts_on))
+    return query
+
+
+def requests_statement(status: str = ""):
+    """The requests (of a status) with their organisations and products joined to sort by."""
+    query = (
+        select(ParticipationRequest)
+        .join(Organisation, ParticipationRequest.organisation_id == Organisation.id)
+        .join(Product, ParticipationRequest.product_id == Product.id)
+        .options(
+            selectinload(ParticipationRequest.organisation),
+            selectinload(ParticipationRequest.product),
+        )
     )
+    if status:
+        query = query.where(ParticipationRequest.status == status)
+    return query
 
 
 def requests(status: str = "") -> list[ParticipationRequest]:

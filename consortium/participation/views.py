@@ -6,14 +6,18 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext_l
 from flask_login import current_user, login_required
+from sqlalchemy import func
 
 from consortium import periods, permissions
 from consortium.confirmation import confirmation_page
 from consortium.extensions import db
 from consortium.forms import form_view
+from consortium.i18n import day, money
 from consortium.i18n import day as format_day
-from consortium.i18n import money
+from consortium.listing import Column, Listing, in_order
 from consortium.members.models import BillingIdentity, Organisation
 from consortium.participation import bp, queries, rules, services
 from consortium.participation.forms import (
@@ -29,7 +33,13 @@ from consortium.participation.labels import (
     STATUS_LABELS,
     error_text,
 )
-from consortium.participation.models import Participation, ParticipationRequest
+from consortium.participation.models import (
+    PHASES,
+    REQUEST_KINDS,
+    REQUEST_STATUSES,
+    Participation,
+    ParticipationRequest,
+)
 from consortium.products.models import Product
 from consortium.settings.services import get_settings
 from consortium.web import id_arg
@@ -76,9 +86,27 @@ def index():
     product_id = id_arg("product")
     organisation_id = id_arg("organisation")
     today = date.today()
+    columns = _participation_columns()
+    listing = Listing(
+        "participation.index",
+        columns,
+        default_sort="product",
+        filters=("product", "organisation"),
+        tie_breakers=(func.lower(Organisation.name), Participation.starts_on, Participation.id),
+    )
+    statement = queries.participations_statement(product_id, organisation_id)
+    if listing.exporting:
+        rows = db.session.scalars(listing.order(statement)).all()
+        texts = queries.agreement_texts(rows)
+        return listing.export(
+            rows, "participations", columns=_participation_columns(texts, get_settings().currency)
+        )
+    pagination = listing.paginate(statement)
     return render_template(
         "participation/index.html",
-        participations=queries.participations(product_id, organisation_id),
+        participations=pagination.items,
+        pagination=pagination,
+        participation_listing=listing,
         products=queries.all_products(),
         product_id=product_id,
         organisation=db.session.get(Organisation, organisation_id) if organisation_id else None,
@@ -86,6 +114,64 @@ def index():
         pending=len(queries.requests("pending")),
         **_labels(),
     )
+
+
+def _participation_columns(
+    agreements: dict[int, str] | None = None, currency: str = ""
+) -> list[Column]:
+    """The participation list's columns: what each sorts by and how a participation reads in
+    the export (its agreement from the words given, by participation id)."""
+    known = agreements or {}
+    return [
+        Column("product", _l("Product"), func.lower(Product.name), lambda p: p.product.name),
+        Column(
+            "organisation",
+            _l("Organisation"),
+            func.lower(Organisation.name),
+            lambda p: p.organisation.name,
+        ),
+        Column(
+            "phase",
+            _l("Phase"),
+            in_order(Participation.phase, PHASES),
+            lambda p: PHASE_LABELS[p.phase],
+        ),
+        Column(
+            "starts",
+            pgettext_l("start of a date range", "From"),
+            Participation.starts_on,
+            lambda p: p.starts_on,
+            descending_first=True,
+        ),
+        Column(
+            "ends",
+            pgettext_l("end of a date range", "To"),
+            Participation.ends_on,
+            lambda p: p.ends_on,
+        ),
+        Column("notice", _l("Notice given on"), None, lambda p: p.notice_given_on),
+        Column(
+            "amount",
+            _l("Amount pledged per year"),
+            Participation.amount_per_year,
+            lambda p: p.amount_per_year,
+            descending_first=True,
+            css_class="number",
+        ),
+        Column(
+            "currency",
+            _l("Currency"),
+            None,
+            lambda p: currency if p.amount_per_year is not None else "",
+        ),
+        Column(
+            "identity",
+            _l("Billing identity"),
+            None,
+            lambda p: p.billing_identity.name if p.billing_identity else "",
+        ),
+        Column("agreement", _l("Agreement"), None, lambda p: known.get(p.id, "")),
+    ]
 
 
 @bp.route("/organisations/<int:organisation_id>/new", methods=["GET", "POST"])
@@ -308,9 +394,75 @@ def leave(participation_id: int):
 @bp.route("/requests")
 @login_required
 def requests():
-    """Every request, pending first."""
+    """Every request, pending first, or those of one status (?status=pending)."""
     permissions.require("participations.manage")
-    return render_template("participation/requests.html", rows=queries.requests(), **_labels())
+    columns = _request_columns()
+    listing = Listing(
+        "participation.requests",
+        columns,
+        default_sort="status",
+        filters=("status",),
+        tie_breakers=(ParticipationRequest.requested_at.desc(), ParticipationRequest.id.desc()),
+    )
+    status = listing.value("status")
+    statement = queries.requests_statement(status if status in REQUEST_STATUSES else "")
+    if listing.exporting:
+        return listing.export(
+            db.session.scalars(listing.order(statement)), "participation-requests"
+        )
+    pagination = listing.paginate(statement)
+    return render_template(
+        "participation/requests.html",
+        rows=pagination.items,
+        pagination=pagination,
+        request_listing=listing,
+        status=status if status in REQUEST_STATUSES else "",
+        statuses=REQUEST_STATUSES,
+        **_labels(),
+    )
+
+
+def _request_text(item: ParticipationRequest) -> str:
+    """What a request asks, as the list says it."""
+    text = str(KIND_LABELS[item.kind])
+    if item.kind == "join" and item.phase:
+        text += f": {PHASE_LABELS[item.phase]}"
+        if item.starts_on:
+            text += ", " + _("from %(day)s", day=day(item.starts_on))
+    return text
+
+
+def _request_columns() -> list[Column]:
+    """The request list's columns: what each sorts by and how a request reads in the export."""
+    return [
+        Column(
+            "organisation",
+            _l("Organisation"),
+            func.lower(Organisation.name),
+            lambda r: r.organisation.name,
+        ),
+        Column("product", _l("Product"), func.lower(Product.name), lambda r: r.product.name),
+        Column(
+            "kind",
+            _l("Request"),
+            in_order(ParticipationRequest.kind, REQUEST_KINDS),
+            _request_text,
+        ),
+        Column(
+            "asked",
+            _l("Asked on"),
+            ParticipationRequest.requested_at,
+            lambda r: r.requested_at.date(),
+            descending_first=True,
+        ),
+        Column(
+            "status",
+            _l("Status"),
+            in_order(ParticipationRequest.status, REQUEST_STATUSES),
+            lambda r: STATUS_LABELS[r.status],
+        ),
+        Column("reason", _l("Reason"), None, lambda r: r.decision_reason),
+    ]
 
 
 def _request_page(item: ParticipationRequest, decline_form: DeclineForm, status: int = 200):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
-from consortium.i18n import current_language
+from consortium.i18n import country_name, current_language
+from consortium.listing import Column, Listing
 from consortium.members.labels import KIND_LABELS
 from consortium.products import publiccode
 from consortium.products.queries import description_for
@@ -97,8 +99,41 @@ def publiccode_yml(slug: str):
 
 @bp.route("/members")
 def members():
-    """The organisations that are members now: name, kind and country only."""
-    return render_template("public/members.html", members=queries.active_members(), **_labels())
+    """The organisations that are members now: name, kind and country only, sorted by a
+    column, paged and exported as shown."""
+    columns = _member_columns()
+    listing = Listing("public.members", columns, default_sort="name")
+    rows = queries.active_members()
+    if listing.exporting:
+        return listing.export(listing.sort_rows(rows), "members")
+    pagination = listing.paginate_rows(rows)
+    return render_template(
+        "public/members.html",
+        members=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
+        **_labels(),
+    )
+
+
+def _kind(member: queries.PublicMember) -> str:
+    return str(KIND_LABELS.get(member.kind, member.kind))
+
+
+def _member_columns() -> list[Column]:
+    """The member list's columns, sorting the rows as the page shows them (kind and country in
+    the reader's language): what each sorts by and how a member reads in the export."""
+    return [
+        Column("name", _l("Name"), lambda member: member.name.casefold(), lambda m: m.name),
+        Column("kind", _l("Kind"), lambda member: _kind(member).casefold(), _kind),
+        Column(
+            "country",
+            _l("Country"),
+            lambda member: country_name(member.country).casefold(),
+            lambda member: country_name(member.country),
+        ),
+    ]
 
 
 @bp.route("/suppliers")

@@ -183,12 +183,52 @@ def expiring():
     """Supplier agreements whose last day is within the next 90 days."""
     permissions.require("suppliers.manage")
     today = date.today()
+    columns = _expiring_columns()
+    listing = Listing("suppliers.expiring", columns, default_sort="until")
+    rows = queries.expiring_agreements(today)
+    if listing.exporting:
+        return listing.export(listing.sort_rows(rows), "supplier-agreements-expiring")
+    pagination = listing.paginate_rows(rows)
     return render_template(
         "suppliers/expiring.html",
-        agreements=queries.expiring_agreements(today),
+        agreements=pagination.items,
+        pagination=pagination,
+        listing=listing,
+        columns=columns,
         until=today + timedelta(days=queries.EXPIRY_WARNING_DAYS),
         days=queries.EXPIRY_WARNING_DAYS,
     )
+
+
+def _expiring_columns() -> list[Column]:
+    """The expiring agreements' columns, sorting the agreements found: what each sorts by and
+    how an agreement reads in the export."""
+    return [
+        Column(
+            "supplier",
+            _l("Supplier"),
+            lambda agreement: agreement.supplier.name.casefold(),
+            lambda agreement: agreement.supplier.name,
+        ),
+        Column(
+            "version",
+            _l("Version of the agreement"),
+            lambda agreement: agreement.version.casefold(),
+            lambda agreement: agreement.version,
+        ),
+        Column(
+            "until",
+            _l("Valid until"),
+            lambda agreement: agreement.valid_until,
+            lambda agreement: agreement.valid_until,
+        ),
+        Column(
+            "products",
+            _l("Products covered"),
+            None,
+            lambda agreement: ", ".join(product.name for product in agreement.products),
+        ),
+    ]
 
 
 @bp.route("/mine")

@@ -143,6 +143,35 @@ def test_the_member_list_shows_active_members_only(client, registry):
     assert "3 organisations are members of the association." in page
 
 
+def test_the_member_list_sorts_by_column_and_exports_as_shown(client, registry):
+    latest = text_of(client.get("/public/members?sort=country&order=desc"))
+    assert re.findall(r'<th scope="row">([^<]+)</th>', latest) == [
+        "Aarhus Kommune",
+        "Odense Kommune",
+        "Praha 7",
+    ]
+    page = text_of(client.get("/public/members?sort=country&order=asc"))
+    assert re.findall(r'<th scope="row">([^<]+)</th>', page) == [
+        "Praha 7",
+        "Aarhus Kommune",
+        "Odense Kommune",
+    ]
+    assert 'aria-sort="ascending"><a class="sort-link" href="/public/members?sort=country' in page
+    export = re.search(r'href="([^"]+)" download', page).group(1).replace("&amp;", "&")
+    assert "sort=country" in export and "order=asc" in export
+    answer = client.get(export)
+    assert answer.mimetype == "text/csv"
+    lines = answer.get_data().decode("utf-8-sig").splitlines()
+    assert lines == [
+        "Name,Kind,Country",
+        "Praha 7,Municipality,Czechia",
+        "Aarhus Kommune,Municipality,Denmark",
+        "Odense Kommune,Municipality,Denmark",
+    ]
+    # Nothing of a member but its name, kind and country, whoever asks.
+    assert "Former Kommune" not in answer.get_data(as_text=True)
+
+
 def test_the_supplier_list_shows_approved_suppliers_and_their_products(client, registry):
     page = text_of(client.get("/public/suppliers"))
     assert re.findall(r"<h2>([^<]+)</h2>", page) == ["Approved ApS", "Expired ApS", "Future ApS"]
