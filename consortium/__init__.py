@@ -86,6 +86,7 @@ def register_domains(app: Flask) -> None:
     product's page shows, audit labels). Nothing is registered by importing a module."""
     from consortium import (
         agreements,
+        api,
         audit,
         auth,
         backlog,
@@ -126,5 +127,6 @@ def register_domains(app: Flask) -> None:
     backlog.register(app)
     public.register(app)
     search.register(app)
+    api.register(app)
 
     cli.register(app)

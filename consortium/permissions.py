@@ -81,6 +81,9 @@ ACTIONS = {
     "agreements.mine": "see the agreements of the organisations and suppliers one is a contact of",
     "agreements.view": "see an agreement document, its history and its PDF",
     "agreements.accept": "accept an agreement document for one's organisation or supplier",
+    # The JSON API's personal access tokens (api/).
+    "api.own_tokens": "make, list and revoke one's own personal access tokens for the JSON API",
+    "api.all_tokens": "see and revoke every user's personal access tokens",
 }
 
 _rules: dict[str, list[Predicate]] = {action: [] for action in ACTIONS}
@@ -137,7 +140,7 @@ def permission_required(action: str):
 
 
 # Source: every signed-in user.
-@rule("home.dashboard", "profile.edit", "organisations.list")
+@rule("home.dashboard", "profile.edit", "organisations.list", "api.own_tokens")
 def _any_signed_in_user(user, obj) -> bool:
     return True
 

@@ -45,6 +45,15 @@ def own_contact(answer=OK) -> dict[str, object]:
     return secretariat(answer) | {"own contact": answer}
 
 
+# The JSON API (api/): each visitor calls with a token of their own that has every scope; a
+# caller without one is asked for one (401), never sent to the sign-in page.
+NO_TOKEN = 401
+
+
+def by_token(answers: dict[str, object]) -> dict[str, object]:
+    return {role: NO_TOKEN if answer == SIGN_IN else answer for role, answer in answers.items()}
+
+
 # endpoint -> (method, url, {role: answer}). A new route must be declared here, with the
 # answer each visitor should get.
 ROUTES = {
@@ -466,6 +475,56 @@ ROUTES = {
     "backlog.ballot": ("POST", "/backlog/rounds/{backlog_round}/ballot", own_contact(404)),
     "backlog.result_csv": ("GET", "/backlog/rounds/{backlog_round}/result.csv", own_contact()),
     "backlog.result_json": ("GET", "/backlog/rounds/{backlog_round}/result.json", own_contact()),
+    # The JSON API's pages: one's tokens on the profile, every token for the secretariat, the
+    # documentation and the OpenAPI document.
+    "api.tokens_page": ("GET", "/profile/tokens", signed_in()),
+    "api.revoke_token": ("POST", "/profile/tokens/{api_token}/revoke", secretariat(REDIRECT)),
+    "api.all_tokens": ("GET", "/profile/tokens/all", secretariat()),
+    "api.docs": ("GET", "/api/docs", everyone()),
+    "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", everyone()),
+    # The JSON API, called with the visitor's token. Writes are sent an empty body: whoever
+    # may write is told what is missing (422), everyone else is refused before it is read.
+    "api-public.public_members": ("GET", "/api/v1/public/members", everyone()),
+    "api-public.public_suppliers": ("GET", "/api/v1/public/suppliers", everyone()),
+    "api-products.list_products": ("GET", "/api/v1/products", everyone()),
+    "api-products.get_product": ("GET", "/api/v1/products/public-route-product", everyone()),
+    "api-organisations.list_organisations": (
+        "GET",
+        "/api/v1/organisations",
+        by_token(signed_in()),
+    ),
+    "api-organisations.get_organisation": (
+        "GET",
+        "/api/v1/organisations/{organisation}",
+        by_token(own_contact()),
+    ),
+    "api-organisations.list_billing_identities": (
+        "GET",
+        "/api/v1/organisations/{organisation}/billing-identities",
+        by_token(own_contact()),
+    ),
+    "api-organisations.import_population": (
+        "PUT",
+        "/api/v1/populations/2026",
+        by_token(secretariat(422)),
+    ),
+    "api-fees.get_expected_fees": (
+        "GET",
+        "/api/v1/organisations/{organisation}/expected-fees",
+        by_token(own_contact()),
+    ),
+    "api-invoices.list_invoices": ("GET", "/api/v1/invoices", by_token(signed_in())),
+    "api-invoices.get_invoice": ("GET", "/api/v1/invoices/{invoice}", by_token(own_contact())),
+    "api-invoices.list_payments": (
+        "GET",
+        "/api/v1/invoices/{invoice}/payments",
+        by_token(own_contact()),
+    ),
+    "api-invoices.record_payment": (
+        "POST",
+        "/api/v1/invoices/{invoice}/payments",
+        by_token(secretariat(422)),
+    ),
 }
 
 
@@ -517,8 +576,12 @@ def route_objects() -> dict:
     )
     db.session.add(supplier)
     db.session.flush()
+    from consortium.api import tokens
+
+    api_token = tokens.create_token(other, "Route token", ["register:read"], 30).record
     return {
         "other": other.id,
+        "api_token": api_token.id,
         "message": message.id,
         "organisation": organisation.id,
         "supplier": supplier.id,
@@ -853,7 +916,11 @@ def _pending_import(user_id: int) -> int:
     return pending.id
 
 
-def _visit(client, method, url):
+def _visit(client, method, url, headers=None):
+    if url.startswith("/api/v1/"):
+        response = client.open(url, method=method, headers=headers or {}, json={})
+        response.close()
+        return response
     response = client.get(url) if method == "GET" else client.post(url, data={})
     response.close()  # a static file is streamed from an open file
     return response
@@ -886,16 +953,23 @@ def test_access(routes_database, endpoint, role):
 def _check_access(client, objects, endpoint, role):
     method, url, expected = ROUTES[endpoint]
     visitor = None
+    headers = {}
     if role != "anonymous":
         email = f"{role.replace(' ', '-')}-visitor@example.org"
         visitor = make_user(email, secretariat=role == "secretariat")
         give_own_records(role, visitor, objects)
-        assert login(client, email).status_code == 302
+        if url.startswith("/api/v1/"):
+            # The API takes a token, never the session: the visitor calls with one.
+            from tests.api.helpers import bearer, token_for
+
+            headers = bearer(token_for(visitor))
+        else:
+            assert login(client, email).status_code == 302
     # Each uploads their own file; others' uploads are not theirs to confirm.
     url = url.format(
         pending=_pending_import(visitor.id if visitor else objects["other"]), **objects
     )
-    response = _visit(client, method, url)
+    response = _visit(client, method, url, headers)
     answer = expected[role]
     where = response.headers.get("Location", "")
     if answer == SIGN_IN:

@@ -1,0 +1,53 @@
+"""Fees: one organisation's expected fees, as its contacts see them on their page."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from consortium.api import schemas
+from consortium.api.core import ETAG_HEADER, api_blueprint, problem, require
+from consortium.api.tokens import READ
+from consortium.extensions import db
+from consortium.fees.member_views import expected_fees
+from consortium.members.models import Organisation
+
+bp = api_blueprint(
+    "api-fees",
+    "Fees: an organisation's expected fees this year and next, line by line, with why.",
+)
+
+
+@bp.route("/organisations/<int:organisation_id>/expected-fees")
+@bp.arguments(schemas.YearArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.ExpectedFeesSchema, headers=ETAG_HEADER)
+@bp.problems(403, 404, 422)
+def get_expected_fees(organisation_id: int, year: int | None = None):
+    """The organisation's fees in the year (default: next year) and the year before, line by
+    line, with the change and the reason for each amount.
+
+    Scope: fees:read; the organisation's contacts and the secretariat."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        problem(404)
+    require("fees", READ, "fees.view_own", organisation)
+    fees = expected_fees(organisation, year or date.today().year + 1)
+    zero = Decimal("0.00")
+    return {
+        "organisation_id": organisation.id,
+        "year": fees.year,
+        "currency": fees.currency,
+        "lines": [
+            {
+                "label": str(line.label),
+                "previous_year_amount": line.amounts.get(fees.previous_year, zero),
+                "amount": line.amounts.get(fees.year, zero),
+                "change": fees.change(line),
+                "explanation": line.explanation,
+            }
+            for line in fees.lines
+        ],
+        "previous_year_total": fees.total(fees.previous_year),
+        "total": fees.total(fees.year),
+        "problems": [str(text) for text in fees.problems],
+    }

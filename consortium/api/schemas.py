@@ -1,0 +1,315 @@
+"""The API's marshmallow schemas: what each resource answers and accepts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import marshmallow as ma
+
+from consortium.members.models import KINDS, MEMBERSHIP_STATUSES
+
+SORT_DESCRIPTION = "A field to sort by; a leading minus sorts in descending order."
+
+
+class Money(ma.fields.Decimal):
+    """An amount as a string with two decimals ("1250.00"), never a binary float."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(places=2, as_string=True, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return super()._serialize(Decimal(value).quantize(Decimal("0.01")), attr, obj, **kwargs)
+
+
+class PopulationSchema(ma.Schema):
+    year = ma.fields.Integer(required=True)
+    population = ma.fields.Integer(required=True)
+    source = ma.fields.String(required=True)
+
+
+class MembershipStepSchema(ma.Schema):
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(MEMBERSHIP_STATUSES))
+    status_on = ma.fields.Date(required=True)
+    reason = ma.fields.String(required=True)
+
+
+class TierSchema(ma.Schema):
+    tier = ma.fields.String(required=True)
+    population = ma.fields.Integer(allow_none=True, required=True)
+    population_year = ma.fields.Integer(allow_none=True, required=True)
+    set_by_secretariat = ma.fields.Boolean(required=True)
+
+
+class BillingIdentitySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    gln = ma.fields.String(allow_none=True, required=True)
+    peppol_id = ma.fields.String(allow_none=True, required=True)
+    invoice_reference = ma.fields.String(required=True)
+    invoice_email = ma.fields.String(required=True)
+    is_default = ma.fields.Boolean(required=True)
+
+
+class OrganisationSummarySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
+    country = ma.fields.String(required=True)
+    registration_number = ma.fields.String(allow_none=True, required=True)
+    municipality_code = ma.fields.String(allow_none=True, required=True)
+    membership_status = ma.fields.String(allow_none=True, required=True)
+    tier = ma.fields.Nested(TierSchema, allow_none=True, required=True)
+
+
+class OrganisationSchema(OrganisationSummarySchema):
+    vat_number = ma.fields.String(allow_none=True, required=True)
+    address = ma.fields.String(required=True)
+    email = ma.fields.String(required=True)
+    language = ma.fields.String(allow_none=True, required=True)
+    populations = ma.fields.List(ma.fields.Nested(PopulationSchema), required=True)
+    memberships = ma.fields.List(ma.fields.Nested(MembershipStepSchema), required=True)
+    billing_identities = ma.fields.List(ma.fields.Nested(BillingIdentitySchema), required=True)
+
+
+class OrganisationListArgs(ma.Schema):
+    q = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Length(max=200),
+        metadata={"description": "Part of the name, registration number or municipality code."},
+    )
+    kind = ma.fields.String(validate=ma.validate.OneOf(KINDS))
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(MEMBERSHIP_STATUSES),
+        metadata={"description": "The current membership status."},
+    )
+    country = ma.fields.String(validate=ma.validate.Length(equal=2))
+    sort = ma.fields.String(
+        load_default="name",
+        validate=ma.validate.OneOf(["name", "-name", "id", "-id"]),
+        metadata={"description": SORT_DESCRIPTION},
+    )
+
+
+class PublicMemberSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    country = ma.fields.String(required=True)
+
+
+class FigureSchema(ma.Schema):
+    municipality_code = ma.fields.String(validate=ma.validate.Length(min=1, max=20))
+    registration_number = ma.fields.String(validate=ma.validate.Length(min=1, max=40))
+    population = ma.fields.Integer(required=True, strict=True)
+
+
+class PopulationImportSchema(ma.Schema):
+    source = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": 'Where the figures come from, e.g. "Statistics Denmark FOLK1A".'},
+    )
+    country = ma.fields.String(
+        validate=ma.validate.Length(equal=2),
+        metadata={"description": "Country of the codes (default: the association's)."},
+    )
+    skip_unknown = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Skip and list figures of bodies not in the register."},
+    )
+    dry_run = ma.fields.Boolean(
+        load_default=False, metadata={"description": "Check and show what would change only."}
+    )
+    figures = ma.fields.List(
+        ma.fields.Nested(FigureSchema),
+        required=True,
+        validate=ma.validate.Length(min=1, max=20_000),
+        metadata={
+            "description": "One figure per organisation, each with municipality_code or (for "
+            "all of them) registration_number."
+        },
+    )
+
+
+class ImportRowSchema(ma.Schema):
+    index = ma.fields.Integer(required=True, metadata={"description": "Position in figures."})
+    action = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+
+
+class PopulationImportResultSchema(ma.Schema):
+    applied = ma.fields.Boolean(required=True)
+    updated = ma.fields.Integer(required=True)
+    unchanged = ma.fields.Integer(required=True)
+    rows = ma.fields.List(ma.fields.Nested(ImportRowSchema), required=True)
+    skipped = ma.fields.List(ma.fields.Nested(ImportRowSchema), required=True)
+    missing = ma.fields.List(
+        ma.fields.String(),
+        required=True,
+        metadata={"description": "Active members of the country the figures leave out."},
+    )
+
+
+# --- products ------------------------------------------------------------------------------
+
+
+class ProductDescriptionSchema(ma.Schema):
+    language = ma.fields.String(required=True)
+    short_description = ma.fields.String(required=True)
+    long_description = ma.fields.String(required=True)
+    features = ma.fields.String(required=True)
+
+
+class ProductSummarySchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)
+    level = ma.fields.String(allow_none=True, required=True)
+    licence = ma.fields.String(required=True)
+    short_description = ma.fields.String(required=True)
+
+
+class ProductSchema(ProductSummarySchema):
+    repository_url = ma.fields.String(required=True)
+    issue_tracker_url = ma.fields.String(required=True)
+    website_url = ma.fields.String(required=True)
+    software_type = ma.fields.String(required=True)
+    platforms = ma.fields.List(ma.fields.String(), required=True)
+    categories = ma.fields.List(ma.fields.String(), required=True)
+    descriptions = ma.fields.List(ma.fields.Nested(ProductDescriptionSchema), required=True)
+    participating_organisations = ma.fields.List(ma.fields.String(), required=True)
+    publiccode_yml = ma.fields.String(
+        required=True, metadata={"description": "The product's publiccode.yml, as YAML text."}
+    )
+
+
+class ProductListArgs(ma.Schema):
+    q = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+    status = ma.fields.String(metadata={"description": "Retired products only when asked for."})
+    level = ma.fields.String()
+    licence = ma.fields.String(validate=ma.validate.Length(max=100))
+    sort = ma.fields.String(
+        load_default="name",
+        validate=ma.validate.OneOf(["name", "-name", "created", "-created"]),
+        metadata={"description": SORT_DESCRIPTION},
+    )
+
+
+class PublicSupplierSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    service_types = ma.fields.List(ma.fields.String(), required=True)
+    statement = ma.fields.String(required=True)
+    products = ma.fields.List(
+        ma.fields.String(), required=True, metadata={"description": "Slugs of the products."}
+    )
+
+
+# --- fees --------------------------------------------------------------------------------
+
+
+class YearArgs(ma.Schema):
+    year = ma.fields.Integer(
+        validate=ma.validate.Range(2000, 2200),
+        metadata={"description": "The year (default: next year)."},
+    )
+
+
+class ExpectedFeeLineSchema(ma.Schema):
+    label = ma.fields.String(required=True)
+    previous_year_amount = Money(required=True)
+    amount = Money(required=True)
+    change = Money(required=True)
+    explanation = ma.fields.String(required=True)
+
+
+class ExpectedFeesSchema(ma.Schema):
+    organisation_id = ma.fields.Integer(required=True)
+    year = ma.fields.Integer(required=True)
+    currency = ma.fields.String(required=True)
+    lines = ma.fields.List(ma.fields.Nested(ExpectedFeeLineSchema), required=True)
+    previous_year_total = Money(required=True)
+    total = Money(required=True)
+    problems = ma.fields.List(
+        ma.fields.String(),
+        required=True,
+        metadata={"description": "Why a year could not be worked out (fees not set yet)."},
+    )
+
+
+# --- invoices ----------------------------------------------------------------------------
+
+
+class PaymentSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    paid_on = ma.fields.Date(required=True)
+    amount = Money(required=True)
+    reference = ma.fields.String(required=True)
+    source = ma.fields.String(required=True)
+
+
+class InvoiceLineSchema(ma.Schema):
+    position = ma.fields.Integer(required=True)
+    component = ma.fields.String(required=True)
+    description = ma.fields.String(required=True)
+    quantity = ma.fields.Decimal(as_string=True, required=True)
+    unit_price = Money(required=True)
+    net_amount = Money(required=True)
+    vat_category = ma.fields.String(required=True)
+    vat_rate = ma.fields.Decimal(as_string=True, required=True)
+
+
+class InvoiceSummarySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    series = ma.fields.String(required=True, metadata={"description": "invoice or credit_note"})
+    number = ma.fields.String(allow_none=True, required=True)
+    status = ma.fields.String(required=True)
+    organisation_id = ma.fields.Integer(required=True)
+    buyer_name = ma.fields.String(required=True)
+    issued_on = ma.fields.Date(allow_none=True, required=True)
+    due_on = ma.fields.Date(allow_none=True, required=True)
+    currency = ma.fields.String(required=True)
+    net_total = Money(required=True)
+    vat_total = Money(required=True)
+    gross_total = Money(required=True)
+    balance = Money(required=True)
+
+
+class InvoiceSchema(InvoiceSummarySchema):
+    credited_invoice_id = ma.fields.Integer(allow_none=True, required=True)
+    billing_identity = ma.fields.Nested(BillingIdentitySchema, allow_none=True, required=True)
+    buyer_reference = ma.fields.String(required=True)
+    period_start_on = ma.fields.Date(allow_none=True, required=True)
+    period_end_on = ma.fields.Date(allow_none=True, required=True)
+    lines = ma.fields.List(ma.fields.Nested(InvoiceLineSchema), required=True)
+    payments = ma.fields.List(ma.fields.Nested(PaymentSchema), required=True)
+
+
+class InvoiceListArgs(ma.Schema):
+    organisation = ma.fields.Integer(
+        validate=ma.validate.Range(1, 2**31 - 1), metadata={"description": "An organisation's id."}
+    )
+    status = ma.fields.String(validate=ma.validate.Length(max=20))
+    year = ma.fields.Integer(validate=ma.validate.Range(1900, 9999))
+    sort = ma.fields.String(
+        load_default="-issued_on",
+        validate=ma.validate.OneOf(["issued_on", "-issued_on", "number", "-number", "id", "-id"]),
+        metadata={"description": SORT_DESCRIPTION},
+    )
+
+
+class NewPaymentSchema(ma.Schema):
+    paid_on = ma.fields.Date(required=True, metadata={"description": "The day the money came."})
+    amount = ma.fields.Decimal(
+        required=True,
+        places=None,
+        as_string=True,
+        validate=ma.validate.Range(min=Decimal("0.01"), max=Decimal("999999999999.99")),
+        metadata={"description": 'The amount, as a string ("1250.00") or a number.'},
+    )
+    reference = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+
+
+class PaymentRecordedSchema(ma.Schema):
+    payment = ma.fields.Nested(PaymentSchema, required=True)
+    invoice = ma.fields.Nested(InvoiceSchema, required=True)
