@@ -45,8 +45,9 @@ def register(app: Flask) -> None:
     errors.answer_errors_with(core.is_api_request, core.problem_response)
     api = core.ConsortiumApi(app)
     app.extensions["consortium_api"] = api
-    from consortium.api.schemas import Money
+    from consortium.api.schemas import DecimalText, Money
 
+    api.register_field(DecimalText, "string", "decimal")
     api.register_field(Money, "string", "decimal")
     for blueprint in (
         organisations.bp,

@@ -24,7 +24,7 @@ from consortium.api.organisations import contact_organisation_ids, identity_repr
 from consortium.api.tokens import READ, WRITE
 from consortium.extensions import db
 from consortium.invoicing import payments
-from consortium.invoicing.models import NUMBERED_STATUSES, Invoice, InvoiceRun
+from consortium.invoicing.models import INVOICE, NUMBERED_STATUSES, Invoice, InvoiceRun
 from consortium.invoicing.services import InvoicingError
 
 bp = api_blueprint(
@@ -80,7 +80,8 @@ def summary(invoice: Invoice, balance) -> dict:
 
 
 def representation(invoice: Invoice) -> dict:
-    return summary(invoice, payments.balance(invoice)) | {
+    owed = payments.balance(invoice) if _has_balance(invoice) else None
+    return summary(invoice, owed) | {
         "credited_invoice_id": invoice.credited_invoice_id,
         "billing_identity": (
             identity_representation(invoice.billing_identity) if invoice.billing_identity else None
@@ -103,6 +104,11 @@ def representation(invoice: Invoice) -> dict:
         ],
         "payments": [_payment(payment) for payment in invoice.payments],
     }
+
+
+def _has_balance(invoice: Invoice) -> bool:
+    """A credit note and a draft have no balance."""
+    return invoice.series == INVOICE and invoice.status in NUMBERED_STATUSES
 
 
 def _payment(payment) -> dict:
@@ -164,7 +170,7 @@ def list_invoices(page, per_page, sort, organisation=None, status="", year=None)
         statement.order_by(*_SORTS[sort]), {"page": page, "per_page": per_page}
     )
     balances = payments.balances(invoices)
-    return [summary(invoice, balances[invoice.id]) for invoice in invoices], 200, headers
+    return [summary(invoice, balances.get(invoice.id)) for invoice in invoices], 200, headers
 
 
 @bp.route("/invoices/<int:invoice_id>")

@@ -69,6 +69,16 @@ def list_products(page, per_page, q, sort, status="", level="", licence=""):
 
 
 @bp.route("/products/<slug>")
+@bp.doc(
+    parameters=[
+        {
+            "in": "path",
+            "name": "slug",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1, "pattern": schemas.NO_CONTROL_PATTERN},
+        }
+    ]
+)
 @bp.response(200, schemas.ProductSchema, headers=ETAG_HEADER)
 @bp.problems(404)
 def get_product(slug: str):

@@ -10,12 +10,29 @@ from consortium.members.models import KINDS, MEMBERSHIP_STATUSES
 
 SORT_DESCRIPTION = "A field to sort by; a leading minus sorts in descending order."
 
+# Text in an address holds no control characters (the app refuses them with 400 everywhere).
+NO_CONTROL_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
-class Money(ma.fields.Decimal):
-    """An amount as a string with two decimals ("1250.00"), never a binary float."""
+
+def plain_text(maximum: int):
+    """Validators of text given in an address or a one-line field: no control characters,
+    at most the length."""
+    return [ma.validate.Regexp(NO_CONTROL_PATTERN), ma.validate.Length(max=maximum)]
+
+
+class DecimalText(ma.fields.Decimal):
+    """A decimal number as a string ("1.0000", "25.00"), never a binary float."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(places=2, as_string=True, **kwargs)
+        kwargs.setdefault("as_string", True)
+        super().__init__(**kwargs)
+
+
+class Money(DecimalText):
+    """An amount as a string with two decimals ("1250.00")."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(places=2, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
@@ -76,7 +93,7 @@ class OrganisationSchema(OrganisationSummarySchema):
 class OrganisationListArgs(ma.Schema):
     q = ma.fields.String(
         load_default="",
-        validate=ma.validate.Length(max=200),
+        validate=plain_text(200),
         metadata={"description": "Part of the name, registration number or municipality code."},
     )
     kind = ma.fields.String(validate=ma.validate.OneOf(KINDS))
@@ -84,7 +101,7 @@ class OrganisationListArgs(ma.Schema):
         validate=ma.validate.OneOf(MEMBERSHIP_STATUSES),
         metadata={"description": "The current membership status."},
     )
-    country = ma.fields.String(validate=ma.validate.Length(equal=2))
+    country = ma.fields.String(validate=[*plain_text(2), ma.validate.Length(equal=2)])
     sort = ma.fields.String(
         load_default="name",
         validate=ma.validate.OneOf(["name", "-name", "id", "-id"]),
@@ -185,10 +202,12 @@ class ProductSchema(ProductSummarySchema):
 
 
 class ProductListArgs(ma.Schema):
-    q = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
-    status = ma.fields.String(metadata={"description": "Retired products only when asked for."})
-    level = ma.fields.String()
-    licence = ma.fields.String(validate=ma.validate.Length(max=100))
+    q = ma.fields.String(load_default="", validate=plain_text(200))
+    status = ma.fields.String(
+        validate=plain_text(20), metadata={"description": "Retired products only when asked for."}
+    )
+    level = ma.fields.String(validate=plain_text(10))
+    licence = ma.fields.String(validate=plain_text(100))
     sort = ma.fields.String(
         load_default="name",
         validate=ma.validate.OneOf(["name", "-name", "created", "-created"]),
@@ -252,11 +271,11 @@ class InvoiceLineSchema(ma.Schema):
     position = ma.fields.Integer(required=True)
     component = ma.fields.String(required=True)
     description = ma.fields.String(required=True)
-    quantity = ma.fields.Decimal(as_string=True, required=True)
+    quantity = DecimalText(required=True)
     unit_price = Money(required=True)
     net_amount = Money(required=True)
     vat_category = ma.fields.String(required=True)
-    vat_rate = ma.fields.Decimal(as_string=True, required=True)
+    vat_rate = DecimalText(required=True, metadata={"description": "Per cent."})
 
 
 class InvoiceSummarySchema(ma.Schema):
@@ -272,7 +291,11 @@ class InvoiceSummarySchema(ma.Schema):
     net_total = Money(required=True)
     vat_total = Money(required=True)
     gross_total = Money(required=True)
-    balance = Money(required=True)
+    balance = Money(
+        required=True,
+        allow_none=True,
+        metadata={"description": "What is still to pay (none for a draft or a credit note)."},
+    )
 
 
 class InvoiceSchema(InvoiceSummarySchema):
@@ -289,7 +312,7 @@ class InvoiceListArgs(ma.Schema):
     organisation = ma.fields.Integer(
         validate=ma.validate.Range(1, 2**31 - 1), metadata={"description": "An organisation's id."}
     )
-    status = ma.fields.String(validate=ma.validate.Length(max=20))
+    status = ma.fields.String(validate=plain_text(20))
     year = ma.fields.Integer(validate=ma.validate.Range(1900, 9999))
     sort = ma.fields.String(
         load_default="-issued_on",
@@ -298,14 +321,26 @@ class InvoiceListArgs(ma.Schema):
     )
 
 
+def _amount_in_range(value: Decimal) -> None:
+    # Checked here, before any arithmetic: a number such as 1E+1000 is a valid decimal.
+    if not Decimal("0.01") <= value <= Decimal("999999999999.99"):
+        raise ma.ValidationError(
+            "Must be greater than or equal to 0.01 and at most 999999999999.99."
+        )
+
+
 class NewPaymentSchema(ma.Schema):
     paid_on = ma.fields.Date(required=True, metadata={"description": "The day the money came."})
     amount = ma.fields.Decimal(
         required=True,
         places=None,
         as_string=True,
-        validate=ma.validate.Range(min=Decimal("0.01"), max=Decimal("999999999999.99")),
-        metadata={"description": 'The amount, as a string ("1250.00") or a number.'},
+        validate=_amount_in_range,
+        metadata={
+            "description": 'The amount, as a string ("1250.00") or a number.',
+            "minimum": 0.01,
+            "maximum": 999_999_999_999.99,
+        },
     )
     reference = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
 

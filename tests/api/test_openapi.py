@@ -1,0 +1,106 @@
+"""The API against its own OpenAPI document, with Schemathesis: for a token of each kind of
+caller (and none), every operation answers no server error, every answer matches its schema
+and content type, and every status it gives is documented. At most 20 examples per operation,
+on a copy of the demo association."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlalchemy import select
+
+from consortium.auth.models import User
+from consortium.extensions import db
+from tests.api.helpers import bearer, token_for
+from tests.conftest import make_app
+
+# Demo accounts (consortium/demo.py): the secretariat, a municipality's contact, a supplier's
+# contact; and a user who is no one's contact.
+CALLERS = {
+    "secretariat": "secretariat@demo.example.org",
+    "contact": "anna.jensen@demo.example.org",
+    "supplier contact": None,
+    "user": "",
+    "anonymous": None,
+}
+
+
+# No server error, every answer of a documented status, content type, headers and schema. (A
+# request the document allows may still be refused for what it says, such as an organisation
+# not in the register or more than an invoice's balance: a documented 422, so Schemathesis's
+# "valid data is accepted" check is not among these.)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture(scope="module")
+def schema_app(demo_database):
+    app = make_app(demo_database, API_CALLS_PER_TOKEN=10**9, API_CALLS_PER_ADDRESS=10**9)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def tokens(schema_app) -> dict[str, dict[str, str]]:
+    """The Authorization header of each caller."""
+    from consortium.suppliers.models import SupplierContact
+
+    headers: dict[str, dict[str, str]] = {"anonymous": {}}
+    with schema_app.app_context():
+        for role, email in CALLERS.items():
+            if role == "anonymous":
+                continue
+            if role == "user":
+                from tests.conftest import make_user
+
+                person = make_user("nobody-in-particular@example.org")
+            elif role == "supplier contact":
+                person = db.session.get(
+                    User, db.session.scalars(select(SupplierContact.user_id)).first()
+                )
+            else:
+                person = db.session.scalar(select(User).where(User.email == email))
+            assert person is not None, role
+            headers[role] = bearer(token_for(person))
+        db.session.remove()
+    return headers
+
+
+@pytest.fixture(scope="module")
+def api_schema(schema_app):
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", schema_app)
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_the_api_keeps_to_its_document(caller, api_schema, tokens, schema_app):
+    headers = tokens[caller]
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 10
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=20,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def keeps_to_the_document(case) -> None:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        keeps_to_the_document()
