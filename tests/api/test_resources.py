@@ -291,3 +291,15 @@ def test_only_the_secretariat_imports_population_figures(client, two_organisatio
         headers=bearer(token_for(contact)),
     )
     assert response.status_code == 403
+
+
+def test_the_document_is_openapi_3_1_with_problem_answers_and_the_page_shows_it(client):
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["openapi"].startswith("3.1")
+    not_found = spec["components"]["responses"]["NOT_FOUND"]
+    assert list(not_found["content"]) == ["application/problem+json"]
+    payment = spec["paths"]["/api/v1/invoices/{invoice_id}/payments"]["post"]
+    assert {"201", "412", "422"} <= set(payment["responses"])
+    page = client.get("/api/docs", headers={"Accept-Language": "da"}).get_data(as_text=True)
+    assert "POST /api/v1/invoices/{invoice_id}/payments" in page
+    assert "JSON-API" in page
