@@ -513,6 +513,7 @@ ROUTES = {
         "/api/v1/organisations/{organisation}/expected-fees",
         by_token(own_contact()),
     ),
+    "api-fees.get_fee_preview": ("GET", "/api/v1/fees/preview?year=2099", by_token(secretariat())),
     "api-invoices.list_invoices": ("GET", "/api/v1/invoices", by_token(signed_in())),
     "api-invoices.get_invoice": ("GET", "/api/v1/invoices/{invoice}", by_token(own_contact())),
     "api-invoices.list_payments": (

@@ -51,3 +51,41 @@ def get_expected_fees(organisation_id: int, year: int | None = None):
         "total": fees.total(fees.year),
         "problems": [str(text) for text in fees.problems],
     }
+
+
+@bp.route("/fees/preview")
+@bp.arguments(schemas.YearArgs, location="query", as_kwargs=True)
+@bp.response(200, schemas.FeePreviewSchema, headers=ETAG_HEADER)
+@bp.problems(403, 422)
+def get_fee_preview(year: int | None = None):
+    """Every organisation's charges of the year (default: next year) as the fee engine
+    computes them from the register now, each with why; 422 names what is missing when the
+    year cannot be computed yet.
+
+    Scope: fees:read; the secretariat."""
+    require("fees", READ, "fees.manage")
+    from consortium.fees.computation import FeeSetupError, compute_year
+    from consortium.fees.explanations import component_label, describe_charge
+
+    chosen = year or date.today().year + 1
+    try:
+        result = compute_year(chosen)
+    except FeeSetupError as error:
+        problem(422, str(error.reason))
+    charges = sorted(result.charges, key=lambda c: (int(c.organisation_key), c.product_key or ""))
+    return {
+        "year": chosen,
+        "currency": result.currency,
+        "charges": [
+            {
+                "organisation_id": int(charge.organisation_key),
+                "component": str(component_label(charge)),
+                "product_slug": charge.product_key,
+                "kind": charge.kind,
+                "amount": charge.amount,
+                "explanation": describe_charge(charge),
+            }
+            for charge in charges
+        ],
+        "total": sum((charge.amount for charge in charges), Decimal("0.00")),
+    }

@@ -256,6 +256,24 @@ class ExpectedFeesSchema(ma.Schema):
     )
 
 
+class PreviewChargeSchema(ma.Schema):
+    organisation_id = ma.fields.Integer(required=True)
+    component = ma.fields.String(
+        required=True, metadata={"description": "The membership fee, a product, its entry fee."}
+    )
+    product_slug = ma.fields.String(allow_none=True, required=True)
+    kind = ma.fields.String(required=True)
+    amount = Money(required=True)
+    explanation = ma.fields.String(required=True)
+
+
+class FeePreviewSchema(ma.Schema):
+    year = ma.fields.Integer(required=True)
+    currency = ma.fields.String(required=True)
+    charges = ma.fields.List(ma.fields.Nested(PreviewChargeSchema), required=True)
+    total = Money(required=True)
+
+
 # --- invoices ----------------------------------------------------------------------------
 
 

@@ -95,7 +95,9 @@ def test_the_api_keeps_to_its_document(caller, api_schema, tokens, schema_app):
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=20,
+            # The year's preview computes every organisation's fees at each call, and takes a
+            # year only: a few examples cover it.
+            max_examples=5 if operation.path.endswith("/fees/preview") else 20,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
@@ -104,3 +106,21 @@ def test_the_api_keeps_to_its_document(caller, api_schema, tokens, schema_app):
             case.call_and_validate(headers=headers, checks=CHECKS)
 
         keeps_to_the_document()
+
+
+def test_the_fee_preview_adds_up_to_each_organisations_expected_fees(schema_app, tokens):
+    """The year's preview (the secretariat) and one organisation's expected fees (its contact)
+    come from the same engine: the organisation's charges add up to its total."""
+    client = schema_app.test_client()
+    preview = client.get("/api/v1/fees/preview?year=2027", headers=tokens["secretariat"])
+    assert preview.status_code == 200, preview.json
+    organisation_id = preview.json["charges"][0]["organisation_id"]
+    expected = client.get(
+        f"/api/v1/organisations/{organisation_id}/expected-fees?year=2027",
+        headers=tokens["secretariat"],
+    ).json
+    from decimal import Decimal
+
+    own = [c for c in preview.json["charges"] if c["organisation_id"] == organisation_id]
+    assert sum(Decimal(c["amount"]) for c in own) == Decimal(expected["total"])
+    assert client.get("/api/v1/fees/preview", headers=tokens["contact"]).status_code == 403
