@@ -15,7 +15,7 @@ APP_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-uti
 TEST_PACKAGES := chromium postgresql-15
 
 .PHONY: run test lint translations-check test-sqlite test-postgres test-browser system-packages \
-	test-packages translations migrate clean bench typecheck
+	test-packages translations migrate clean bench typecheck serve postgres-packages
 
 define apt_install
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -49,6 +49,17 @@ run: system-packages $(STAMP) translations
 	@# and, with a mail server configured (MAIL_SERVER), sends the mail.
 	@CONSORTIUM_ENV=development WORKER_THREAD=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# Production as it runs: gunicorn (gunicorn.conf.py) and the job and mail worker, on PostgreSQL
+# (DATABASE_URL, or a throw-away server), CONSORTIUM_ENV=production, migrations applied first.
+# It names the settings production requires when one is missing (see README, "Production").
+serve: system-packages $(STAMP) translations
+	@[ -n "$$DATABASE_URL" ] || $(MAKE) --no-print-directory postgres-packages
+	@scripts/serve.sh
+
+# The PostgreSQL server of the throw-away database (scripts/with-postgres.sh).
+postgres-packages:
+	$(call apt_install,postgresql-15)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -68,7 +79,7 @@ typecheck: $(STAMP)
 		consortium/agreements/sealing.py consortium/meetings/calendar.py \
 		consortium/meetings/governance.py consortium/meetings/search.py \
 		consortium/meetings/pdf.py consortium/backlog/counting.py \
-		consortium/search/folding.py
+		consortium/search/folding.py consortium/messages/recipients.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check
@@ -80,7 +91,7 @@ test-postgres: $(STAMP) translations
 	scripts/with-postgres.sh $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --durations=15 --durations-min=2 --database-label postgresql
 
 test-browser: $(STAMP) translations
-	env -u DATABASE_URL $(BIN)/pytest -q -m browser -n $(TEST_WORKERS) --durations=10 --durations-min=2 --database-label browser
+	env -u DATABASE_URL $(BIN)/pytest -q -m browser -n $(TEST_WORKERS) --dist loadfile --durations=10 --durations-min=2 --database-label browser
 
 test: test-packages $(STAMP) translations
 	@rm -rf .test-results; mkdir -p .test-results

@@ -30,6 +30,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     _init_extensions(app)
     register_domains(app)
+    if app.config["CONSORTIUM_ENV"] == "production" and app.config.get("INSECURE_COOKIES"):
+        app.logger.warning(
+            "INSECURE_COOKIES is set: the session cookie is sent over plain HTTP too. "
+            "Use it for a local trial only, never behind a public address."
+        )
 
     from consortium import errors
 
@@ -56,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     # Import every model so the metadata (and Alembic) knows every table.
     from consortium import (
+        accesslog,
         i18n,
         models,  # noqa: F401
         web,
@@ -78,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
     auth_hooks.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
+    accesslog.init_app(app)
 
 
 def register_domains(app: Flask) -> None:
@@ -99,6 +106,7 @@ def register_domains(app: Flask) -> None:
         main,
         meetings,
         members,
+        messages,
         participation,
         privacy,
         products,
@@ -125,6 +133,7 @@ def register_domains(app: Flask) -> None:
     agreements.register(app)
     meetings.register(app)
     backlog.register(app)
+    messages.register(app)
     public.register(app)
     search.register(app)
     api.register(app)

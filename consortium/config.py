@@ -2,6 +2,11 @@
 
 Every setting can be given as an environment variable of the same name. Outside development
 and testing the app refuses to start without a secret key, a mail server and a base URL.
+
+Production's session cookie is Secure: browsers send it back over HTTPS only, so the app is
+meant to be reached through a TLS-terminating proxy (see the README's "Production"). For a
+local trial over plain HTTP, INSECURE_COOKIES=1 drops the Secure flag; the app then warns in
+its log at every start.
 """
 
 from __future__ import annotations
@@ -58,6 +63,9 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "consortium@localhost"),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 60),
         "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
+        # Production only: send the session cookie over plain HTTP too (a local trial without
+        # TLS). Never behind a public address: the cookie could then be read on the way.
+        "INSECURE_COOKIES": _bool(os.environ.get("INSECURE_COOKIES")),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
         "DEFAULT_LANGUAGE": os.environ.get("DEFAULT_LANGUAGE", "en"),
         "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 5),
@@ -81,6 +89,10 @@ def from_environment(instance_path: str) -> dict:
         "API_CALLS_PER_ADDRESS": _int("API_CALLS_PER_ADDRESS", 60),
         "API_THROTTLE_WINDOW_SECONDS": _int("API_THROTTLE_WINDOW_SECONDS", 60),
     }
+    # One JSON line per request on standard output (consortium/accesslog.py). Unset: on in
+    # production, off in development and testing (the development server logs requests).
+    if os.environ.get("ACCESS_LOG", "").strip():
+        config["ACCESS_LOG"] = _bool(os.environ.get("ACCESS_LOG"))
     # Unset: one year in production, none in development and testing (see finish()).
     if os.environ.get("HSTS_SECONDS", "").strip():
         config["HSTS_SECONDS"] = _int("HSTS_SECONDS", 0)
@@ -128,27 +140,25 @@ def finish(config: dict, instance_path: str) -> dict:
     if env not in ENVIRONMENTS:
         raise ConfigError(f"CONSORTIUM_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
     relaxed = env in ("development", "testing")
+    missing = missing_settings(config)
+    if missing:
+        raise ConfigError(
+            "; ".join(f"{name} must be set outside development ({why})" for name, why in missing)
+        )
     if not config.get("SECRET_KEY"):
         if env == "development":
             config["SECRET_KEY"] = _development_secret(instance_path)
-        elif env == "testing":
-            config["SECRET_KEY"] = secrets.token_hex(32)
         else:
-            raise ConfigError("SECRET_KEY must be set outside development")
-    if not config.get("MAIL_SERVER") and not relaxed:
-        raise ConfigError("MAIL_SERVER must be set outside development")
+            config["SECRET_KEY"] = secrets.token_hex(32)
     if not config.get("BASE_URL"):
-        if not relaxed:
-            raise ConfigError(
-                "BASE_URL must be set outside development (e.g. https://consortium.example.org)"
-            )
         config["BASE_URL"] = "http://127.0.0.1:5000"
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
     # Without a mail server (development and tests only) mail is kept in the in-app outbox.
     config["MAIL_OUTBOX"] = not config.get("MAIL_SERVER")
-    config.setdefault("SESSION_COOKIE_SECURE", not relaxed)
+    config.setdefault("SESSION_COOKIE_SECURE", not relaxed and not config.get("INSECURE_COOKIES"))
     # Browsers remember to use HTTPS only for this long (Strict-Transport-Security); 0 is off.
     config.setdefault("HSTS_SECONDS", 0 if relaxed else 365 * 24 * 60 * 60)
+    config.setdefault("ACCESS_LOG", env == "production")
     if config["HSTS_SECONDS"] < 0:
         raise ConfigError("HSTS_SECONDS must be 0 (off) or a positive number of seconds")
     if env == "testing" and not config.get("JOB_PROCESSES"):
@@ -159,6 +169,22 @@ def finish(config: dict, instance_path: str) -> dict:
     if config.get("DEFAULT_LANGUAGE") not in config["LANGUAGES"]:
         raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(config['LANGUAGES'])}")
     return config
+
+
+# What production cannot run without, and what each is for.
+REQUIRED_IN_PRODUCTION = {
+    "SECRET_KEY": "signs the session cookies; a long random string, the same for every worker",
+    "BASE_URL": "the address users reach, such as https://consortium.example.org",
+    "MAIL_SERVER": "the SMTP server that sends the invitations, reset links and letters",
+}
+
+
+def missing_settings(config: dict) -> list[tuple[str, str]]:
+    """The settings production requires that are not set, each with what it is for; none in
+    development and testing."""
+    if config.get("CONSORTIUM_ENV", "production") in ("development", "testing"):
+        return []
+    return [(name, why) for name, why in REQUIRED_IN_PRODUCTION.items() if not config.get(name)]
 
 
 def _development_secret(instance_path: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import current_app, g, render_template, request
+from flask import current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -83,9 +84,39 @@ def render_error(code: int, message: str | None = None, error: Exception | None 
         )
 
 
+def secure_cookie_withheld() -> bool:
+    """Whether the form failed because this plain-HTTP request could not carry the Secure
+    session cookie: production's cookie only travels over HTTPS, so a browser that opened the
+    app at an http:// address never sends it back, and every form fails its CSRF check."""
+    config = current_app.config
+    return bool(
+        config.get("SESSION_COOKIE_SECURE")
+        and not request.is_secure
+        and config["SESSION_COOKIE_NAME"] not in request.cookies
+    )
+
+
+def plain_http_page():
+    """Say why the form failed, and where to go instead."""
+    db.session.rollback()
+    g._rolled_back = True
+    current_app.logger.warning(
+        "A form was sent over plain HTTP without the Secure session cookie (%s %s): serve the "
+        "app over HTTPS, or set INSECURE_COOKIES=1 for a local trial",
+        request.method,
+        request.path,
+    )
+    base = urlsplit(current_app.config.get("BASE_URL", ""))
+    root = "https://" + (base.netloc if base.scheme == "https" and base.netloc else request.host)
+    secure_url = root + url_for("auth.login")
+    return render_template("errors/plain_http.html", secure_url=secure_url), 400
+
+
 def init_app(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if secure_cookie_withheld():
+            return plain_http_page()
         # A form view is shown again with what the user typed and the reason; any other
         # state-changing request is refused with an explanation.
         view = current_app.view_functions.get(request.endpoint)

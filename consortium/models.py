@@ -60,6 +60,7 @@ from consortium.members.models import (
     PopulationFigure,
     TierBandSet,
 )
+from consortium.messages.models import BulkMessage, BulkMessageRecipient, BulkMessageText
 from consortium.participation.models import Participation, ParticipationRequest
 from consortium.products.models import (
     LevelDecision,
@@ -126,6 +127,9 @@ __all__ = [
     "Paper",
     "AuditEntry",
     "BillingIdentity",
+    "BulkMessage",
+    "BulkMessageRecipient",
+    "BulkMessageText",
     "LoginAttempt",
     "Membership",
     "Organisation",

@@ -35,6 +35,8 @@ ACTIONS = {
     "organisations.view": "see an organisation's page with its contacts and private data",
     "organisations.edit_contact_data": "change an organisation's address, emails and billing identities",
     "organisations.manage": "create organisations; change kind, registration number, population, tier and membership",
+    "organisations.manage_contacts": "add and invite an organisation's contacts by email, change their roles, remove them and make another one primary (its primary contact)",
+    "people.search": "find people by name or email when adding them as a contact or a group member (the secretariat)",
     "privacy.manage": "export and anonymise a person's data",
     # Products (products/).
     "products.view": "see the product catalogue, a product's page, its assessment and publiccode.yml",
@@ -48,6 +50,7 @@ ACTIONS = {
     "groups.mine": "see the groups one is a current member of",
     "groups.view": "see a group's page with its members",
     "groups.write_minutes": "write a group's minutes (its current chair or secretary)",
+    "groups.add_member": "add a person's term to a group, by their exact email (its current chair or secretary)",
     "participations.manage": "record, change and end organisations' participation in products; decide requests",
     "participations.mine": "see one's organisations' participations and requests",
     "participations.view": "see an organisation's participations",
@@ -84,6 +87,11 @@ ACTIONS = {
     # The JSON API's personal access tokens (api/).
     "api.own_tokens": "make, list and revoke one's own personal access tokens for the JSON API",
     "api.all_tokens": "see and revoke every user's personal access tokens",
+    # Messages to many people (messages/), checked against the organisations, the product or
+    # the group written to, and against a sent message.
+    "messages.write": "write to the contacts of organisations or of a product's participants (the secretariat), or to a group's members (also its current chair or secretary)",
+    "messages.list": "see the list of the messages one may read",
+    "messages.view": "read a sent message with its recipients (its sender; the current chair and secretary of the group it went to)",
 }
 
 _rules: dict[str, list[Predicate]] = {action: [] for action in ACTIONS}
@@ -140,7 +148,7 @@ def permission_required(action: str):
 
 
 # Source: every signed-in user.
-@rule("home.dashboard", "profile.edit", "organisations.list", "api.own_tokens")
+@rule("home.dashboard", "profile.edit", "organisations.list", "messages.list", "api.own_tokens")
 def _any_signed_in_user(user, obj) -> bool:
     return True
 
@@ -171,6 +179,12 @@ def _organisation_contact(user, obj) -> bool:
     return _is(obj, "organisation") and obj.has_contact(user.id)
 
 
+# Source: being an organisation's primary contact.
+@rule("organisations.manage_contacts")
+def _organisation_primary_contact(user, obj) -> bool:
+    return _is(obj, "organisation") and obj.has_primary_contact(user.id)
+
+
 # Source: membership of a group (groups/), and contacts' participation (participation/).
 @rule("groups.mine", "participations.mine")
 def _signed_in_sees_own_groups_and_participations(user, obj) -> bool:
@@ -182,7 +196,7 @@ def _current_group_member(user, obj) -> bool:
     return _is(obj, "group") and obj.has_current_member(user.id)
 
 
-@rule("groups.write_minutes")
+@rule("groups.write_minutes", "groups.add_member")
 def _current_group_chair_or_secretary(user, obj) -> bool:
     return _is(obj, "group") and obj.has_current_member(user.id, roles=("chair", "secretary"))
 
@@ -341,3 +355,14 @@ def _round_group_chair_or_secretary(user, obj) -> bool:
 @rule("backlog.vote")
 def _contact_in_the_round_group(user, obj) -> bool:
     return _is(obj, "backlog_vote") and obj.may_vote(user.id)
+
+
+# Source: chairing or keeping the minutes of a group, or having sent a message (messages/).
+@rule("messages.write")
+def _group_chair_or_secretary_writes_to_members(user, obj) -> bool:
+    return _is(obj, "group") and _current_group_chair_or_secretary(user, obj)
+
+
+@rule("messages.view")
+def _reader_of_the_message(user, obj) -> bool:
+    return _is(obj, "bulk_message") and obj.may_read(user.id)

@@ -110,7 +110,7 @@ def test_the_secretariat_sees_five_groups_instead_of_thirteen_entries(secretaria
         ("Products", ["Catalogue", "Participation", "Backlog"]),
         ("Governance", ["Groups", "Meetings"]),
         ("Money", ["Fees", "Invoices"]),
-        ("Administration", ["Users", "Settings", "Audit trail", "Outbox"]),
+        ("Administration", ["Users", "Settings", "Audit trail", "Outbox", "Sent messages"]),
         ("My profile", []),
         ("Sign out", []),
     ]

@@ -59,6 +59,7 @@ def by_token(answers: dict[str, object]) -> dict[str, object]:
 ROUTES = {
     "main.home": ("GET", "/", everyone()),
     "main.language": ("POST", "/language", everyone(REDIRECT)),
+    "main.health": ("GET", "/health", everyone()),
     "static": ("GET", "/static/css/app.css", everyone()),
     "auth.login": ("GET", "/sign-in", everyone(REDIRECT) | {"anonymous": OK}),
     "auth.logout": ("POST", "/sign-out", everyone(REDIRECT)),
@@ -91,6 +92,22 @@ ROUTES = {
     "members.membership": ("GET", "/organisations/{organisation}/membership", secretariat()),
     "members.billing_identity": ("GET", "/organisations/{organisation}/billing/new", own_contact()),
     "members.add_contact": ("GET", "/organisations/{organisation}/contacts/new", secretariat()),
+    # The organisation's contacts are managed by its primary contact; "own contact" is another.
+    "members.contact": (
+        "GET",
+        "/organisations/{organisation}/contacts/{organisation_contact}",
+        secretariat(),
+    ),
+    "members.remove_contact": (
+        "POST",
+        "/organisations/{organisation}/contacts/{organisation_contact}/remove",
+        secretariat(REDIRECT),
+    ),
+    "members.make_primary": (
+        "GET",
+        "/organisations/{organisation}/contacts/{organisation_contact}/primary",
+        secretariat(),
+    ),
     "members.export": ("GET", "/organisations/export.csv", secretariat()),
     "members.export_selection": ("POST", "/organisations/selection/export", secretariat(REDIRECT)),
     "members.write_to_selection": ("POST", "/organisations/selection/write", secretariat(REDIRECT)),
@@ -116,7 +133,9 @@ ROUTES = {
     "suppliers.detail": ("GET", "/suppliers/{supplier}", secretariat()),
     "suppliers.edit": ("GET", "/suppliers/{supplier}/edit", secretariat()),
     "suppliers.approve": ("POST", "/suppliers/{supplier}/approve", secretariat(REDIRECT)),
+    "suppliers.approve_confirm": ("GET", "/suppliers/{supplier}/approve/confirm", secretariat()),
     "suppliers.reject": ("POST", "/suppliers/{supplier}/reject", secretariat()),
+    "suppliers.reject_confirm": ("GET", "/suppliers/{supplier}/reject/confirm", secretariat()),
     "suppliers.agreement": ("GET", "/suppliers/{supplier}/agreements/new", secretariat(REDIRECT)),
     "groups.index": ("GET", "/groups/", secretariat()),
     "groups.mine": ("GET", "/groups/mine", signed_in()),
@@ -160,6 +179,16 @@ ROUTES = {
         "/participation/requests/{participation_request}/decline",
         secretariat(),
     ),
+    "participation.approve_confirm": (
+        "GET",
+        "/participation/requests/{participation_request}/approve/confirm",
+        secretariat(),
+    ),
+    "participation.decline_confirm": (
+        "GET",
+        "/participation/requests/{participation_request}/decline/confirm",
+        secretariat(),
+    ),
     "products.index": ("GET", "/products/", signed_in()),
     "products.create": ("GET", "/products/new", secretariat()),
     "products.import_publiccode": ("GET", "/products/import", secretariat()),
@@ -169,10 +198,10 @@ ROUTES = {
     "products.edit": ("GET", "/products/public-route-product/edit", secretariat()),
     "products.descriptions": ("GET", "/products/public-route-product/descriptions", secretariat()),
     "products.assessment": ("GET", "/products/public-route-product/assessment", signed_in()),
-    "products.rate": (
+    "products.save_assessment": (
         "POST",
-        "/products/public-route-product/assessment/{requirement}",
-        secretariat(),
+        "/products/public-route-product/assessment",
+        secretariat(REDIRECT),
     ),
     "products.level_decision": ("GET", "/products/public-route-product/level", secretariat()),
     "products.publiccode_yml": (
@@ -209,6 +238,17 @@ ROUTES = {
     "fees.budget_freeze": (
         "POST",
         "/fees/products/public-route-product/2027/budget/freeze",
+        secretariat(REDIRECT),
+    ),
+    # No budget for 2027 yet: the secretariat is sent back to the product's year.
+    "fees.budget_approve_confirm": (
+        "GET",
+        "/fees/products/public-route-product/2027/budget/approve/confirm",
+        secretariat(REDIRECT),
+    ),
+    "fees.budget_freeze_confirm": (
+        "GET",
+        "/fees/products/public-route-product/2027/budget/freeze/confirm",
         secretariat(REDIRECT),
     ),
     "fees.budget_confirm": (
@@ -257,6 +297,13 @@ ROUTES = {
     "invoicing.runs_index": ("GET", "/invoices/runs", secretariat()),
     "invoicing.run_review": ("GET", "/invoices/runs/{run}", secretariat()),
     "invoicing.run_issue": ("POST", "/invoices/runs/{run}/issue", secretariat(REDIRECT)),
+    # The run has no drafts, the invoice is issued: nothing to confirm, back with a message.
+    "invoicing.run_issue_confirm": (
+        "GET",
+        "/invoices/runs/{run}/issue/confirm",
+        secretariat(REDIRECT),
+    ),
+    "invoicing.issue_confirm": ("GET", "/invoices/{invoice}/issue/confirm", secretariat(REDIRECT)),
     "invoicing.run_discard": ("POST", "/invoices/runs/{run}/discard", secretariat(REDIRECT)),
     # The run has no issued invoice: the secretariat is sent back to the run with a message.
     "invoicing.run_pdf_zip": ("GET", "/invoices/runs/{run}/pdf.zip", secretariat(REDIRECT)),
@@ -294,6 +341,11 @@ ROUTES = {
         "POST",
         "/invoices/settlements/{settlement}/issue",
         secretariat(REDIRECT),
+    ),
+    "invoicing.settlement_issue_confirm": (
+        "GET",
+        "/invoices/settlements/{settlement}/issue/confirm",
+        secretariat(),
     ),
     "invoicing.settlement_discard": (
         "POST",
@@ -348,6 +400,7 @@ ROUTES = {
     "meetings.meeting": ("GET", "/meetings/{meeting}", secretariat()),
     "meetings.edit": ("GET", "/meetings/{meeting}/edit", secretariat()),
     "meetings.cancel": ("POST", "/meetings/{meeting}/cancel", secretariat(REDIRECT)),
+    "meetings.cancel_confirm": ("GET", "/meetings/{meeting}/cancel/confirm", secretariat()),
     "meetings.invite": ("POST", "/meetings/{meeting}/invite", secretariat(REDIRECT)),
     "meetings.ics": ("GET", "/meetings/{meeting}/invitation.ics", secretariat()),
     "meetings.agenda_pdf": ("GET", "/meetings/{meeting}/agenda.pdf", secretariat()),
@@ -396,6 +449,12 @@ ROUTES = {
     "meetings.approve_minutes": (
         "POST",
         "/meetings/{minutes_meeting}/minutes/approve",
+        secretariat(REDIRECT),
+    ),
+    # The minutes are a draft, not circulated: back to them with a message.
+    "meetings.approve_minutes_confirm": (
+        "GET",
+        "/meetings/{minutes_meeting}/minutes/approve/confirm",
         secretariat(REDIRECT),
     ),
     "meetings.record_approval": (
@@ -472,9 +531,23 @@ ROUTES = {
         "/backlog/rounds/{backlog_round}/close",
         secretariat(REDIRECT),
     ),
+    # The round is closed: back to it with a message.
+    "backlog.open_round_confirm": (
+        "GET",
+        "/backlog/rounds/{backlog_round}/open/confirm",
+        secretariat(REDIRECT),
+    ),
+    "backlog.close_round_confirm": (
+        "GET",
+        "/backlog/rounds/{backlog_round}/close/confirm",
+        secretariat(REDIRECT),
+    ),
     "backlog.ballot": ("POST", "/backlog/rounds/{backlog_round}/ballot", own_contact(404)),
     "backlog.result_csv": ("GET", "/backlog/rounds/{backlog_round}/result.csv", own_contact()),
     "backlog.result_json": ("GET", "/backlog/rounds/{backlog_round}/result.json", own_contact()),
+    "messages.new": ("GET", "/messages/new?product={message_product}", secretariat()),
+    "messages.index": ("GET", "/messages/", signed_in()),
+    "messages.detail": ("GET", "/messages/{bulk_message}", secretariat()),
     # The JSON API's pages: one's tokens on the profile, every token for the secretariat, the
     # documentation and the OpenAPI document.
     "api.tokens_page": ("GET", "/profile/tokens", signed_in()),
@@ -593,6 +666,7 @@ def route_objects() -> dict:
         **_meeting_objects(),
         **_minutes_objects(organisation, other),
         **_backlog_objects(organisation, other),
+        **_message_objects(other),
     }
 
 
@@ -847,7 +921,7 @@ def _group_and_participation_objects(organisation, other) -> dict:
     from consortium.participation.models import Participation, ParticipationRequest
     from consortium.products.models import Product
 
-    members.add_contact(organisation, other.id, "other")
+    contact = members.add_contact(organisation, other.id, "other")
     group = groups.create_group("board", "Route board")
     member = groups.add_member(group, other, organisation=organisation, starts_on=date(2025, 1, 1))
     product = Product(slug="route-participation-product", name="Route participation product")
@@ -866,9 +940,32 @@ def _group_and_participation_objects(organisation, other) -> dict:
     return {
         "group": group.id,
         "group_member": member.id,
+        "organisation_contact": contact.id,
         "participation": participation.id,
         "participation_request": request.id,
     }
+
+
+def _message_objects(other) -> dict:
+    """The participation product (messages are written to its participants' contacts) and a
+    message another user sent to them (messages/)."""
+    from sqlalchemy import select
+
+    from consortium.extensions import db
+    from consortium.messages.models import BulkMessage, BulkMessageText
+    from consortium.products.models import Product
+
+    product = db.session.scalar(
+        select(Product).where(Product.slug == "route-participation-product")
+    )
+    message = BulkMessage(
+        token="route-message-token-0000", sender_user_id=other.id, source="product"
+    )
+    message.product = product
+    message.texts.append(BulkMessageText(language="en", subject="Route", body="Hello"))
+    db.session.add(message)
+    db.session.flush()
+    return {"message_product": product.id, "bulk_message": message.id}
 
 
 def give_own_records(role: str, visitor, objects: dict) -> None:

@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 
 from consortium import create_app
 from consortium.auth.models import User
+from consortium.backlog.models import BacklogItem, PrioritisationRound
 from consortium.config import ConfigError
 from consortium.demo import DEMO_LOGINS
 from consortium.extensions import db
+from consortium.meetings.models import Decision
 from tests.conftest import login
 
 # A complete production configuration, from which a test removes what it checks.
@@ -59,17 +61,27 @@ def test_production_cookies_are_secure():
 
 
 def test_demo_fills_an_empty_database_and_refuses_a_full_one(app, runner):
-    result = runner.invoke(args=["demo", "load"])
+    result = runner.invoke(args=["demo", "load", "--if-empty"])  # as `make run` loads it
     assert result.exit_code == 0, result.output
+    assert "Demo data loaded." in result.output
     for demo_login in DEMO_LOGINS:
         assert demo_login.email in result.output and demo_login.password in result.output
     count = db.session.scalar(select(func.count(User.id)))
+    counts = {
+        model: db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, BacklogItem, PrioritisationRound, Decision)
+    }
+    assert counts[BacklogItem] and counts[PrioritisationRound] and counts[Decision]
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code != 0
     assert "not empty" in again.output
     assert db.session.scalar(select(func.count(User.id))) == count
     kept = runner.invoke(args=["demo", "load", "--if-empty"])
     assert kept.exit_code == 0 and "kept" in kept.output
+    # Nothing is added a second time: the backlogs, their rounds and the decisions stay as
+    # they were.
+    for model in (User, BacklogItem, PrioritisationRound, Decision):
+        assert db.session.scalar(select(func.count()).select_from(model)) == counts[model]
 
 
 def test_demo_logins_work(demo_app):

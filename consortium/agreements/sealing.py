@@ -11,6 +11,8 @@ and testing make a self-signed pair in the instance folder (:func:`ensure_develo
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import io
 import os
 import tempfile
@@ -66,8 +68,19 @@ def seal_pdf(
         embed_validation_info=False,
         use_pades_lta=False,
     )
-    output = signers.sign_pdf(writer, metadata, signer=signer)
+    output = _outside_any_event_loop(signers.sign_pdf, writer, metadata, signer=signer)
     return bytes(output.getvalue())
+
+
+def _outside_any_event_loop(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call pyHanko's synchronous signing, which runs an event loop of its own: in a thread of
+    its own when this thread already runs one (a caller that is itself asynchronous)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def ensure_development_seal(folder: str | Path, organisation: str) -> tuple[str, str]:

@@ -73,6 +73,8 @@ RECORD_TYPES = {
     "backlog_ballot": _l("Ballot"),
     "backlog_ballot_entry": _l("Entry of a ballot"),
     "backlog_round_result": _l("Result of a prioritisation round"),
+    "bulk_message": _l("Message to many people"),
+    "bulk_message_text": _l("Text of a message in one language"),
 }
 
 FIELDS = {
@@ -371,6 +373,13 @@ FIELDS = {
     "rank": _l("Rank"),
     "score": _l("Score"),
     "funded": _l("Funded"),
+    # Messages written to many people (messages/).
+    "subject": _l("Subject"),
+    "sender_user_id": _l("Sent by"),
+    "organisation_ids": _l("Organisations written to"),
+    "one_language": _l("One language for everyone"),
+    "recipient_count": _l("Number of recipients"),
+    "message_id": _l("Message"),
 }
 
 

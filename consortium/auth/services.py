@@ -16,7 +16,7 @@ from consortium.auth.passwords import hash_password, verify_password
 from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.mail.services import send_mail
-from consortium.once import unique
+from consortium.once import find_or_create, unique
 from consortium.settings.services import get_settings
 
 INVITE = "invite"
@@ -61,6 +61,32 @@ def create_user(
         )
         db.session.add(user)
     return user
+
+
+class NameNeeded(AccountError):
+    """No account has the email address, and no name was given to invite the person with."""
+
+
+def find_or_invite(
+    email: str, name: str, language: str | None, invited_by: User | None
+) -> tuple[User, bool]:
+    """The account with the email address, or a new one invited by email; True when the
+    person was invited here.
+
+    NameNeeded when no account has the address and no name was given. Two requests inviting
+    the same address at once make one account and send one invitation.
+    """
+    user = find_user_by_email(email)
+    if user is not None:
+        return user, False
+    if not name.strip():
+        raise NameNeeded("name")
+    user, created = find_or_create(
+        lambda: find_user_by_email(email), lambda: create_user(email, name, language=language)
+    )
+    if created:
+        invite_user(user, invited_by)
+    return user, created
 
 
 def user_language(user: User) -> str:

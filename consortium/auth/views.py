@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import case, func, or_, select
 
@@ -119,7 +122,9 @@ def forgot_password():
     return render_template("auth/forgot_password.html", form=form)
 
 
-def _token_page(token: str, purpose: str, template: str, done_message: str):
+def _token_page(
+    token: str, purpose: str, template: str, done_message: Callable[[], str], sign_in: bool
+):
     found = services.find_valid_token(token, purpose)
     if found is None:
         return render_template("auth/link_invalid.html", purpose=purpose), 410
@@ -128,12 +133,20 @@ def _token_page(token: str, purpose: str, template: str, done_message: str):
     if form.validate_on_submit():
         g.audit_actor = user_actor(found.user.id, "emailed link")
         try:
-            services.use_token(found, form.password.data)
+            user = services.use_token(found, form.password.data)
         except services.AccountError:
             return render_template("auth/link_invalid.html", purpose=purpose), 410
         if current_user.is_authenticated:
             logout_user()
-        flash(done_message, "success")
+        if sign_in:
+            # Signed in as by the sign-in page, in a new session; the link was the proof, so
+            # no sign-in attempt is recorded.
+            services.record_sign_in(user)
+            _start_session(user)
+            refresh()  # the welcome in the person's own language
+            flash(done_message(), "success")
+            return redirect(url_for("main.home"))
+        flash(done_message(), "success")
         return redirect(url_for("auth.login"))
     return render_template(template, form=form, user=found.user)
 
@@ -146,19 +159,21 @@ def reset_password(token: str):
         token,
         services.RESET,
         "auth/reset_password.html",
-        _("Your password has been changed. Please sign in with the new password."),
+        lambda: _("Your password has been changed. Please sign in with the new password."),
+        sign_in=False,
     )
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @form_view
 def set_password(token: str):
-    """Accept an invitation by choosing a password."""
+    """Accept an invitation by choosing a password; the person is then signed in."""
     return _token_page(
         token,
         services.INVITE,
         "auth/set_password.html",
-        _("Your password is set and your account is ready. Please sign in."),
+        lambda: _("Welcome! Your password is set and you are signed in."),
+        sign_in=True,
     )
 
 

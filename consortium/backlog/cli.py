@@ -196,7 +196,7 @@ def close_due() -> None:
     from consortium.backlog import services
     from consortium.extensions import db
 
-    closed = services.close_due()
+    closed = services.close_due(commit_each=True)
     lines = [
         _(
             "Closed round #%(id)s %(title)s (%(product)s): decision %(decision)s",

@@ -655,13 +655,19 @@ def close_if_due(round_: PrioritisationRound, now: datetime | None = None) -> bo
     return True
 
 
-def close_due(now: datetime | None = None) -> list[PrioritisationRound]:
+def close_due(
+    now: datetime | None = None, *, commit_each: bool = False
+) -> list[PrioritisationRound]:
     """Close every open round whose closing time has come, each once (`flask backlog
-    close-due`); the rounds closed here."""
+    close-due`); the rounds closed here. With ``commit_each`` each round is closed in a
+    transaction of its own, so that no two rounds' locks (and their group's decision
+    numbering) are held at once by one caller while another closes one of them."""
     now = now or utcnow()
     closed = []
     for round_id in queries.due_round_ids(now):
         found = load_locked(PrioritisationRound, round_id)
         if found is not None and close_if_due(found, now):
             closed.append(found)
+        if commit_each:
+            db.session.commit()
     return closed

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -51,10 +52,12 @@ from consortium.backlog.models import (
     RoundItem,
 )
 from consortium.backlog.queries import SORTS, ItemFilter
+from consortium.confirmation import confirmation_page
 from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.groups.models import Group
+from consortium.i18n import when
 from consortium.meetings import services as meeting_services
 from consortium.members.models import Organisation
 from consortium.products.models import Product
@@ -726,6 +729,83 @@ def round_page(round_id: int):
     permissions.require("backlog.view", found)
     _closing_if_due([found])
     return _round_page(found)
+
+
+@bp.route("/rounds/<int:round_id>/open/confirm")
+@login_required
+def open_round_confirm(round_id: int):
+    """Ask before opening a round: what is frozen and who may vote until when."""
+    found = _round_or_404(round_id)
+    permissions.require("backlog.run_rounds", found)
+    if found.status != "draft":
+        return _refused(_("Only a drafted round can be opened."), _round_url(found))
+    day = found.opens_at.astimezone(meeting_services.zone_named(None)).date()
+    voters = queries.round_participants(found, day)
+    return confirmation_page(
+        title=_("Open the round?"),
+        record=found.title,
+        consequences=[
+            ngettext(
+                "The %(num)d item, its cost and the organisations' weights are frozen.",
+                "The %(num)d items, their costs and the organisations' weights are frozen.",
+                len(found.items),
+            ),
+            ngettext(
+                "The contacts of %(num)d organisation in %(group)s may vote until %(closes)s.",
+                "The contacts of %(num)d organisations in %(group)s may vote until %(closes)s.",
+                len(voters),
+                group=found.group.name,
+                closes=when(found.closes_at),
+            ),
+        ],
+        action_url=url_for("backlog.open_round", round_id=found.id),
+        cancel_url=_round_url(found),
+        button=_("Open"),
+        form=ActionForm(formdata=None),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/close/confirm")
+@login_required
+def close_round_confirm(round_id: int):
+    """Ask before closing a round early: who has not voted, and that the result is final."""
+    found = _round_or_404(round_id)
+    permissions.require("backlog.run_rounds", found)
+    if found.status != "open":
+        return _refused(_("Only an open round can be closed."), _round_url(found))
+    turnout = queries.turnout(found)
+    consequences = [
+        _(
+            "The ballots of %(voted)s of %(of)s organisations are counted now, before the round "
+            "would close at %(closes)s.",
+            voted=turnout.count,
+            of=turnout.of,
+            closes=when(found.closes_at),
+        ),
+    ]
+    if turnout.not_voted:
+        consequences.append(
+            _(
+                "These organisations have not voted and can no longer vote: %(names)s.",
+                names=", ".join(organisation.name for organisation in turnout.not_voted),
+            )
+        )
+    consequences.append(
+        _(
+            "The result is locked and recorded as a decision of %(group)s.",
+            group=found.group.name,
+        )
+    )
+    return confirmation_page(
+        title=_("Close the round now?"),
+        record=found.title,
+        consequences=consequences,
+        action_url=url_for("backlog.close_round", round_id=found.id),
+        cancel_url=_round_url(found),
+        button=_("Close now"),
+        form=ActionForm(formdata=None),
+        danger=True,
+    )
 
 
 @bp.route("/rounds/<int:round_id>/open", methods=["POST"])

@@ -133,6 +133,23 @@ def _spec_message(exc: Exception):
     return SPEC_MESSAGES.get(str(exc), _l("This rule cannot be used: %(reason)s", reason=str(exc)))
 
 
+def ignore_what_does_not_apply(form, names) -> bool:
+    """Forget the mistakes in the fields of choices not made (what was typed there stays on
+    the page); whether the form is valid then."""
+    for name in names:
+        form[name].errors = []
+    return not form.form_errors and not any(field.errors for field in form)
+
+
+# The fields each general rule of a schedule reads; the others are ignored on save.
+RULE_FIELDS = {
+    "flat": ("amount",),
+    "indexed": ("base_amount", "base_index", "index"),
+    "per_resident": ("brackets", "marginal"),
+    "per_tier": tuple(f"tier_{tier}" for tier in TIERS),
+}
+
+
 class _ScheduleBase(Form):
     rule_type = SelectField(_l("Rule"), validators=[required()])
     amount = NumberField(_l("Flat amount a year"), validators=[Optional()])
@@ -227,9 +244,20 @@ class _ScheduleBase(Form):
                 result[kind] = specs.exempt_spec()
         return result
 
+    def fields_not_applying(self) -> list[str]:
+        """The fields of the rules not chosen, and the amounts of kinds without a flat rule."""
+        names = [
+            name
+            for rule, fields in RULE_FIELDS.items()
+            if rule != self.rule_type.data
+            for name in fields
+        ]
+        names += [f"kind_{kind}_amount" for kind in KINDS if self[f"kind_{kind}"].data != "flat"]
+        return names
+
     def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators=extra_validators)
-        if not valid:
+        super().validate(extra_validators=extra_validators)
+        if not ignore_what_does_not_apply(self, self.fields_not_applying()):
             return False
         try:
             spec = self.rule_spec()
@@ -420,8 +448,22 @@ class TariffForm(Form):
             maximum=self.maximum.data,
         )
 
+    def fields_not_applying(self) -> list[str]:
+        """The fields of the pricing not chosen, and of the ways of splitting not chosen."""
+        split = ["method", "equal_percentage", "minimum", "maximum"]
+        split += [f"weight_{tier}" for tier in TIERS]
+        if self.pricing_type.data != "budget_split":
+            return split
+        names = [f"amount_{tier}" for tier in TIERS]
+        if self.method.data != engine.BY_TIER_WEIGHTS:
+            names += [f"weight_{tier}" for tier in TIERS]
+        if self.method.data != engine.EQUAL_PART_AND_POPULATION:
+            names.append("equal_percentage")
+        return names
+
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators=extra_validators):
+        super().validate(extra_validators=extra_validators)
+        if not ignore_what_does_not_apply(self, self.fields_not_applying()):
             return False
         try:
             spec = self.pricing_spec()

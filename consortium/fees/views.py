@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consortium import csvio, permissions
+from consortium.confirmation import confirmation_page
 from consortium.extensions import db
 from consortium.fees import bp, computation, engine, queries, services, specs
 from consortium.fees import cli as fees_cli
@@ -358,6 +360,96 @@ def _budget_action(slug: str, year: int, action, done) -> object:
         else:
             flash(done(), "success")
     return redirect(url_for("fees.product_year", slug=slug, year=year))
+
+
+def _budget_confirmation(slug: str, year: int, action: str):
+    """The page that says what approving or freezing a year's budget will do."""
+    permissions.require("fees.manage")
+    product = _product(slug)
+    budget = queries.budget_for(product.id, year)
+    back = url_for("fees.product_year", slug=slug, year=year)
+    if budget is None:
+        flash(_("There is no budget for this year yet."), "error")
+        return redirect(back)
+    expected = "draft" if action == "approve" else "approved"
+    if budget.status != expected:
+        done = {"approve": "approved", "freeze": "frozen"}[action]
+        code = f"already_{done}" if budget.status == done else "budget_transition"
+        flash(ERROR_MESSAGES[code](), "error")
+        return redirect(back)
+    currency = _currency()
+    record = _("The budget of %(product)s for %(year)s", product=product.name, year=year)
+    total = money(budget.amount, currency)
+    if action == "approve":
+        tariff = queries.tariff_for(product.id, year)
+        consequences = [_("The budget of %(amount)s is approved.", amount=total)]
+        if tariff is not None and (tariff.pricing or {}).get("type") == "budget_split":
+            try:
+                shares = computation.live_shares(budget)
+            except computation.FeeSetupError as exc:
+                consequences.append(
+                    _("The shares cannot be computed: %(reason)s", reason=str(exc.reason))
+                )
+            else:
+                consequences.append(
+                    ngettext(
+                        "The share of %(num)d participant is recorded as computed today, "
+                        "%(amount)s; the fees and invoices of %(year)s use it.",
+                        "The shares of %(num)d participants are recorded as computed today, "
+                        "%(amount)s together; the fees and invoices of %(year)s use them.",
+                        len(shares),
+                        amount=money(
+                            sum((c.amount for c in shares.values()), Decimal(0)), currency
+                        ),
+                        year=year,
+                    )
+                )
+        consequences.append(
+            _("The tariff and the budget cannot be changed until the budget is set back to draft.")
+        )
+        return confirmation_page(
+            title=_("Approve the budget?"),
+            record=record,
+            consequences=consequences,
+            action_url=url_for("fees.budget_approve", slug=slug, year=year),
+            cancel_url=back,
+            button=_("Approve the budget"),
+            irreversible=False,
+        )
+    return confirmation_page(
+        title=_("Freeze the budget?"),
+        record=record,
+        consequences=[
+            ngettext(
+                "The %(num)d recorded share (%(amount)s) never changes again, also when "
+                "organisations join or leave the product.",
+                "The %(num)d recorded shares (%(amount)s together) never change again, also "
+                "when organisations join or leave the product.",
+                len(budget.shares),
+                amount=money(sum((s.amount for s in budget.shares), Decimal(0)), currency),
+            ),
+            _(
+                "The budget can no longer be set back to draft. Freeze it once the year is invoiced."
+            ),
+        ],
+        action_url=url_for("fees.budget_freeze", slug=slug, year=year),
+        cancel_url=back,
+        button=_("Freeze the budget"),
+    )
+
+
+@bp.route("/products/<slug>/<int:year>/budget/approve/confirm")
+@login_required
+def budget_approve_confirm(slug: str, year: int):
+    """Ask before approving a budget: its amount and the shares it records."""
+    return _budget_confirmation(slug, year, "approve")
+
+
+@bp.route("/products/<slug>/<int:year>/budget/freeze/confirm")
+@login_required
+def budget_freeze_confirm(slug: str, year: int):
+    """Ask before freezing a budget: its shares never change again."""
+    return _budget_confirmation(slug, year, "freeze")
 
 
 @bp.route("/products/<slug>/<int:year>/budget/approve", methods=["POST"])

@@ -6,11 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext_l
 from sqlalchemy import select
 from wtforms import DateField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional
 
 from consortium.extensions import db
 from consortium.forms import Form, at_most, email_address, required
 from consortium.groups.labels import KIND_LABELS, ROLE_LABELS
+from consortium.i18n import language_choices
 from consortium.members.models import Organisation
 from consortium.products.models import Product
 from consortium.suppliers.models import Supplier
@@ -49,10 +50,28 @@ class GroupForm(Form):
 
 
 class MemberForm(Form):
+    """Add a person's term by their exact email; someone without an account is invited and
+    becomes a contact of the organisation they represent. The secretariat may leave the name
+    empty for someone with an account; everyone else always gives one, so that the answer never
+    tells whether an address has an account."""
+
     email = EmailField(
         _l("Email of the person"),
-        description=_l("The person needs an account and must be a contact of whom they represent."),
+        description=_l("The person must be a contact of whom they represent."),
         validators=[required(), email_address(), at_most(254)],
+    )
+    name = StringField(
+        _l("Name"),
+        description=_l(
+            "For someone new, who gets an invitation by email and becomes a contact of the "
+            "organisation. Someone who has an account keeps the name they chose."
+        ),
+        validators=[Optional(), at_most(200)],
+    )
+    language = SelectField(
+        _l("Language of the invitation and the pages"),
+        description=_l("For someone new."),
+        validators=[Optional()],
     )
     organisation = SelectField(_l("Representing the organisation"), validators=[Optional()])
     supplier = SelectField(
@@ -64,24 +83,23 @@ class MemberForm(Form):
     starts_on = DateField(pgettext_l("start of a date range", "From"), validators=[required()])
     ends_on = DateField(pgettext_l("end of a date range", "To"), validators=[Optional()])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, name_required: bool = False, approved_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = list(ROLE_LABELS.items())
+        self.language.choices = language_choices()
         organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
         self.organisation.choices = [("", "–")] + [
             (str(organisation.id), organisation.name) for organisation in organisations
         ]
-        suppliers = db.session.scalars(select(Supplier).order_by(Supplier.name))
+        suppliers = select(Supplier).order_by(Supplier.name)
+        if approved_only:
+            suppliers = suppliers.where(Supplier.status == "approved")
         self.supplier.choices = [("", "–")] + [
-            (str(supplier.id), supplier.name) for supplier in suppliers
+            (str(supplier.id), supplier.name) for supplier in db.session.scalars(suppliers)
         ]
-
-    def validate_email(self, field):
-        from consortium.auth.services import find_user_by_email
-
-        self.user = find_user_by_email(field.data or "")
-        if self.user is None:
-            raise ValidationError(_l("There is no user with this email address."))
+        if name_required:
+            self.name.validators = [required(), at_most(200)]
+            self.name.flags.required = True
 
 
 class EndTermForm(Form):

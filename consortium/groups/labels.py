@@ -25,6 +25,12 @@ ERROR_MESSAGES = {
     "product_not_allowed": _l("The board and the general assembly belong to no product."),
     "representative_required": _l("Choose the organisation (or supplier) the person represents."),
     "not_a_contact": _l("The person is not a contact of this organisation."),
+    "name_needed": _l(
+        "No one has an account with this email address yet: enter a name to invite them."
+    ),
+    "new_person_needs_organisation": _l(
+        "Choose the organisation a new person represents: they become its contact."
+    ),
     "not_a_supplier_contact": _l("The person is not a contact of this supplier."),
     "supplier_only_coordination": _l("Only a coordination group has members from suppliers."),
     "both_representatives": _l("Choose an organisation or a supplier, not both."),

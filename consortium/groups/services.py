@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
 
 from consortium import periods
 from consortium.auth.models import User
+from consortium.auth.services import NameNeeded, find_or_invite, find_user_by_email
 from consortium.extensions import db
 from consortium.groups.models import (
     GROUP_KINDS,
@@ -17,6 +19,7 @@ from consortium.groups.models import (
     Group,
     GroupMember,
 )
+from consortium.members import services as members
 from consortium.members.models import Organisation
 from consortium.once import lock, lock_row, unique
 from consortium.products.models import Product
@@ -178,6 +181,55 @@ def add_member(
         )
         db.session.add(member)
     return member
+
+
+def add_person(
+    group: Group,
+    email: str,
+    *,
+    name: str,
+    language: str | None,
+    invited_by: User | None,
+    may_make_contact: Callable[[Organisation], bool],
+    organisation: Organisation | None = None,
+    supplier: Supplier | None = None,
+    role: str = "member",
+    starts_on: date,
+    ends_on: date | None = None,
+) -> tuple[GroupMember, bool]:
+    """Record the term of the person with that email; someone without an account is invited
+    and becomes a contact of the organisation they represent, when ``may_make_contact`` allows
+    the one adding them to make contacts of it. True when the person was invited here.
+
+    Nothing is kept when the term is refused: no account, no contact, no invitation.
+    """
+    try:
+        with db.session.begin_nested():
+            user = find_user_by_email(email)
+            invited = False
+            if user is None:
+                if not name.strip():
+                    raise GroupError("name_needed")
+                if organisation is None:
+                    raise GroupError("new_person_needs_organisation")
+                if not may_make_contact(organisation):
+                    # The same answer as for someone with an account who is not a contact.
+                    raise GroupError("not_a_contact")
+                user, invited = find_or_invite(email, name, language, invited_by)
+                if not organisation.has_contact(user.id):
+                    members.add_contact(organisation, user.id, "other")
+            member = add_member(
+                group,
+                user,
+                organisation=organisation,
+                supplier=supplier,
+                role=role,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+    except NameNeeded as exc:
+        raise GroupError("name_needed") from exc
+    return member, invited
 
 
 def end_term(member: GroupMember, ends_on: date) -> GroupMember:

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from consortium import permissions
+from consortium.auth.people_search import people_search
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.groups import bp, queries, services
@@ -193,12 +194,19 @@ def edit(group_id: int):
 @login_required
 @form_view
 def add_member(group_id: int):
-    """Add a person's term, representing an organisation (or, in a coordination group, a supplier)."""
+    """Add a person's term, representing an organisation (or, in a coordination group, a
+    supplier), by email, inviting someone new; the secretariat may also find a person by name
+    or email and choose them."""
     group = db.get_or_404(Group, group_id)
-    permissions.require("groups.manage", group)
-    form = MemberForm()
+    permissions.require("groups.add_member", group)
+    may_search = permissions.can(current_user, "people.search")
+    manage = permissions.can(current_user, "groups.manage", group)
+    form = MemberForm(name_required=not may_search, approved_only=not manage)
+    search = people_search(may_search)
     if request.method == "GET":
         form.starts_on.data = date.today()
+        if search.chosen is not None:
+            form.email.data = search.chosen.email
     if form.validate_on_submit():
         organisation = (
             db.session.get(Organisation, int(form.organisation.data))
@@ -207,9 +215,15 @@ def add_member(group_id: int):
         )
         supplier = db.session.get(Supplier, int(form.supplier.data)) if form.supplier.data else None
         try:
-            member = services.add_member(
+            member, invited = services.add_person(
                 group,
-                form.user,
+                form.email.data,
+                name=form.name.data or "",
+                language=form.language.data or None,
+                invited_by=current_user._get_current_object(),
+                may_make_contact=lambda organisation: permissions.can(
+                    current_user, "organisations.manage_contacts", organisation
+                ),
                 organisation=organisation,
                 supplier=supplier,
                 role=form.role.data,
@@ -221,22 +235,26 @@ def add_member(group_id: int):
                 "dates": form.ends_on,
                 "supplier_only_coordination": form.supplier,
                 "overlapping_term": form.starts_on,
+                "name_needed": form.name,
             }.get(exc.code, form.organisation)
             target.errors.append(ERROR_MESSAGES[exc.code])
         else:
-            flash(
-                _(
-                    "%(name)s is now in %(group)s.",
-                    name=member.user.display_name,
+            shown = member.user.display_name if may_search else member.user.email
+            if invited:
+                message = _(
+                    "%(name)s has been invited by email and is now in %(group)s.",
+                    name=shown,
                     group=group.name,
-                ),
-                "success",
-            )
+                )
+            else:
+                message = _("%(name)s is now in %(group)s.", name=shown, group=group.name)
+            flash(message, "success")
             return redirect(url_for("groups.detail", group_id=group.id))
     return render_template(
-        "groups/form.html",
+        "groups/add_member.html",
         form=form,
         group=group,
+        search=search,
         title=_("Add a member to %(group)s", group=group.name),
     )
 

@@ -14,18 +14,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from consortium import permissions
+from consortium.confirmation import confirmation_page
 from consortium.extensions import db
 from consortium.forms import form_view
+from consortium.i18n import money
 from consortium.invoicing import bp, runs, services
+from consortium.invoicing.documents import to_document
 from consortium.invoicing.forms import LineForm, NewInvoiceForm, StartRunForm
 from consortium.invoicing.labels import RUN_STATUS_LABELS
 from consortium.invoicing.models import (
+    INVOICE,
     NUMBERED_STATUSES,
     RUN_DRAFT,
     Invoice,
     InvoiceLine,
     InvoiceRun,
 )
+from consortium.invoicing.numbering import coming_numbers
 from consortium.invoicing.services import InvoicingError
 from consortium.invoicing.views import _labels
 from consortium.jobs.models import DONE, Job
@@ -126,6 +131,73 @@ def run_review(run_id: int):
         run_status_labels=RUN_STATUS_LABELS,
         **_labels(),
     )
+
+
+@bp.route("/runs/<int:run_id>/issue/confirm")
+@login_required
+def run_issue_confirm(run_id: int):
+    """Ask before issuing a run: how many invoices get which numbers, for how much, mailed to
+    whom."""
+    run = _run(run_id)
+    back = url_for("invoicing.run_review", run_id=run.id)
+    if run.status != RUN_DRAFT or _run_being_issued(run):
+        flash(_("Only a draft run that is not being issued can be issued."), "error")
+        return redirect(back)
+    summary = runs.run_summary(run)
+    if not summary.invoices:
+        flash(_("The run had no drafts to issue."), "error")
+        return redirect(back)
+    numbers = coming_numbers(INVOICE, services.association_today().year, summary.invoices)
+    currency = next(iter(run.invoices)).currency
+    consequences = [
+        ngettext(
+            "%(num)d invoice is numbered %(first)s.",
+            "%(num)d invoices are numbered %(first)s to %(last)s.",
+            summary.invoices,
+            first=numbers[0],
+            last=numbers[-1],
+        ),
+        _(
+            "Together they come to %(gross)s (%(net)s before VAT).",
+            gross=money(summary.gross_total, currency),
+            net=money(summary.net_total, currency),
+        ),
+        ngettext(
+            "Its PDF and e-invoice are stored and it is put in the outbox to its buyer.",
+            "Their PDFs and e-invoices are stored and each is put in the outbox to its buyer.",
+            summary.invoices,
+        ),
+        _("The budgets the run invoices are frozen: their shares never change again."),
+    ]
+    if summary.set_aside:
+        consequences.append(
+            ngettext(
+                "%(num)d draft set aside stays a draft.",
+                "%(num)d drafts set aside stay drafts.",
+                summary.set_aside,
+            )
+        )
+    if summary.without_einvoice:
+        consequences.append(
+            ngettext(
+                "%(num)d buyer gets no e-invoice, only the PDF by mail.",
+                "%(num)d buyers get no e-invoice, only the PDF by mail.",
+                len(summary.without_einvoice),
+            )
+        )
+    return confirmation_page(
+        title=_("Issue the run?"),
+        record=_("The invoicing run of %(year)s", year=run.year),
+        consequences=consequences,
+        action_url=url_for("invoicing.run_issue", run_id=run.id),
+        cancel_url=back,
+        button=ngettext("Issue %(num)d invoice", "Issue %(num)d invoices", summary.invoices),
+    )
+
+
+def _run_being_issued(run: InvoiceRun) -> bool:
+    job = latest_job(runs.run_subject(run.id))
+    return job is not None and job.is_active
 
 
 @bp.route("/runs/<int:run_id>/issue", methods=["POST"])
@@ -369,6 +441,49 @@ def new():
         flash(_("The draft has been made. Add its lines, then issue it."), "success")
         return _back(invoice)
     return render_template("invoicing/new.html", form=form)
+
+
+@bp.route("/<int:invoice_id>/issue/confirm")
+@login_required
+def issue_confirm(invoice_id: int):
+    """Ask before issuing a single draft: its number, amount and buyer."""
+    invoice = _invoice(invoice_id)
+    if not invoice.is_draft or invoice.run_id is not None or not invoice.lines:
+        flash(_("Only a single draft with lines can be issued here."), "error")
+        return _back(invoice)
+    issued = to_document(invoice)
+    number = coming_numbers(invoice.series, services.association_today().year, 1)[0]
+    if invoice.is_credit_note:
+        title, button = _("Issue the credit note?"), _("Issue and send the credit note")
+        record = _("Draft credit note to %(buyer)s", buyer=invoice.organisation.name)
+        numbered = _(
+            "The credit note is numbered %(number)s and credits %(amount)s.",
+            number=number,
+            amount=money(abs(issued.gross_total), invoice.currency),
+        )
+    else:
+        title, button = _("Issue the invoice?"), _("Issue and send the invoice")
+        record = _("Draft invoice to %(buyer)s", buyer=invoice.organisation.name)
+        numbered = _(
+            "The invoice is numbered %(number)s and asks for %(amount)s.",
+            number=number,
+            amount=money(issued.gross_total, invoice.currency),
+        )
+    return confirmation_page(
+        title=title,
+        record=record,
+        consequences=[
+            numbered,
+            _(
+                "Its PDF and e-invoice are stored and it is put in the outbox to %(buyer)s.",
+                buyer=invoice.organisation.name,
+            ),
+            _("An issued document never changes; a mistake is corrected with a credit note."),
+        ],
+        action_url=url_for("invoicing.issue", invoice_id=invoice.id),
+        cancel_url=url_for("invoicing.detail", invoice_id=invoice.id),
+        button=button,
+    )
 
 
 @bp.route("/<int:invoice_id>/issue", methods=["POST"])

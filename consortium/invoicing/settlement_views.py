@@ -5,6 +5,7 @@ issued and, afterwards, the invoice or credit note it became."""
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,8 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consortium import permissions
+from consortium.confirmation import confirmation_page
 from consortium.extensions import db
 from consortium.forms import form_view
+from consortium.i18n import money
 from consortium.invoicing import bp, settlement
 from consortium.invoicing.documents import percent_text, settlement_text
 from consortium.invoicing.forms import ActualCostForm, SettlementForm
@@ -147,6 +150,58 @@ def settlement_discard(settlement_id: int):
         "success",
     )
     return redirect(url_for("invoicing.settlements"))
+
+
+@bp.route("/settlements/<int:settlement_id>/issue/confirm")
+@login_required
+def settlement_issue_confirm(settlement_id: int):
+    """Ask before issuing a settlement: how many extra invoices and credit notes, for how much."""
+    found = _settlement(settlement_id)
+    back = url_for("invoicing.settlement_page", settlement_id=found.id)
+    if not found.is_draft:
+        flash(_("This settlement has been issued already."), "error")
+        return redirect(back)
+    extra = [share.amount for share in found.shares if share.amount > 0]
+    credit = [-share.amount for share in found.shares if share.amount < 0]
+    untouched = len(found.shares) - len(extra) - len(credit)
+    consequences = [
+        ngettext(
+            "%(num)d organisation gets an extra invoice, %(amount)s in all.",
+            "%(num)d organisations get an extra invoice, %(amount)s in all.",
+            len(extra),
+            amount=money(sum(extra, Decimal(0)), found.currency),
+        ),
+        ngettext(
+            "%(num)d organisation gets a credit note, %(amount)s in all.",
+            "%(num)d organisations get a credit note, %(amount)s in all.",
+            len(credit),
+            amount=money(sum(credit, Decimal(0)), found.currency),
+        ),
+    ]
+    if untouched:
+        consequences.append(
+            ngettext(
+                "%(num)d organisation gets nothing: its part is zero.",
+                "%(num)d organisations get nothing: their part is zero.",
+                untouched,
+            )
+        )
+    consequences.append(
+        _(
+            "Each is numbered, stored with its PDF and e-invoice and put in the outbox to its "
+            "buyer, all at once: if one cannot be issued, nothing is."
+        )
+    )
+    return confirmation_page(
+        title=_("Issue the settlement?"),
+        record=_(
+            "The settlement of %(product)s %(year)s", product=found.product.name, year=found.year
+        ),
+        consequences=consequences,
+        action_url=url_for("invoicing.settlement_issue", settlement_id=found.id),
+        cancel_url=back,
+        button=_("Issue the settlement"),
+    )
 
 
 @bp.route("/settlements/<int:settlement_id>/issue", methods=["POST"])

@@ -7,6 +7,7 @@ Several workers may run at once, on one machine or several.
 
 from __future__ import annotations
 
+import signal
 import threading
 
 import click
@@ -56,6 +57,11 @@ def worker_command(once: bool, interval: float) -> None:
     from consortium.jobs.services import new_worker_id, start_worker
 
     worker_id = new_worker_id()
+    stop = threading.Event()
+    if not once:
+        # A service manager (or `make serve`) stops the worker with SIGTERM: it finishes the
+        # round in hand and leaves, its processes shut down, instead of dying half-way through.
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
     start_worker()
     if once:
         click.echo(f"{work_round(worker_id)} job(s) and message(s) done.")
@@ -63,9 +69,10 @@ def worker_command(once: bool, interval: float) -> None:
     mail = current_app.config["MAIL_SERVER"] or "no mail server: mail stays in the outbox"
     click.echo(f"Worker {worker_id} running jobs and sending mail ({mail}); stop with Ctrl-C.")
     try:
-        loop(worker_id, interval)
+        loop(worker_id, interval, stop)
     except KeyboardInterrupt:
         pass
+    click.echo(f"Worker {worker_id} stopped.")
 
 
 def start_thread(app: Flask, interval: float = 2.0) -> threading.Thread:

@@ -7,8 +7,8 @@ bp = Blueprint("main", __name__)
 
 
 def register(app: Flask) -> None:
-    """The home page, and the language switcher every page shows."""
-    from consortium.main import views, workqueue  # noqa: F401 - views attaches the routes
+    """The home page, the language switcher every page shows, and /health."""
+    from consortium.main import health, views, workqueue  # noqa: F401 - they attach the routes
     from consortium.main.forms import LanguageForm
 
     app.register_blueprint(bp)

@@ -92,15 +92,18 @@ def send_update(meeting: Meeting) -> list[OutboxMessage]:
     ]
 
 
+def cancellation_recipients(meeting: Meeting) -> list[User]:
+    """Who is mailed when the meeting is cancelled: the invited current members, nobody when
+    the invitation had not gone out."""
+    if meeting.invited_at is None:
+        return []
+    return _current_members(meeting, invite_newcomers=False)
+
+
 def send_cancellation(meeting: Meeting) -> list[OutboxMessage]:
     """Mail the invited members that the meeting is cancelled (METHOD:CANCEL, the same UID, the
     next sequence number); nothing when the invitation had not gone out."""
-    if meeting.invited_at is None:
-        return []
-    return [
-        _send(meeting, person, CANCELLATION)
-        for person in _current_members(meeting, invite_newcomers=False)
-    ]
+    return [_send(meeting, person, CANCELLATION) for person in cancellation_recipients(meeting)]
 
 
 def invitation_file(

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from consortium import permissions
+from consortium.confirmation import confirmation_page
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.groups import queries as group_queries
@@ -229,6 +230,38 @@ def comment_on_minutes(meeting_id: int):
     else:
         flash(_("Your comment has been added."), "success")
     return _back(meeting, "#comments")
+
+
+@bp.route("/<int:meeting_id>/minutes/approve/confirm")
+@login_required
+def approve_minutes_confirm(meeting_id: int):
+    """Ask before approving the circulated minutes: they are locked."""
+    meeting = _meeting(meeting_id)
+    permissions.require("meetings.approve", meeting)
+    latest = _latest(meeting)
+    if latest.state != "circulated":
+        _refused(
+            MeetingError(
+                "minutes_approved" if latest.state == "approved" else "minutes_not_circulated"
+            )
+        )
+        return _back(meeting)
+    return confirmation_page(
+        title=_("Approve the minutes?"),
+        record=_("Minutes: %(title)s", title=meeting.title),
+        consequences=[
+            _(
+                "Version %(version)d of the minutes is approved as circulated and locked: "
+                "nobody can change it or comment on it any more.",
+                version=latest.version,
+            ),
+            _("A correction is made as a new version, which is circulated and approved again."),
+        ],
+        action_url=url_for("meetings.approve_minutes", meeting_id=meeting.id),
+        cancel_url=url_for("meetings.minutes", meeting_id=meeting.id),
+        button=_("Approve the minutes"),
+        form=ButtonForm(formdata=None),
+    )
 
 
 @bp.route("/<int:meeting_id>/minutes/approve", methods=["POST"])

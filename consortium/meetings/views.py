@@ -11,11 +11,13 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consortium import permissions
+from consortium.confirmation import confirmation_page
 from consortium.db import utcnow
 from consortium.extensions import db
 from consortium.forms import form_view
@@ -261,6 +263,39 @@ def edit(meeting_id: int):
             return _back(meeting)
     status = 422 if request.method == "POST" else 200
     return render_template("meetings/plan.html", form=form, meeting=meeting, **_labels()), status
+
+
+@bp.route("/<int:meeting_id>/cancel/confirm")
+@login_required
+def cancel_confirm(meeting_id: int):
+    """Ask before cancelling a meeting: who is told."""
+    meeting = _meeting_or_404(meeting_id)
+    permissions.require("meetings.plan", meeting)
+    if meeting.is_cancelled:
+        return _refused(meeting, _("This meeting is cancelled."))
+    told = mail.cancellation_recipients(meeting)
+    return confirmation_page(
+        title=_("Cancel the meeting?"),
+        record=_("%(title)s, %(when)s", title=meeting.title, when=meeting_when(meeting)),
+        consequences=[
+            _("The meeting is cancelled and can no longer be changed."),
+            ngettext(
+                "%(num)d invited member is mailed the cancellation with a calendar file that "
+                "removes it: %(names)s.",
+                "%(num)d invited members are mailed the cancellation with a calendar file "
+                "that removes it: %(names)s.",
+                len(told),
+                names=", ".join(person.display_name for person in told),
+            )
+            if told
+            else _("Nobody is mailed: the invitation has not been sent."),
+        ],
+        action_url=url_for("meetings.cancel", meeting_id=meeting.id),
+        cancel_url=url_for("meetings.meeting", meeting_id=meeting.id),
+        button=_("Cancel the meeting"),
+        form=ActionForm(formdata=None),
+        danger=True,
+    )
 
 
 @bp.route("/<int:meeting_id>/cancel", methods=["POST"])

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -162,29 +163,61 @@ class BillingIdentityForm(Form):
 
 
 class ContactForm(Form):
-    """The secretariat links a user to the organisation, in a role."""
+    """Add a person to the organisation's contacts by their exact email; someone without an
+    account is invited. The secretariat may leave the name empty for someone with an account
+    and marks who may sign; everyone else always gives a name, so that the answer never tells
+    whether an address has an account."""
 
-    email = EmailField(
-        _l("Email of the user"),
-        description=_l("The person needs an account: invite them under Users first."),
-        validators=[required(), email_address(), at_most(254)],
+    email = EmailField(_l("Email"), validators=[required(), email_address(), at_most(254)])
+    name = StringField(
+        _l("Name"),
+        description=_l(
+            "For someone new, who gets an invitation by email. Someone who has an account "
+            "keeps the name they chose."
+        ),
+        validators=[Optional(), at_most(200)],
+    )
+    language = SelectField(
+        _l("Language of the invitation and the pages"),
+        description=_l("For someone new."),
+        validators=[Optional()],
     )
     role = SelectField(_l("Role"), validators=[required()])
-    may_sign = BooleanField(
-        _l("May sign agreements for the organisation"),
-        description=_l("Adding a contact again changes their role and this mark."),
-    )
+    may_sign = BooleanField(_l("May sign agreements for the organisation"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, roles: list[str], name_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = list(ROLE_LABELS.items())
+        self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
+        self.language.choices = language_choices()
+        if name_required:
+            self.name.validators = [required(), at_most(200)]
+            self.name.flags.required = True
+            self.name.description = _l(
+                "Someone who has an account keeps the name they chose; anyone else gets an "
+                "invitation by email."
+            )
 
-    def validate_email(self, field):
-        from consortium.auth.services import find_user_by_email
 
-        self.user = find_user_by_email(field.data or "")
-        if self.user is None:
-            raise ValidationError(_l("There is no user with this email address."))
+class ContactRoleForm(Form):
+    """Change a contact's role and, for the secretariat, whether they may sign agreements."""
+
+    role = SelectField(_l("Role"), validators=[required()])
+    may_sign = BooleanField(_l("May sign agreements for the organisation"))
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
+
+
+class MakePrimaryForm(Form):
+    """Confirm who becomes the primary contact and what the one replaced becomes."""
+
+    replacing = HiddenField()
+    former_role = SelectField(_l("Their role from now on"), validators=[Optional()])
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.former_role.choices = [(role, ROLE_LABELS[role]) for role in roles]
 
 
 class ImportForm(Form):

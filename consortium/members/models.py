@@ -10,12 +10,14 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +28,7 @@ from consortium.extensions import db
 KINDS = ("municipality", "region", "state_agency", "other")
 MEMBERSHIP_STATUSES = ("applied", "active", "resigned", "lapsed")
 CONTACT_ROLES = ("primary", "finance", "technical", "other")
+PRIMARY = "primary"
 
 
 class Organisation(db.Model):
@@ -66,7 +69,9 @@ class Organisation(db.Model):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", order_by="Membership.id"
     )
-    contacts: Mapped[list[OrganisationContact]] = relationship(back_populates="organisation")
+    contacts: Mapped[list[OrganisationContact]] = relationship(
+        back_populates="organisation", order_by="OrganisationContact.id"
+    )
 
     # What the rules in consortium/permissions.py take this record for.
     permission_subject = "organisation"
@@ -74,6 +79,16 @@ class Organisation(db.Model):
     def has_contact(self, user_id: int) -> bool:
         """Whether the user is one of the organisation's contacts (in any role)."""
         return any(contact.user_id == user_id for contact in self.contacts)
+
+    def has_primary_contact(self, user_id: int) -> bool:
+        """Whether the user is the organisation's primary contact."""
+        return any(
+            contact.user_id == user_id and contact.role == PRIMARY for contact in self.contacts
+        )
+
+    @property
+    def primary_contact(self) -> OrganisationContact | None:
+        return next((contact for contact in self.contacts if contact.role == PRIMARY), None)
 
     @property
     def audit_label(self) -> str:
@@ -167,6 +182,14 @@ class OrganisationContact(db.Model):
     __table_args__ = (
         UniqueConstraint(
             "organisation_id", "user_id", name="uq_organisation_contact_organisation_user"
+        ),
+        # At most one primary contact per organisation.
+        Index(
+            "uq_organisation_contact_one_primary",
+            "organisation_id",
+            unique=True,
+            postgresql_where=text("role = 'primary'"),
+            sqlite_where=text("role = 'primary'"),
         ),
     )
 

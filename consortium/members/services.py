@@ -6,11 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from consortium.auth.services import NameNeeded, find_or_invite
 from consortium.extensions import db
 from consortium.members.models import (
+    CONTACT_ROLES,
+    PRIMARY,
     BillingIdentity,
     Membership,
     Organisation,
@@ -282,14 +286,28 @@ def default_billing_identity(organisation: Organisation) -> BillingIdentity | No
 
 
 def add_contact(
-    organisation: Organisation, user_id: int, role: str, *, may_sign: bool = False
+    organisation: Organisation,
+    user_id: int,
+    role: str,
+    *,
+    may_sign: bool = False,
+    replace_primary: bool = True,
 ) -> OrganisationContact:
-    """Link a user to the organisation; a new primary contact replaces the old one's role.
+    """Link a user to the organisation; a new primary contact replaces the old one's role
+    (unless ``replace_primary`` is False: then RegisterError "primary_exists").
     ``may_sign`` marks whether they may sign agreements for it."""
-    if role == "primary":
+    organisation = _lock_contacts(organisation)
+    if role == PRIMARY and not replace_primary:
+        current = organisation.primary_contact
+        if current is not None and current.user_id != user_id:
+            raise RegisterError("primary_exists")
+    if role == PRIMARY:
         for contact in organisation.contacts:
-            if contact.role == "primary" and contact.user_id != user_id:
+            if contact.role == PRIMARY and contact.user_id != user_id:
                 contact.role = "other"
+        # The old primary contact steps down before the new one is written: the database
+        # keeps one primary contact per organisation.
+        db.session.flush()
     existing = next(
         (contact for contact in organisation.contacts if contact.user_id == user_id), None
     )
@@ -304,6 +322,123 @@ def add_contact(
     db.session.add(contact)
     db.session.flush()
     return contact
+
+
+def add_person_as_contact(
+    organisation: Organisation,
+    email: str,
+    *,
+    name: str,
+    language: str | None,
+    role: str,
+    may_sign: bool,
+    invited_by,
+) -> tuple[OrganisationContact, bool]:
+    """Add the person with that email to the contacts; someone without an account is invited
+    (True). Refused, with nothing kept (no account, no invitation): RegisterError "name_needed"
+    for an unknown address without a name, "already_contact", and "primary_exists" for a
+    second primary contact (that takes ``make_primary``'s confirmation)."""
+    try:
+        with db.session.begin_nested():
+            user, invited = find_or_invite(email, name, language, invited_by)
+            organisation = _lock_contacts(organisation)
+            if organisation.has_contact(user.id):
+                raise RegisterError("already_contact")
+            contact = add_contact(
+                organisation, user.id, role, may_sign=may_sign, replace_primary=False
+            )
+    except NameNeeded as exc:
+        raise RegisterError("name_needed") from exc
+    return contact, invited
+
+
+def _lock_contacts(organisation: Organisation) -> Organisation:
+    """Serialise the changes to the organisation's contacts: the organisation stays locked until
+    the change is committed, and its contacts are read afresh. Returns the session's own copy
+    of the organisation (the caller's may come from an earlier session)."""
+    if organisation.id is not None:
+        lock_row(Organisation, organisation.id)
+        state = sa_inspect(organisation)
+        if state.detached:
+            # Loaded by an earlier session: take it back unless this session has its own copy.
+            known = db.session.identity_map.get(state.key)
+            if known is None:
+                db.session.add(organisation)
+            else:
+                organisation = known
+        # Contacts loaded before the lock may show roles changed since: read them again.
+        db.session.scalars(
+            select(OrganisationContact)
+            .where(OrganisationContact.organisation_id == organisation.id)
+            .execution_options(populate_existing=True)
+        ).all()
+        db.session.expire(organisation, ["contacts"])
+    return organisation
+
+
+def _current(contact: OrganisationContact) -> OrganisationContact | None:
+    """The contact as it is now, under the organisation's lock; None when it was removed."""
+    organisation = _lock_contacts(contact.organisation)
+    return next((other for other in organisation.contacts if other.id == contact.id), None)
+
+
+def remove_contact(contact: OrganisationContact) -> None:
+    """Remove a contact; the primary contact stays until another contact is made primary."""
+    current = _current(contact)
+    if current is None:
+        raise RegisterError("contact_gone")
+    if current.role == PRIMARY:
+        raise RegisterError("primary_cannot_be_removed")
+    current.organisation.contacts.remove(current)
+    db.session.delete(current)
+    db.session.flush()
+
+
+def change_contact_role(
+    contact: OrganisationContact, role: str, *, may_sign: bool | None = None
+) -> OrganisationContact:
+    """Change a contact's role (never to or from primary: that is ``make_primary``) and, when
+    given, whether they may sign agreements."""
+    if role not in CONTACT_ROLES or role == PRIMARY:
+        raise RegisterError("role")
+    current = _current(contact)
+    if current is None:
+        raise RegisterError("contact_gone")
+    if current.role == PRIMARY:
+        raise RegisterError("primary_role")
+    current.role = role
+    if may_sign is not None:
+        current.may_sign = may_sign
+    db.session.flush()
+    return current
+
+
+def make_primary(
+    contact: OrganisationContact, replacing_id: int | None, former_role: str = "other"
+) -> OrganisationContact | None:
+    """Make the contact the organisation's primary contact; the one it replaces gets
+    ``former_role``. Returns the contact that stopped being primary.
+
+    ``replacing_id`` is the primary contact the person confirmed to replace (None for none):
+    when someone else changed the primary contact in the meantime, nothing changes
+    (RegisterError "primary_changed"), so nobody replaces a person they were not shown.
+    """
+    if former_role not in CONTACT_ROLES or former_role == PRIMARY:
+        raise RegisterError("role")
+    current = _current(contact)
+    if current is None:
+        raise RegisterError("contact_gone")
+    if current.role == PRIMARY:
+        raise RegisterError("already_primary")
+    former = current.organisation.primary_contact
+    if (former.id if former else None) != replacing_id:
+        raise RegisterError("primary_changed")
+    if former is not None:
+        former.role = former_role
+        db.session.flush()
+    current.role = PRIMARY
+    db.session.flush()
+    return former
 
 
 def organisations_of(user) -> list[Organisation]:

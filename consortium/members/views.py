@@ -13,6 +13,8 @@ from sqlalchemy.orm import selectinload
 
 from consortium import csvio, once, permissions
 from consortium.audit.queries import entries_for
+from consortium.auth.forms import ConfirmForm
+from consortium.auth.people_search import people_search
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.members import bp, queries, services, transfer
@@ -21,13 +23,22 @@ from consortium.members.forms import (
     ConfirmImportForm,
     ContactDataForm,
     ContactForm,
+    ContactRoleForm,
     ImportForm,
+    MakePrimaryForm,
     MembershipForm,
     OrganisationForm,
     PopulationForm,
 )
 from consortium.members.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS, TIER_LABELS
-from consortium.members.models import BillingIdentity, Organisation, PendingImport
+from consortium.members.models import (
+    CONTACT_ROLES,
+    PRIMARY,
+    BillingIdentity,
+    Organisation,
+    OrganisationContact,
+    PendingImport,
+)
 from consortium.text import upload_name
 
 MEMBERSHIP_MESSAGES = {
@@ -235,29 +246,221 @@ def billing_identity(organisation_id: int, identity_id: int | None = None):
     )
 
 
+CONTACT_MESSAGES = {
+    "contact_gone": lambda: _("This person is no longer a contact of the organisation."),
+    "primary_cannot_be_removed": lambda: _(
+        "The primary contact cannot be removed: make another contact primary first."
+    ),
+    "primary_role": lambda: _(
+        "The primary contact keeps this role until another contact is made primary."
+    ),
+    "already_primary": lambda: _("This person is the primary contact already."),
+    "primary_changed": lambda: _(
+        "The primary contact has changed in the meantime. Check who it is now and confirm again."
+    ),
+    "role": lambda: _("Choose one of the roles offered."),
+    "name_needed": lambda: _(
+        "No one has an account with this email address yet: enter a name to invite them."
+    ),
+    "already_contact": lambda: _("This person is a contact of the organisation already."),
+    "primary_exists": lambda: _(
+        "The organisation has a primary contact already: add the person in another role, "
+        "then make them primary."
+    ),
+}
+
+OTHER_ROLES = [role for role in CONTACT_ROLES if role != PRIMARY]
+
+
+def _load_contact(organisation_id: int, contact_id: int) -> OrganisationContact:
+    """The contact of that organisation (404 otherwise), once the user may manage its contacts."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    contact = db.session.get(OrganisationContact, contact_id)
+    if contact is None or contact.organisation_id != organisation.id:
+        abort(404)
+    permissions.require("organisations.manage_contacts", organisation)
+    return contact
+
+
+def _to_contacts(organisation: Organisation):
+    return redirect(url_for("members.detail", organisation_id=organisation.id, _anchor="contacts"))
+
+
 @bp.route("/<int:organisation_id>/contacts/new", methods=["GET", "POST"])
 @login_required
 @form_view
 def add_contact(organisation_id: int):
-    """Link a user to the organisation as primary, finance, technical or other contact."""
+    """Add a contact by email (inviting someone new); the secretariat may also find a person by
+    name or email and choose them."""
     organisation = db.get_or_404(Organisation, organisation_id)
-    permissions.require("organisations.manage", organisation)
-    form = ContactForm()
+    permissions.require("organisations.manage_contacts", organisation)
+    may_search = permissions.can(current_user, "people.search")
+    full = permissions.can(current_user, "organisations.manage", organisation)
+    roles = OTHER_ROLES if organisation.primary_contact else list(CONTACT_ROLES)
+    form = ContactForm(roles=roles, name_required=not may_search)
+    if not full:
+        del form.may_sign
+    search = people_search(may_search)
+    if request.method == "GET" and search.chosen is not None:
+        form.email.data = search.chosen.email
     if form.validate_on_submit():
-        services.add_contact(
-            organisation, form.user.id, form.role.data, may_sign=bool(form.may_sign.data)
+        try:
+            contact, invited = services.add_person_as_contact(
+                organisation,
+                form.email.data,
+                name=form.name.data or "",
+                language=form.language.data or None,
+                role=form.role.data,
+                may_sign=bool(form.may_sign.data) if full else False,
+                invited_by=current_user._get_current_object(),
+            )
+        except services.RegisterError as exc:
+            field = {"name_needed": form.name, "already_contact": form.email}.get(
+                exc.code, form.role
+            )
+            field.errors = [*field.errors, CONTACT_MESSAGES[exc.code]()]
+        else:
+            shown = contact.user.display_name if may_search else contact.user.email
+            if invited:
+                message = _(
+                    "%(name)s has been invited by email and is now a contact of %(organisation)s.",
+                    name=shown,
+                    organisation=organisation.name,
+                )
+            else:
+                message = _(
+                    "%(name)s is now a contact of %(organisation)s.",
+                    name=shown,
+                    organisation=organisation.name,
+                )
+            flash(message, "success")
+            return _to_contacts(organisation)
+    return render_template(
+        "members/add_contact.html", form=form, organisation=organisation, search=search
+    )
+
+
+@bp.route("/<int:organisation_id>/contacts/<int:contact_id>", methods=["GET", "POST"])
+@login_required
+@form_view
+def contact(organisation_id: int, contact_id: int):
+    """Change a contact's role; the page also removes the contact or makes them primary."""
+    contact = _load_contact(organisation_id, contact_id)
+    organisation = contact.organisation
+    full = permissions.can(current_user, "organisations.manage", organisation)
+    form = ContactRoleForm(obj=contact, roles=OTHER_ROLES)
+    if not full:
+        del form.may_sign
+    if contact.role != PRIMARY and form.validate_on_submit():
+        try:
+            services.change_contact_role(
+                contact, form.role.data, may_sign=bool(form.may_sign.data) if full else None
+            )
+        except services.RegisterError as exc:
+            form.role.errors = [*form.role.errors, CONTACT_MESSAGES[exc.code]()]
+        else:
+            flash(
+                _(
+                    "%(name)s is now %(role)s.",
+                    name=contact.user.display_name,
+                    role=ROLE_LABELS[form.role.data],
+                ),
+                "success",
+            )
+            return _to_contacts(organisation)
+    return render_template(
+        "members/contact.html",
+        form=form,
+        contact=contact,
+        organisation=organisation,
+        remove_form=ConfirmForm(),
+        role_labels=ROLE_LABELS,
+    )
+
+
+@bp.route("/<int:organisation_id>/contacts/<int:contact_id>/remove", methods=["POST"])
+@login_required
+def remove_contact(organisation_id: int, contact_id: int):
+    """Remove a contact from the organisation (never its primary contact)."""
+    contact = _load_contact(organisation_id, contact_id)
+    organisation = contact.organisation
+    name = contact.user.display_name
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("The page had expired. Please try again."), "error")
+        return redirect(
+            url_for("members.contact", organisation_id=organisation.id, contact_id=contact.id)
         )
+    try:
+        services.remove_contact(contact)
+    except services.RegisterError as exc:
+        flash(CONTACT_MESSAGES[exc.code](), "error")
+    else:
         flash(
             _(
-                "%(name)s is now a contact of %(organisation)s.",
-                name=form.user.display_name,
+                "%(name)s is no longer a contact of %(organisation)s.",
+                name=name,
                 organisation=organisation.name,
             ),
             "success",
         )
-        return redirect(url_for("members.detail", organisation_id=organisation.id))
+    return _to_contacts(organisation)
+
+
+@bp.route("/<int:organisation_id>/contacts/<int:contact_id>/primary", methods=["GET", "POST"])
+@login_required
+@form_view
+def make_primary(organisation_id: int, contact_id: int):
+    """Make a contact primary, after a page that names who stops being primary."""
+    contact = _load_contact(organisation_id, contact_id)
+    organisation = contact.organisation
+    if contact.role == PRIMARY:
+        flash(CONTACT_MESSAGES["already_primary"](), "info")
+        return _to_contacts(organisation)
+    former = organisation.primary_contact
+    form = MakePrimaryForm(roles=OTHER_ROLES)
+    if request.method == "GET":
+        form.replacing.data = str(former.id) if former else ""
+        form.former_role.data = "other"
+    if former is not None:
+        form.former_role.label.text = _(
+            "Role of %(name)s from now on", name=former.user.display_name
+        )
+    if form.validate_on_submit():
+        replacing = form.replacing.data or ""
+        try:
+            services.make_primary(
+                contact,
+                int(replacing) if replacing.isdigit() else None,
+                form.former_role.data or "other",
+            )
+        except services.RegisterError as exc:
+            if exc.code != "primary_changed":
+                flash(CONTACT_MESSAGES[exc.code](), "info")
+                return _to_contacts(organisation)
+            flash(CONTACT_MESSAGES[exc.code](), "error")
+            return redirect(
+                url_for(
+                    "members.make_primary", organisation_id=organisation.id, contact_id=contact.id
+                )
+            )
+        flash(
+            _(
+                "%(name)s is now the primary contact of %(organisation)s.",
+                name=contact.user.display_name,
+                organisation=organisation.name,
+            ),
+            "success",
+        )
+        if not permissions.can(current_user, "organisations.view", organisation):
+            return redirect(url_for("main.home"))
+        return _to_contacts(organisation)
     return render_template(
-        "members/form.html", form=form, organisation=organisation, title=_("Add a contact")
+        "members/make_primary.html",
+        form=form,
+        contact=contact,
+        former=former,
+        organisation=organisation,
     )
 
 

@@ -26,7 +26,9 @@ def current_participations(product: Product, on: date | None = None) -> list[Par
             select(Participation)
             .join(Organisation)
             .options(
-                selectinload(Participation.organisation),
+                # The contacts too: whether the reader may open a participant's page depends
+                # on them, asked for every row.
+                selectinload(Participation.organisation).selectinload(Organisation.contacts),
                 selectinload(Participation.billing_identity),
             )
             .where(Participation.product_id == product.id, _current(day))

@@ -9,10 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consortium import periods, permissions
+from consortium.confirmation import confirmation_page
 from consortium.extensions import db
 from consortium.forms import form_view
+from consortium.i18n import day as format_day
+from consortium.i18n import money
 from consortium.members.models import BillingIdentity, Organisation
-from consortium.participation import bp, queries, services
+from consortium.participation import bp, queries, rules, services
 from consortium.participation.forms import (
     DeclineForm,
     JoinRequestForm,
@@ -28,6 +31,7 @@ from consortium.participation.labels import (
 )
 from consortium.participation.models import Participation, ParticipationRequest
 from consortium.products.models import Product
+from consortium.settings.services import get_settings
 from consortium.web import id_arg
 
 
@@ -327,6 +331,133 @@ def request_detail(request_id: int):
     return _request_page(item, DeclineForm(formdata=None))
 
 
+def _requester_email(item: ParticipationRequest) -> str | None:
+    """The address the decision is mailed to, when the person who asked can still be told."""
+    from consortium.auth.models import User
+
+    user = db.session.get(User, item.requested_by_user_id) if item.requested_by_user_id else None
+    if user is None or not user.active or user.is_anonymised:
+        return None
+    return user.email
+
+
+def _decision_record(item: ParticipationRequest) -> str:
+    if item.kind == "join":
+        return _(
+            "%(organisation)s asks to join %(product)s",
+            organisation=item.organisation.name,
+            product=item.product.name,
+        )
+    return _(
+        "%(organisation)s gives notice on %(product)s",
+        organisation=item.organisation.name,
+        product=item.product.name,
+    )
+
+
+def _told(item: ParticipationRequest) -> str:
+    email = _requester_email(item)
+    if email is None:
+        return _("Nobody is mailed: the person who asked no longer has an active account.")
+    return _("%(email)s is mailed the decision.", email=email)
+
+
+def _pending_or_back(item: ParticipationRequest):
+    if item.status != "pending":
+        flash(error_text(services.ParticipationError("not_pending")), "error")
+        return redirect(url_for("participation.request_detail", request_id=item.id))
+    return None
+
+
+@bp.route("/requests/<int:request_id>/approve/confirm")
+@login_required
+def approve_confirm(request_id: int):
+    """Ask before approving a request: what is created or ended, and who is told."""
+    item = db.get_or_404(ParticipationRequest, request_id)
+    permissions.require("participations.manage", item.organisation)
+    if (back := _pending_or_back(item)) is not None:
+        return back
+    if item.kind == "join":
+        consequences = [
+            _(
+                "%(organisation)s takes part in %(product)s from %(day)s, as %(phase)s.",
+                organisation=item.organisation.name,
+                product=item.product.name,
+                day=format_day(item.starts_on),
+                phase=PHASE_LABELS[item.phase],
+            ),
+            _("Its share of the product's costs counts in the fees from that day."),
+        ]
+        if item.amount_per_year is not None:
+            consequences.append(
+                _(
+                    "It pledges %(amount)s a year.",
+                    amount=money(item.amount_per_year, get_settings().currency),
+                )
+            )
+    else:
+        participation = item.participation
+        try:
+            end = rules.notice_takes_effect(
+                max(item.requested_at.date(), participation.starts_on),
+                participation.notice_months,
+                participation.ends_at_year_end,
+            )
+        except (OverflowError, ValueError):
+            end = None
+        if end is not None and participation.ends_on is not None:
+            end = min(end, participation.ends_on)
+        consequences = [
+            _(
+                "The participation of %(organisation)s in %(product)s ends on %(day)s.",
+                organisation=item.organisation.name,
+                product=item.product.name,
+                day=format_day(end),
+            )
+            if end is not None
+            else _("Notice is recorded on the participation."),
+        ]
+    consequences.append(_told(item))
+    return confirmation_page(
+        title=_("Approve this request?"),
+        record=_decision_record(item),
+        consequences=consequences,
+        action_url=url_for("participation.approve", request_id=item.id),
+        cancel_url=url_for("participation.request_detail", request_id=item.id),
+        button=_("Approve"),
+    )
+
+
+def _decline_page(item: ParticipationRequest, form: DeclineForm, status: int = 200):
+    return confirmation_page(
+        title=_("Decline this request?"),
+        record=_decision_record(item),
+        consequences=[
+            _("The request is declined; nothing changes in the participation."),
+            _told(item),
+            _("The person who asked reads the reason you give here."),
+        ],
+        action_url=url_for("participation.decline", request_id=item.id),
+        cancel_url=url_for("participation.request_detail", request_id=item.id),
+        button=_("Decline"),
+        form=form,
+        fields=[form.reason],
+        danger=True,
+        status=status,
+    )
+
+
+@bp.route("/requests/<int:request_id>/decline/confirm")
+@login_required
+def decline_confirm(request_id: int):
+    """Ask before declining a request, with the reason the contact reads."""
+    item = db.get_or_404(ParticipationRequest, request_id)
+    permissions.require("participations.manage", item.organisation)
+    if (back := _pending_or_back(item)) is not None:
+        return back
+    return _decline_page(item, DeclineForm(formdata=None))
+
+
 @bp.route("/requests/<int:request_id>/approve", methods=["POST"])
 @login_required
 def approve(request_id: int):
@@ -358,7 +489,7 @@ def decline(request_id: int):
         else:
             flash(_("The request has been declined and the contact told."), "success")
             return redirect(url_for("participation.requests"))
-    return _request_page(item, form)
+    return _decline_page(item, form)
 
 
 @bp.app_context_processor

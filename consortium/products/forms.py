@@ -160,14 +160,26 @@ class DescriptionsForm(Form):
     cs = FormField(DescriptionFields, label=_l("Czech"))
 
 
+def _one_of_the_ratings(form, field) -> None:
+    if field.data and field.data not in RATING_LABELS:
+        raise ValidationError(_l("Choose green, yellow or red."))
+
+
 class RatingForm(Form):
-    rating = SelectField(_l("Rating"), validators=[required()])
+    """One requirement's row of the assessment matrix: its fields are named r<id>-rating,
+    r<id>-evidence and r<id>-explanation_accepted; the page's AssessmentForm carries the CSRF
+    token for them all."""
+
+    class Meta:
+        csrf = False
+
+    rating = StringField(_l("Rating"), validators=[Optional(), _one_of_the_ratings])
     evidence = TextAreaField(_l("Evidence or explanation"), validators=[Optional(), at_most(5000)])
     explanation_accepted = BooleanField(_l("The explanation of a yellow rating is accepted"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rating.choices = list(RATING_LABELS.items())
+
+class AssessmentForm(Form):
+    """The assessment matrix's one Save: only the CSRF token; the rows are RatingForms."""
 
 
 class LevelDecisionForm(Form):

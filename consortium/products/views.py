@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_number, get_locale
+from flask_babel import format_number, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -28,6 +28,7 @@ from consortium.products import (
     slugs,
 )
 from consortium.products.forms import (
+    AssessmentForm,
     DescriptionsForm,
     ImportForm,
     LevelDecisionForm,
@@ -268,67 +269,110 @@ def _rating_form(row, formdata=None) -> RatingForm:
     return form
 
 
+def _assessment_page(product, result, forms, form=None, mistakes=(), status: int = 200):
+    return render_template(
+        "products/assessment.html",
+        product=product,
+        assessment=result,
+        forms=forms,
+        form=form,
+        mistakes=list(mistakes),
+        page_has_errors=bool(mistakes) or bool(form is not None and form.errors),
+        levels=LEVELS,
+        language=_language(),
+        **labels(),
+    ), status
+
+
 @bp.route("/<slug>/assessment")
 @login_required
 def assessment(slug: str):
-    """The requirements by level and theme, each with the product's rating and evidence."""
+    """The requirements by level and theme as a matrix of ratings, with one Save for all."""
     product = _product_or_404(slug)
     permissions.require("products.view", product)
     result = queries.assess(product)
-    forms = (
-        {row.requirement.id: _rating_form(row) for row in result.rows if row.data_answer is None}
-        if permissions.can(current_user, "products.manage", product)
-        else {}
-    )
-    return render_template(
-        "products/assessment.html",
-        product=product,
-        assessment=result,
-        forms=forms,
-        levels=LEVELS,
-        language=_language(),
-        **labels(),
-    )
+    if not permissions.can(current_user, "products.manage", product):
+        return _assessment_page(product, result, {})
+    forms = {
+        row.requirement.id: _rating_form(row) for row in result.rows if row.data_answer is None
+    }
+    return _assessment_page(product, result, forms, AssessmentForm(formdata=None))
 
 
-@bp.route("/<slug>/assessment/<int:requirement_id>", methods=["POST"])
+def _changed(row, form: RatingForm) -> dict | None:
+    """What a row of the matrix asks to record, or None when it changes nothing."""
+    values = {
+        "rating": form.rating.data,
+        "evidence": (form.evidence.data or "").strip(),
+        "explanation_accepted": form.rating.data == "yellow"
+        and bool(form.explanation_accepted.data),
+    }
+    if row.rating is not None and (
+        row.rating.rating,
+        row.rating.evidence,
+        row.rating.explanation_accepted,
+    ) == (values["rating"], values["evidence"], values["explanation_accepted"]):
+        return None
+    return values
+
+
+@bp.route("/<slug>/assessment", methods=["POST"])
 @login_required
 @form_view
-def rate(slug: str, requirement_id: int):
-    """Rate one requirement green, yellow or red, with the evidence."""
+def save_assessment(slug: str):
+    """Record every changed row of the matrix at once: all of them, or none when a row has a
+    mistake (the page names it and keeps what was typed). Rows not changed are not touched."""
     product = _product_or_404(slug)
-    requirement = db.get_or_404(MaturityRequirement, requirement_id)
     permissions.require("products.manage", product)
     result = queries.assess(product)
-    row = next((r for r in result.rows if r.requirement.id == requirement.id), None)
-    if row is None:
-        abort(404)
-    form = _rating_form(row, formdata=request.form)
-    if form.validate_on_submit():
-        services.rate(
-            product,
-            requirement,
-            form.rating.data,
-            form.evidence.data or "",
-            form.explanation_accepted.data,
+    form = AssessmentForm()
+    valid = form.validate_on_submit()
+    forms, changes, mistakes = {}, [], []
+    for row in result.rows:
+        if row.data_answer is not None:
+            continue
+        prefix = f"r{row.requirement.id}"
+        sent = any(key.startswith(f"{prefix}-") for key in request.form)
+        rating_form = _rating_form(row, formdata=request.form if sent else None)
+        forms[row.requirement.id] = rating_form
+        if not sent:
+            continue
+        if rating_form.validate() and not rating_form.rating.data:
+            if rating_form.evidence.data and rating_form.evidence.data.strip():
+                rating_form.rating.errors.append(_("Choose a rating to record the evidence."))
+        if not any(field.errors for field in rating_form):
+            values = _changed(row, rating_form) if rating_form.rating.data else None
+            if values is not None:
+                changes.append((row.requirement, values))
+            continue
+        for field in rating_form:
+            for message in field.errors:
+                mistakes.append(
+                    {
+                        "field_id": f"{field.id}-green"
+                        if field.name.endswith("-rating")
+                        else field.id,
+                        "label": f"{row.requirement.code}: {field.label.text}",
+                        "message": message,
+                    }
+                )
+    if not valid or mistakes:
+        return _assessment_page(product, result, forms, form, mistakes)
+    for requirement, values in changes:
+        services.rate(product, requirement, **values)
+    if changes:
+        flash(
+            ngettext(
+                "%(num)d rating has been saved: %(codes)s.",
+                "%(num)d ratings have been saved: %(codes)s.",
+                len(changes),
+                codes=", ".join(requirement.code for requirement, _values in changes),
+            ),
+            "success",
         )
-        flash(_("The rating of %(code)s has been saved.", code=requirement.code), "success")
-        return redirect(
-            url_for(
-                "products.assessment", slug=product.slug, _anchor=f"requirement-{requirement.id}"
-            )
-        )
-    forms = {r.requirement.id: _rating_form(r) for r in result.rows if r.data_answer is None}
-    forms[requirement.id] = form
-    return render_template(
-        "products/assessment.html",
-        product=product,
-        assessment=result,
-        forms=forms,
-        levels=LEVELS,
-        language=_language(),
-        **labels(),
-    )
+    else:
+        flash(_("Nothing was changed."), "success")
+    return redirect(url_for("products.assessment", slug=product.slug))
 
 
 @bp.route("/<slug>/level", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from sqlalchemy import func
 
 from consortium import permissions
 from consortium.audit.queries import entries_for
+from consortium.confirmation import confirmation_page
 from consortium.extensions import db
 from consortium.forms import form_view
 from consortium.i18n import country_name
@@ -256,6 +257,75 @@ def edit(supplier_id: int):
     return render_template("suppliers/edit.html", form=form, supplier=supplier)
 
 
+def _approval_page(supplier: Supplier):
+    return confirmation_page(
+        title=_("Approve this supplier?"),
+        record=supplier.name,
+        consequences=[
+            _(
+                "%(name)s is approved and appears on the public list of suppliers.",
+                name=supplier.name,
+            ),
+            _(
+                "%(person)s (%(email)s) becomes its contact: a new account with an invitation "
+                "to choose a password, or their existing account.",
+                person=supplier.contact_name,
+                email=supplier.contact_email,
+            ),
+            _("%(email)s is mailed that the company is approved.", email=supplier.contact_email),
+        ],
+        action_url=url_for("suppliers.approve", supplier_id=supplier.id),
+        cancel_url=url_for("suppliers.detail", supplier_id=supplier.id),
+        button=_("Approve"),
+        form=DecisionForm(formdata=None),
+    )
+
+
+def _rejection_page(supplier: Supplier, form: RejectionForm, status: int = 200):
+    return confirmation_page(
+        title=_("Reject this supplier?"),
+        record=supplier.name,
+        consequences=[
+            _("The registration of %(name)s is rejected.", name=supplier.name),
+            _(
+                "%(email)s is mailed the rejection with the reason you give here.",
+                email=supplier.contact_email,
+            ),
+        ],
+        action_url=url_for("suppliers.reject", supplier_id=supplier.id),
+        cancel_url=url_for("suppliers.detail", supplier_id=supplier.id),
+        button=_("Reject"),
+        form=form,
+        fields=[form.reason],
+        danger=True,
+        status=status,
+    )
+
+
+@bp.route("/<int:supplier_id>/approve/confirm")
+@login_required
+def approve_confirm(supplier_id: int):
+    """Ask before approving a supplier: who gets an account and a mail."""
+    supplier = db.get_or_404(Supplier, supplier_id)
+    permissions.require("suppliers.manage", supplier)
+    if supplier.status == "approved":
+        flash(_("%(name)s has been approved already.", name=supplier.name), "error")
+        return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return _approval_page(supplier)
+
+
+@bp.route("/<int:supplier_id>/reject/confirm")
+@login_required
+def reject_confirm(supplier_id: int):
+    """Ask before rejecting a supplier, with the reason its contact is sent."""
+    supplier = db.get_or_404(Supplier, supplier_id)
+    permissions.require("suppliers.manage", supplier)
+    if supplier.status != "pending":
+        flash(_("Only a pending registration can be rejected."), "error")
+        return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return _rejection_page(supplier, RejectionForm(formdata=None))
+
+
 @bp.route("/<int:supplier_id>/approve", methods=["POST"])
 @login_required
 @form_view
@@ -291,7 +361,7 @@ def reject(supplier_id: int):
     permissions.require("suppliers.manage", supplier)
     form = RejectionForm()
     if not form.validate_on_submit():
-        return _detail_page(supplier, rejection_form=form)
+        return _rejection_page(supplier, form)
     try:
         services.reject(supplier, form.reason.data)
     except services.SupplierError:

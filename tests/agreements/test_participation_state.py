@@ -209,5 +209,8 @@ def test_the_pages_ask_as_often_with_many_participations_as_with_few(client, wor
         client.post("/sign-out")
         add_rows(5)
         login(client, email)
-        assert {url: count(url) for url in urls} == few, email
+        many = {url: count(url) for url in urls}
+        # No more questions for more rows (a page may ask one fewer when a permission check
+        # finds an organisation's contacts already loaded with the rows).
+        assert all(many[url] <= few[url] for url in urls), (email, few, many)
         client.post("/sign-out")

@@ -18,7 +18,6 @@ from consortium.backlog.models import BacklogItem, PrioritisationRound
 from consortium.extensions import db
 from consortium.meetings.models import Decision
 from consortium.products.models import Product
-from tests.conftest import make_app, migrate, new_database
 
 ANNA = "anna.jensen@demo.example.org"
 
@@ -150,27 +149,12 @@ def test_nothing_in_the_demo_is_due_for_closing(session):
     assert services.close_due() == []
 
 
-def test_the_demo_loads_twice_with_if_empty_and_keeps_what_it_has(tmp_path_factory):
-    app = make_app(new_database(tmp_path_factory, "consortium_demo_backlog_twice"))
-    migrate(app)
-    runner = app.test_cli_runner()
-    try:
-        first = runner.invoke(args=["demo", "load", "--if-empty"])
-        assert first.exit_code == 0, first.output
-        assert "Demo data loaded." in first.output
-        second = runner.invoke(args=["demo", "load", "--if-empty"])
-        assert second.exit_code == 0, second.output
-        assert "already holds data" in second.output
-        with app.app_context():
-            assert db.session.scalar(select(func.count()).select_from(BacklogItem)) == 42
-            assert db.session.scalar(select(func.count()).select_from(PrioritisationRound)) == 2
-            assert (
-                db.session.scalar(
-                    select(func.count()).select_from(Decision).where(Decision.meeting_id.is_(None))
-                )
-                == 1
-            )
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+def test_the_demo_has_its_backlog_items_rounds_and_the_groups_decision(session):
+    assert session.scalar(select(func.count()).select_from(BacklogItem)) == 42
+    assert session.scalar(select(func.count()).select_from(PrioritisationRound)) == 2
+    assert (
+        session.scalar(
+            select(func.count()).select_from(Decision).where(Decision.meeting_id.is_(None))
+        )
+        == 1
+    )

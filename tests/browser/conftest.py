@@ -70,3 +70,20 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def visited(live_app):
+    """The records the URLs name and a visitor of each role, committed once per test process."""
+    from tests.test_routes import give_own_records, route_objects
+
+    with live_app.app_context():
+        objects = route_objects()
+        visitors = {}
+        for role in ("secretariat", "own contact", "supplier contact"):
+            email = f"a11y-{role.replace(' ', '-')}@example.org"
+            visitor = make_user(email, secretariat=role == "secretariat")
+            give_own_records(role, visitor, objects)
+            visitors[role] = email
+        db.session.commit()
+    return objects, visitors

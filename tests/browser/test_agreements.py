@@ -131,7 +131,9 @@ def test_the_secretariat_publishes_a_new_version_and_approves_a_join(
     desk.get_by_role("link", name=re.compile(r"\d+ pending requests?")).click()
     desk.get_by_role("link", name="Agreement Kitos").click()
     assert "Wir möchten mitmachen." in desk.inner_text("main")
-    desk.get_by_role("button", name="Approve").click()
+    # The button leads to a page that says what will happen; its button does it.
+    desk.get_by_role("link", name="Approve", exact=True).click()
+    desk.get_by_role("button", name="Approve", exact=True).click()
     assert "The request has been approved" in desk.inner_text("main")
 
     # The organisation's page shows the new agreement waiting, linked to the document.

@@ -29,7 +29,8 @@ def test_a_contact_sees_what_joining_would_cost_and_everyones_share(page, live_a
 
     assert "What Skive Kommune would pay in 2031" in page.inner_text("main")
     assert page.inner_text("#own-total") == "DKK\xa023,000.00"
-    # Amounts line up on the right, under their column's heading.
+    # Amounts line up on the right, under their column's heading (once the style sheet is in).
+    page.wait_for_load_state()
     for cell in (page.locator("#own-total"), page.locator("#total-after")):
         assert cell.evaluate("cell => getComputedStyle(cell).textAlign") == "right"
     shares = page.locator("#shares")

@@ -27,12 +27,21 @@ def test_the_secretariat_adds_a_product_rates_it_and_sees_the_level(page, live_s
     page.get_by_role("link", name="Assessment against the requirements").click()
     # F1 (repository) and F2 (OSI licence) are answered by the data; the rest are rated by hand.
     assert page.inner_text("main").count("Answered by the data: yes") == 2
+    # One matrix, one Save: a radio per rating in each row, named after the requirement.
+    assert page.get_by_role("button", name="Save the assessment").count() == 1
     for code in ("R1", "F3", "F4", "F5"):
-        form = page.get_by_role("form", name=f"Rate {code}")
-        form.get_by_label("Rating", exact=True).select_option("green")
-        form.get_by_label("Evidence or explanation").fill(f"Checked {code}")
-        form.get_by_role("button", name=f"Save the rating of {code}").click()
-        assert f"The rating of {code} has been saved." in page.inner_text("main")
+        page.get_by_label(f"Requirement {code}: Green", exact=True).check()
+        page.get_by_label(f"Evidence or explanation for {code}").fill(f"Checked {code}")
+    page.get_by_role("button", name="Save the assessment").click()
+    assert "4 ratings have been saved: R1, F3, F4, F5." in page.inner_text("main")
+    row = page.locator("tr", has=page.locator("th span.requirement-code", has_text="F5"))
+    assert "✓ Green" in row.locator("td.matrix-status").inner_text()
+    # On a phone the matrix becomes a list of rows with their choices side by side, and the
+    # page does not scroll sideways.
+    page.set_viewport_size({"width": 320, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page.get_by_label("Requirement F6: Red", exact=True).is_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert page.locator("#level-reached").inner_text() == "Sandbox"
     assert "Missing for N1" in page.inner_text("main")
 

@@ -38,7 +38,12 @@ def test_a_company_registers_and_the_secretariat_approves_it(page, live_app, liv
     from_menu(page, "Register", "Suppliers")
     page.get_by_role("link", name="Browserkode ApS").click()
     assert "31000041" in page.inner_text("main")
-    page.get_by_role("button", name="Approve").click()
+    # The button leads to a page that says what will happen; its button does it.
+    page.get_by_role("link", name="Approve", exact=True).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Approve this supplier?"
+    assert "Browserkode ApS" in page.inner_text("main")
+    assert "mailed that the company is approved" in page.inner_text("main")
+    page.get_by_role("button", name="Approve", exact=True).click()
     assert "Browserkode ApS has been approved" in page.inner_text("main")
     assert "Birgit Browser" in page.inner_text("main")
     with live_app.app_context():

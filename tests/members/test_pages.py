@@ -209,22 +209,25 @@ def test_register_pages_speak_danish(secretariat_client, aarhus):
 
 def test_secretariat_adds_contacts_and_one_primary_remains(secretariat_client, aarhus):
     first, second = make_user("first@aarhus.example.dk"), make_user("second@aarhus.example.dk")
-    secretariat_client.post(
-        f"/organisations/{aarhus.id}/contacts/new", data={"email": first.email, "role": "primary"}
+    url = f"/organisations/{aarhus.id}/contacts/new"
+    secretariat_client.post(url, data={"email": first.email, "role": "primary"})
+    # Once there is a primary contact, replacing it takes the confirmation page.
+    page = secretariat_client.get(url).get_data(as_text=True)
+    assert 'value="primary"' not in page
+    page = secretariat_client.post(url, data={"email": second.email, "role": "primary"}).get_data(
+        as_text=True
     )
-    secretariat_client.post(
-        f"/organisations/{aarhus.id}/contacts/new", data={"email": second.email, "role": "primary"}
-    )
+    assert "There is a problem" in page
+    secretariat_client.post(url, data={"email": second.email, "role": "finance"})
     page = secretariat_client.post(
-        f"/organisations/{aarhus.id}/contacts/new",
-        data={"email": "nobody@example.org", "role": "finance"},
+        url, data={"email": "nobody@example.org", "role": "finance"}
     ).get_data(as_text=True)
-    assert "There is no user with this email address." in page
+    assert "No one has an account with this email address yet" in page
     roles = {
         contact.user.email: contact.role
         for contact in db.session.get(Organisation, aarhus.id).contacts
     }
-    assert roles == {first.email: "other", second.email: "primary"}
+    assert roles == {first.email: "primary", second.email: "finance"}
     page = secretariat_client.get(f"/organisations/{aarhus.id}").get_data(as_text=True)
     assert "second@aarhus.example.dk" in page
 

@@ -152,18 +152,18 @@ def test_rating_a_requirement_moves_the_level(secretariat_client):
     for code in ("R1", "F3", "F4"):
         requirement = _requirement(code)
         response = secretariat_client.post(
-            f"/products/os2forms/assessment/{requirement.id}",
+            "/products/os2forms/assessment",
             data={f"r{requirement.id}-rating": "green", f"r{requirement.id}-evidence": "Done"},
         )
         assert response.status_code == 302
     f5 = _requirement("F5")
     secretariat_client.post(
-        f"/products/os2forms/assessment/{f5.id}",
+        "/products/os2forms/assessment",
         data={f"r{f5.id}-rating": "yellow", f"r{f5.id}-evidence": "README is short"},
     )
     assert queries.assess(product).reached is None
     secretariat_client.post(
-        f"/products/os2forms/assessment/{f5.id}",
+        "/products/os2forms/assessment",
         data={
             f"r{f5.id}-rating": "yellow",
             f"r{f5.id}-evidence": "README is short",
@@ -183,11 +183,11 @@ def test_an_invalid_rating_is_shown_again(secretariat_client):
     make.product("OS2forms")
     requirement = _requirement("R1")
     page = secretariat_client.post(
-        f"/products/os2forms/assessment/{requirement.id}",
+        "/products/os2forms/assessment",
         data={f"r{requirement.id}-rating": "purple"},
     )
     assert page.status_code == 200
-    assert "Not a valid choice." in page.get_data(as_text=True)
+    assert "R1: Rating: Choose green, yellow or red." in page.get_data(as_text=True)
 
 
 def test_level_decisions_are_kept_as_history(secretariat_client, secretariat):
@@ -252,13 +252,13 @@ def test_a_signed_in_user_sees_but_cannot_change(user_client):
     page = user_client.get("/products/os2forms").get_data(as_text=True)
     assert "OS2forms" in page and "Record a level decision" not in page
     assessment = user_client.get("/products/os2forms/assessment").get_data(as_text=True)
-    assert "Save the rating" not in assessment
+    assert "Save the assessment" not in assessment
     assert user_client.get("/products/os2forms/publiccode.yml").status_code == 200
     for url, data in [
         ("/products/new", VALID),
         ("/products/os2forms/edit", VALID),
         ("/products/os2forms/descriptions", {"en-short_description": "x"}),
-        (f"/products/os2forms/assessment/{requirement.id}", {f"r{requirement.id}-rating": "green"}),
+        ("/products/os2forms/assessment", {f"r{requirement.id}-rating": "green"}),
         (
             "/products/os2forms/level",
             {"level": "N3", "decided_by_body": "board", "decided_on": "2026-01-01"},

@@ -1,8 +1,8 @@
 """api tokens: personal access tokens of the JSON API (kept as a hash, with their scopes,
 expiry, last use and revocation) and the throttle's call counts per caller and minute
 
-Revision ID: 0022_api_tokens
-Revises: 0020_backlog
+Revision ID: 0023_api_tokens
+Revises: 0022_messages
 Create Date: 2026-12-07 10:09:14.923854
 
 """
@@ -13,8 +13,8 @@ import consortium.db
 
 
 # revision identifiers, used by Alembic.
-revision = '0022_api_tokens'
-down_revision = '0020_backlog'
+revision = '0023_api_tokens'
+down_revision = '0022_messages'
 branch_labels = None
 depends_on = None
 
