@@ -599,6 +599,61 @@ ROUTES = {
         "/api/v1/invoices/{invoice}/payments",
         by_token(secretariat(422)),
     ),
+    "api-participation.list_participations": (
+        "GET",
+        "/api/v1/participations",
+        by_token(signed_in()),
+    ),
+    "api-participation.get_participation": (
+        "GET",
+        "/api/v1/participations/{participation}",
+        by_token(own_contact()),
+    ),
+    "api-participation.list_requests": (
+        "GET",
+        "/api/v1/participation-requests",
+        by_token(signed_in()),
+    ),
+    "api-participation.get_request": (
+        "GET",
+        "/api/v1/participation-requests/{participation_request}",
+        by_token(own_contact()),
+    ),
+    "api-participation.ask_to_join": (
+        "POST",
+        "/api/v1/organisations/{organisation}/join-requests",
+        by_token(own_contact(422)),
+    ),
+    # Notice needs no more than the participation: its contacts give it.
+    "api-participation.give_notice": (
+        "POST",
+        "/api/v1/participations/{participation}/leave-requests",
+        by_token(own_contact(201)),
+    ),
+    # The organisation is no member, so the request to join cannot be granted.
+    "api-participation.approve_request": (
+        "POST",
+        "/api/v1/participation-requests/{participation_request}/approve",
+        by_token(secretariat(422)),
+    ),
+    "api-participation.decline_request": (
+        "POST",
+        "/api/v1/participation-requests/{participation_request}/decline",
+        by_token(secretariat(422)),
+    ),
+    "api-groups.list_groups": ("GET", "/api/v1/groups", by_token(signed_in())),
+    "api-suppliers.list_suppliers": ("GET", "/api/v1/suppliers", by_token(signed_in())),
+    "api-suppliers.get_supplier": (
+        "GET",
+        "/api/v1/suppliers/{supplier}",
+        by_token(secretariat()),
+    ),
+    # A group's page is its current members' (the visitor "group member" sits in another).
+    "api-groups.get_group": (
+        "GET",
+        "/api/v1/groups/{group}",
+        by_token(secretariat()),
+    ),
 }
 
 

@@ -13,7 +13,16 @@ def register(app: Flask) -> None:
     OpenAPI document at /api/v1/openapi.json, the token pages on the profile and the
     documentation page at /api/docs."""
     from consortium import errors, web
-    from consortium.api import core, fees, invoices, organisations, products
+    from consortium.api import (
+        core,
+        fees,
+        groups,
+        invoices,
+        organisations,
+        participation,
+        products,
+        suppliers,
+    )
 
     app.config.setdefault("API_TITLE", "Consortium API")
     app.config.setdefault("API_VERSION", "1")
@@ -55,5 +64,8 @@ def register(app: Flask) -> None:
         products.bp,
         fees.bp,
         invoices.bp,
+        participation.bp,
+        groups.bp,
+        suppliers.bp,
     ):
         api.register_blueprint(blueprint)

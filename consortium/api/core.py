@@ -313,6 +313,35 @@ def requires(area: str, level: str, action: str | None = None) -> Callable:
     return decorate
 
 
+def requires_on(area: str, level: str, action: str, load: Callable[..., Any]) -> Callable:
+    """Check the token's scope and the action on the record the address names (``load`` takes
+    the view's arguments and answers the record, or stops with 404) before the body is read."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            token = require_scope(area, level)
+            if not permissions.can(token.user, action, load(**kwargs)):
+                problem(403)
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+def if_match_parameter(what: str) -> dict[str, Any]:
+    """The If-Match header of a write, for the OpenAPI document."""
+    return {
+        "in": "header",
+        "name": "If-Match",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": f"The {what}'s ETag as last read; the write is refused (412) when the "
+        f"{what} changed since.",
+    }
+
+
 def may(action: str, obj: Any = None) -> bool:
     """Whether the calling token's user may act (no scope check)."""
     token = g.get("api_token")

@@ -111,6 +111,14 @@ def get_product(slug: str):
             for d in sorted(product.descriptions, key=lambda d: d.language)
         ],
         "participating_organisations": organisations,
+        "groups": [
+            {
+                "name": group.name,
+                "kind": group.kind,
+                "chairs": [{"name": c.name, "email": c.email} for c in group.chairs],
+            }
+            for group in public_queries.product_groups(product, today)
+        ],
         "publiccode_yml": publiccode.dump(publiccode.build(product, facts)),
     }
 

@@ -187,6 +187,19 @@ class ProductSummarySchema(ma.Schema):
     short_description = ma.fields.String(required=True)
 
 
+class PublicPersonSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    email = ma.fields.String(
+        required=True, metadata={"description": "Only when the person published it; else empty."}
+    )
+
+
+class PublicGroupSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    chairs = ma.fields.List(ma.fields.Nested(PublicPersonSchema), required=True)
+
+
 class ProductSchema(ProductSummarySchema):
     repository_url = ma.fields.String(required=True)
     issue_tracker_url = ma.fields.String(required=True)
@@ -196,6 +209,11 @@ class ProductSchema(ProductSummarySchema):
     categories = ma.fields.List(ma.fields.String(), required=True)
     descriptions = ma.fields.List(ma.fields.Nested(ProductDescriptionSchema), required=True)
     participating_organisations = ma.fields.List(ma.fields.String(), required=True)
+    groups = ma.fields.List(
+        ma.fields.Nested(PublicGroupSchema),
+        required=True,
+        metadata={"description": "The product's groups with their current chairs."},
+    )
     publiccode_yml = ma.fields.String(
         required=True, metadata={"description": "The product's publiccode.yml, as YAML text."}
     )
