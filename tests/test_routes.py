@@ -587,6 +587,12 @@ ROUTES = {
         by_token(own_contact()),
     ),
     "api-fees.get_fee_preview": ("GET", "/api/v1/fees/preview?year=2099", by_token(secretariat())),
+    # The product has no budget that year: the secretariat is told so, no one else is let in.
+    "api-fees.get_product_shares": (
+        "GET",
+        "/api/v1/products/public-route-product/shares/2099",
+        by_token(secretariat(404)),
+    ),
     "api-invoices.list_invoices": ("GET", "/api/v1/invoices", by_token(signed_in())),
     "api-invoices.get_invoice": ("GET", "/api/v1/invoices/{invoice}", by_token(own_contact())),
     "api-invoices.list_payments": (

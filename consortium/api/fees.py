@@ -14,7 +14,8 @@ from consortium.members.models import Organisation
 
 bp = api_blueprint(
     "api-fees",
-    "Fees: an organisation's expected fees this year and next, line by line, with why.",
+    "Fees: an organisation's expected fees this year and next, line by line, with why; the "
+    "year's preview and a product's budget shares for the secretariat.",
 )
 
 
@@ -88,4 +89,72 @@ def get_fee_preview(year: int | None = None):
             for charge in charges
         ],
         "total": sum((charge.amount for charge in charges), Decimal("0.00")),
+    }
+
+
+@bp.route("/products/<slug>/shares/<int(min=1900, max=9999):year>")
+@bp.doc(
+    parameters=[
+        {
+            "in": "path",
+            "name": "slug",
+            "required": True,
+            "schema": {"type": "string", "minLength": 1, "pattern": schemas.NO_CONTROL_PATTERN},
+        }
+    ]
+)
+@bp.response(200, schemas.ProductSharesSchema, headers=ETAG_HEADER)
+@bp.problems(403, 404)
+def get_product_shares(slug: str, year: int):
+    """A product's budget of the year and each participant's recorded share of it, as the
+    product's fee page shows them; and, for an approved or frozen budget, whose share would
+    change if recorded again now (a late joiner, a leaver, a new population). 404 when the
+    product has no budget that year.
+
+    Scope: fees:read; the secretariat."""
+    require("fees", READ, "fees.manage")
+    from sqlalchemy import select
+
+    from consortium.fees import computation, queries
+    from consortium.products.models import Product
+
+    product = db.session.scalar(select(Product).where(Product.slug == slug))
+    budget = queries.budget_for(product.id, year) if product is not None else None
+    if budget is None:
+        problem(404)
+    names = {
+        row.id: row.name
+        for row in db.session.execute(
+            select(Organisation.id, Organisation.name).where(
+                Organisation.id.in_([share.organisation_id for share in budget.shares])
+            )
+        )
+    }
+    changes, reason = [], None
+    if budget.status in ("approved", "frozen"):
+        try:
+            changes = computation.share_changes(budget)
+        except computation.FeeSetupError as error:
+            reason = str(error.reason)
+    shares = sorted(budget.shares, key=lambda share: names.get(share.organisation_id, ""))
+    return {
+        "product_slug": product.slug,
+        "year": year,
+        "status": budget.status,
+        "amount": budget.amount,
+        "shares": [
+            {
+                "organisation_id": share.organisation_id,
+                "organisation_name": names.get(share.organisation_id, ""),
+                "amount": share.amount,
+                "recorded_at": share.recorded_at,
+            }
+            for share in shares
+        ],
+        "total": sum((share.amount for share in budget.shares), Decimal("0.00")),
+        "changes": [
+            {"organisation_id": c.organisation_id, "recorded": c.recorded, "live": c.live}
+            for c in changes
+        ],
+        "changes_problem": reason,
     }

@@ -41,6 +41,7 @@ def _invoice_or_404(invoice_id: int) -> Invoice:
             selectinload(Invoice.lines),
             selectinload(Invoice.payments),
             selectinload(Invoice.billing_identity),
+            selectinload(Invoice.credit_notes).defer(Invoice.pdf).defer(Invoice.ubl),
             defer(Invoice.pdf),
             defer(Invoice.ubl),
         )
@@ -83,6 +84,17 @@ def representation(invoice: Invoice) -> dict:
     owed = payments.balance(invoice) if _has_balance(invoice) else None
     return summary(invoice, owed) | {
         "credited_invoice_id": invoice.credited_invoice_id,
+        "credit_notes": [
+            {
+                "id": note.id,
+                "number": note.number,
+                "status": note.status,
+                "issued_on": note.issued_on,
+                "gross_total": note.gross_total,
+            }
+            for note in invoice.credit_notes
+            if note.is_numbered or may("invoices.manage")
+        ],
         "billing_identity": (
             identity_representation(invoice.billing_identity) if invoice.billing_identity else None
         ),
@@ -136,9 +148,10 @@ _SORTS = {
 @bp.arguments(schemas.InvoiceListArgs, location="query", as_kwargs=True)
 @bp.response(200, schemas.InvoiceSummarySchema(many=True), headers=LIST_HEADERS)
 @bp.problems(403, 422)
-def list_invoices(page, per_page, sort, organisation=None, status="", year=None):
+def list_invoices(page, per_page, sort, organisation=None, series="", status="", year=None):
     """Invoices and credit notes: every one for the secretariat; for a contact, the issued ones
-    of their own organisations. Filter by organisation, status and year.
+    of their own organisations. Filter by organisation, series (invoices or credit notes),
+    status and year.
 
     Scope: invoices:read."""
     require_scope("invoices", READ)
@@ -157,6 +170,8 @@ def list_invoices(page, per_page, sort, organisation=None, status="", year=None)
         )
     if organisation is not None:
         statement = statement.where(Invoice.organisation_id == organisation)
+    if series:
+        statement = statement.where(Invoice.series == series)
     if status:
         statement = statement.where(Invoice.status == status)
     if year is not None:

@@ -292,6 +292,42 @@ class FeePreviewSchema(ma.Schema):
     total = Money(required=True)
 
 
+class BudgetShareSchema(ma.Schema):
+    organisation_id = ma.fields.Integer(required=True)
+    organisation_name = ma.fields.String(required=True)
+    amount = Money(required=True)
+    recorded_at = ma.fields.DateTime(required=True)
+
+
+class ShareChangeSchema(ma.Schema):
+    organisation_id = ma.fields.Integer(required=True)
+    recorded = Money(required=True, allow_none=True, metadata={"description": "None: no share."})
+    live = Money(
+        required=True, allow_none=True, metadata={"description": "The share if recorded now."}
+    )
+
+
+class ProductSharesSchema(ma.Schema):
+    product_slug = ma.fields.String(required=True)
+    year = ma.fields.Integer(required=True)
+    status = ma.fields.String(
+        required=True, metadata={"description": "draft, approved or frozen (invoiced)."}
+    )
+    amount = Money(required=True, metadata={"description": "The budget."})
+    shares = ma.fields.List(ma.fields.Nested(BudgetShareSchema), required=True)
+    total = Money(required=True, metadata={"description": "The recorded shares together."})
+    changes = ma.fields.List(
+        ma.fields.Nested(ShareChangeSchema),
+        required=True,
+        metadata={"description": "Whose share would change if the shares were recorded now."},
+    )
+    changes_problem = ma.fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Why the changes cannot be worked out now."},
+    )
+
+
 # --- invoices ----------------------------------------------------------------------------
 
 
@@ -334,8 +370,28 @@ class InvoiceSummarySchema(ma.Schema):
     )
 
 
+class CreditNoteReferenceSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    number = ma.fields.String(allow_none=True, required=True)
+    status = ma.fields.String(required=True)
+    issued_on = ma.fields.Date(allow_none=True, required=True)
+    gross_total = Money(required=True)
+
+
 class InvoiceSchema(InvoiceSummarySchema):
-    credited_invoice_id = ma.fields.Integer(allow_none=True, required=True)
+    credited_invoice_id = ma.fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "For a credit note: the invoice it credits."},
+    )
+    credit_notes = ma.fields.List(
+        ma.fields.Nested(CreditNoteReferenceSchema),
+        required=True,
+        metadata={
+            "description": "For an invoice: its credit notes (issued ones only, except for the "
+            "secretariat)."
+        },
+    )
     billing_identity = ma.fields.Nested(BillingIdentitySchema, allow_none=True, required=True)
     buyer_reference = ma.fields.String(required=True)
     period_start_on = ma.fields.Date(allow_none=True, required=True)
@@ -347,6 +403,10 @@ class InvoiceSchema(InvoiceSummarySchema):
 class InvoiceListArgs(ma.Schema):
     organisation = ma.fields.Integer(
         validate=ma.validate.Range(1, 2**31 - 1), metadata={"description": "An organisation's id."}
+    )
+    series = ma.fields.String(
+        validate=ma.validate.OneOf(["invoice", "credit_note"]),
+        metadata={"description": "Invoices or credit notes only (default: both)."},
     )
     status = ma.fields.String(validate=plain_text(20))
     year = ma.fields.Integer(validate=ma.validate.Range(1900, 9999))

@@ -124,3 +124,32 @@ def test_the_fee_preview_adds_up_to_each_organisations_expected_fees(schema_app,
     own = [c for c in preview.json["charges"] if c["organisation_id"] == organisation_id]
     assert sum(Decimal(c["amount"]) for c in own) == Decimal(expected["total"])
     assert client.get("/api/v1/fees/preview", headers=tokens["contact"]).status_code == 403
+
+
+def test_a_products_recorded_shares_add_up_to_its_approved_budget(schema_app, tokens):
+    """The demo splits some products' budgets by population and approves them: the API shows
+    each participant's recorded share, they add up to the budget, and nothing has changed
+    since they were recorded. Only the secretariat reads them."""
+    from decimal import Decimal
+
+    from consortium.fees.models import ProductBudget
+
+    with schema_app.app_context():
+        budget = next(
+            budget
+            for budget in db.session.scalars(
+                select(ProductBudget).where(ProductBudget.status == "approved")
+            )
+            if budget.shares
+        )
+        url = f"/api/v1/products/{budget.product.slug}/shares/{budget.year}"
+        amount, count = budget.amount, len(budget.shares)
+        db.session.remove()
+    client = schema_app.test_client()
+    shares = client.get(url, headers=tokens["secretariat"])
+    assert shares.status_code == 200, shares.json
+    assert len(shares.json["shares"]) == count
+    assert sum(Decimal(share["amount"]) for share in shares.json["shares"]) == amount
+    assert Decimal(shares.json["total"]) == amount
+    assert shares.json["changes"] == [] and shares.json["changes_problem"] is None
+    assert client.get(url, headers=tokens["contact"]).status_code == 403

@@ -303,3 +303,39 @@ def test_the_document_is_openapi_3_1_with_problem_answers_and_the_page_shows_it(
     page = client.get("/api/docs", headers={"Accept-Language": "da"}).get_data(as_text=True)
     assert "POST /api/v1/invoices/{invoice_id}/payments" in page
     assert "JSON-API" in page
+
+
+def test_credit_notes_are_read_alongside_their_invoice(client, two_organisations, contact):
+    """A contact reads their organisation's issued credit notes, listed by series and named on
+    the invoice they credit; a draft credit note only once issued, another organisation's
+    never."""
+    from consortium.invoicing.credit_notes import draft_credit_note
+
+    aarhus, odder = two_organisations
+    invoice = _issued_invoice(aarhus)
+    invoice_id = invoice.id
+    draft = draft_credit_note(invoice)
+    db.session.commit()
+    draft_id = draft.id
+    other_note = draft_credit_note(_issued_invoice(odder))
+    db.session.commit()
+    other_id = other_note.id
+    token = token_for(contact)
+    url = f"/api/v1/invoices/{invoice_id}"
+    assert client.get(url, headers=bearer(token)).json["credit_notes"] == []
+    assert client.get("/api/v1/invoices?series=credit_note", headers=bearer(token)).json == []
+    with mock.patch.object(
+        invoicing, "render_documents", lambda note: setattr(note, "pdf", b"%PDF") or None
+    ):
+        invoicing.issue(db.session.get(type(invoice), draft_id), on=date.today())
+        invoicing.issue(db.session.get(type(invoice), other_id), on=date.today())
+    db.session.commit()
+    notes = client.get("/api/v1/invoices?series=credit_note", headers=bearer(token)).json
+    assert [(note["id"], note["series"]) for note in notes] == [(draft_id, "credit_note")]
+    (named,) = client.get(url, headers=bearer(token)).json["credit_notes"]
+    assert named["id"] == draft_id and named["number"].startswith("CN-")
+    note = client.get(f"/api/v1/invoices/{draft_id}", headers=bearer(token)).json
+    assert note["credited_invoice_id"] == invoice_id
+    assert client.get(f"/api/v1/invoices/{other_id}", headers=bearer(token)).status_code == 403
+    invoices_only = client.get("/api/v1/invoices?series=invoice", headers=bearer(token)).json
+    assert [row["id"] for row in invoices_only] == [invoice_id]
