@@ -649,6 +649,45 @@ ROUTES = {
     ),
     "api-groups.list_groups": ("GET", "/api/v1/groups", by_token(signed_in())),
     "api-suppliers.list_suppliers": ("GET", "/api/v1/suppliers", by_token(signed_in())),
+    "api-agreements.list_agreements": ("GET", "/api/v1/agreements", by_token(signed_in())),
+    "api-meetings.list_meetings": ("GET", "/api/v1/meetings", by_token(signed_in())),
+    # The backlog's product: its participant "Aarhus Kommune" is the own contact's, "other"
+    # chairs its coordination group.
+    "api-backlog.list_backlog_items": (
+        "GET",
+        "/api/v1/products/route-backlog-product/backlog",
+        by_token(own_contact()),
+    ),
+    "api-backlog.get_backlog_item": (
+        "GET",
+        "/api/v1/backlog-items/{backlog_item}",
+        by_token(own_contact()),
+    ),
+    "api-backlog.list_rounds": (
+        "GET",
+        "/api/v1/products/route-backlog-product/rounds",
+        by_token(own_contact()),
+    ),
+    "api-backlog.get_round_result": (
+        "GET",
+        "/api/v1/rounds/{backlog_round}/result",
+        by_token(own_contact()),
+    ),
+    # The board's meeting: "other" sits in the board, none of the visitors does.
+    "api-meetings.get_meeting": ("GET", "/api/v1/meetings/{meeting}", by_token(secretariat())),
+    "api-meetings.list_decisions": ("GET", "/api/v1/decisions", by_token(signed_in())),
+    "api-meetings.list_action_items": ("GET", "/api/v1/action-items", by_token(signed_in())),
+    "api-public.public_minutes": ("GET", "/api/v1/public/minutes", everyone()),
+    "api-public.public_minutes_detail": (
+        "GET",
+        "/api/v1/public/minutes/{published_minutes}",
+        everyone(),
+    ),
+    "api-agreements.get_agreement": (
+        "GET",
+        "/api/v1/agreements/{agreement_document}",
+        by_token(own_contact()),
+    ),
     "api-suppliers.get_supplier": (
         "GET",
         "/api/v1/suppliers/{supplier}",

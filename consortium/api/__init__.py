@@ -14,10 +14,13 @@ def register(app: Flask) -> None:
     documentation page at /api/docs."""
     from consortium import errors, web
     from consortium.api import (
+        agreements,
+        backlog,
         core,
         fees,
         groups,
         invoices,
+        meetings,
         organisations,
         participation,
         products,
@@ -67,5 +70,8 @@ def register(app: Flask) -> None:
         participation.bp,
         groups.bp,
         suppliers.bp,
+        agreements.bp,
+        meetings.bp,
+        backlog.bp,
     ):
         api.register_blueprint(blueprint)
