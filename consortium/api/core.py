@@ -6,6 +6,7 @@ Link header, and ETags with If-Match.
 from __future__ import annotations
 
 import http
+import re
 from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, NoReturn
@@ -131,7 +132,23 @@ _FIELD_MESSAGES = {
     "Invalid input type.": _l("This value has the wrong type."),
     "Invalid JSON body.": _l("The body is not valid JSON."),
     "Field may not be null.": _l("This field may not be null."),
+    "Not a valid datetime.": _l("Enter a date and time such as 2027-01-31T12:00:00Z."),
+    "Not a valid mapping type.": _l("Enter an object."),
+    "String does not match expected pattern.": _l(
+        "This value holds characters that are not allowed."
+    ),
+    "Shorter than minimum length 1.": _l("This field is required."),
 }
+
+
+# Marshmallow's messages with numbers in them, and the same in the caller's language.
+_LENGTH_BETWEEN = re.compile(r"^Length must be between (\d+) and (\d+)\.$")
+_LENGTH_EQUAL = re.compile(r"^Length must be (\d+)\.$")
+_LONGER = re.compile(r"^Longer than maximum length (\d+)\.$")
+_SHORTER = re.compile(r"^Shorter than minimum length (\d+)\.$")
+_RANGE = re.compile(
+    r"^Must be greater than or equal to (\S+) and (?:less than or equal to|at most) (\S+?)\.?$"
+)
 
 
 def _field_reason(message: Any) -> str:
@@ -141,6 +158,18 @@ def _field_reason(message: Any) -> str:
         return str(known)
     if text.startswith("Must be one of:"):
         return _("Choose one of: %(values)s", values=text.removeprefix("Must be one of:").strip())
+    if found := _LENGTH_BETWEEN.match(text):
+        low, high = found.groups()
+        return _("Enter from %(min)s to %(max)s characters.", min=low, max=high)
+    if found := _LENGTH_EQUAL.match(text):
+        return _("Enter exactly %(count)s characters.", count=found.group(1))
+    if found := _LONGER.match(text):
+        return _("Fill in at most %(max)s characters.", max=found.group(1))
+    if found := _SHORTER.match(text):
+        return _("Enter at least %(min)s characters.", min=found.group(1))
+    if found := _RANGE.match(text):
+        low, high = found.groups()
+        return _("Enter a number from %(min)s to %(max)s.", min=low, max=high)
     if text.startswith("Must be greater than or equal to"):
         return _("The value is out of range: %(range)s", range=text)
     return text

@@ -89,7 +89,43 @@ def docs():
     from consortium.api.core import current_api
 
     spec = current_api().spec.to_dict()
-    return render_template("api/docs.html", spec=spec, operations=_operations(spec))
+    operations = _operations(spec)
+    descriptions = {tag["name"]: tag.get("description", "") for tag in spec.get("tags", [])}
+    titles = _group_titles()
+    groups: dict[str, dict] = {}
+    for operation in operations:
+        tag = operation["tag"]
+        groups.setdefault(
+            tag,
+            {
+                "id": f"group-{tag}",
+                "title": titles.get(tag, tag),
+                "description": descriptions.get(tag, ""),
+                "operations": [],
+            },
+        )["operations"].append(operation)
+    return render_template(
+        "api/docs.html", spec=spec, operations=operations, groups=list(groups.values())
+    )
+
+
+def _group_titles() -> dict[str, str]:
+    """The documentation page's heading for each blueprint's operations."""
+    from flask_babel import gettext as _
+
+    return {
+        "api-organisations": _("Organisations and population figures"),
+        "api-public": _("Public data, without a token"),
+        "api-products": _("Products"),
+        "api-fees": _("Fees"),
+        "api-invoices": _("Invoices, credit notes and payments"),
+        "api-participation": _("Participations and requests"),
+        "api-groups": _("Groups"),
+        "api-suppliers": _("Suppliers"),
+        "api-agreements": _("Agreements"),
+        "api-meetings": _("Meetings, decisions and action items"),
+        "api-backlog": _("Backlogs and prioritisation rounds"),
+    }
 
 
 def _operations(spec: dict) -> list[dict]:
@@ -108,10 +144,25 @@ def _operations(spec: dict) -> list[dict]:
                     "parameters": operation.get("parameters", []),
                     "body": _body_schema(spec, operation),
                     "responses": operation.get("responses", {}),
+                    "result": _result_schema(operation),
                     "id": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", ""),
                 }
             )
     return found
+
+
+def _result_schema(operation: dict) -> str:
+    """The schema a successful call answers, as "Invoice" or "list of Invoice"."""
+    from flask_babel import gettext as _
+
+    for code in ("200", "201"):
+        content = operation.get("responses", {}).get(code, {}).get("content", {})
+        schema = content.get("application/json", {}).get("schema", {})
+        if "$ref" in schema:
+            return schema["$ref"].rsplit("/", 1)[-1]
+        if "$ref" in schema.get("items", {}):
+            return _("list of %(schema)s", schema=schema["items"]["$ref"].rsplit("/", 1)[-1])
+    return ""
 
 
 def _body_schema(spec: dict, operation: dict) -> str:

@@ -188,9 +188,16 @@ def test_declining_needs_a_reason_the_contact_reads(client, register, secretaria
     asked = _ask(client, token_for(contact), aarhus).json
     token = token_for(secretariat)
     url = f"/api/v1/participation-requests/{asked['id']}/decline"
-    empty = client.post(url, json={"reason": ""}, headers=bearer(token))
+    empty = client.post(
+        url, json={"reason": ""}, headers=bearer(token, **{"Accept-Language": "da"})
+    )
     assert empty.status_code == 422
-    assert empty.json["errors"][0]["field"] == "reason"
+    assert empty.json["errors"] == [
+        {"location": "json", "field": "reason", "reason": "Skriv fra 1 til 5000 tegn."}
+    ]
+    blank = client.post(url, json={"reason": "  "}, headers=bearer(token))
+    assert blank.status_code == 422
+    assert blank.json["errors"][0]["reason"] == "Give the reason for declining."
     declined = client.post(url, json={"reason": "The budget is spent."}, headers=bearer(token))
     assert declined.status_code == 200
     seen = client.get(

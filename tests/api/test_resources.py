@@ -303,6 +303,11 @@ def test_the_document_is_openapi_3_1_with_problem_answers_and_the_page_shows_it(
     page = client.get("/api/docs", headers={"Accept-Language": "da"}).get_data(as_text=True)
     assert "POST /api/v1/invoices/{invoice_id}/payments" in page
     assert "JSON-API" in page
+    # Operations come under a heading per resource, each naming what it answers.
+    assert '<h3 id="group-api-participation">Deltagelser og anmodninger</h3>' in page
+    assert "Svar: PaymentRecorded (se skemaerne nedenfor)." in page
+    english = client.get("/api/docs").get_data(as_text=True)
+    assert "Answer: list of InvoiceSummary" in english
 
 
 def test_credit_notes_are_read_alongside_their_invoice(client, two_organisations, contact):
