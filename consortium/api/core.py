@@ -295,7 +295,11 @@ def authenticate() -> None:
 
 
 def _count(caller: str, limit_setting: str) -> None:
-    verdict = throttle.count_call(caller, current_app.config[limit_setting])
+    limit = current_app.config[limit_setting]
+    if limit <= 0:
+        # 0 turns the throttle off (a proxy in front limits the calls): nothing is counted.
+        return
+    verdict = throttle.count_call(caller, limit)
     g.api_rate = verdict
     if not verdict.allowed:
         problem(429, headers={"Retry-After": str(verdict.retry_after_seconds)})

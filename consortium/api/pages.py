@@ -143,7 +143,7 @@ def _operations(spec: dict) -> list[dict]:
                     "description": operation.get("description", ""),
                     "parameters": operation.get("parameters", []),
                     "body": _body_schema(spec, operation),
-                    "responses": operation.get("responses", {}),
+                    "responses": dict(sorted(operation.get("responses", {}).items())),
                     "result": _result_schema(operation),
                     "id": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", ""),
                 }

@@ -344,3 +344,21 @@ def test_credit_notes_are_read_alongside_their_invoice(client, two_organisations
     assert client.get(f"/api/v1/invoices/{other_id}", headers=bearer(token)).status_code == 403
     invoices_only = client.get("/api/v1/invoices?series=invoice", headers=bearer(token)).json
     assert [row["id"] for row in invoices_only] == [invoice_id]
+
+
+def test_a_throttle_of_zero_counts_and_limits_nothing(app, client, user):
+    from consortium.api.models import ApiCallCount
+
+    app.config["API_CALLS_PER_TOKEN"] = 0
+    app.config["API_CALLS_PER_ADDRESS"] = 0
+    try:
+        token = token_for(user)
+        answers = {
+            client.get("/api/v1/products", headers=bearer(token)).status_code for _ in range(3)
+        }
+        answers |= {client.get("/api/v1/products").status_code for _ in range(3)}
+        assert answers == {200}
+        assert db.session.scalar(select(ApiCallCount)) is None
+    finally:
+        app.config["API_CALLS_PER_TOKEN"] = 600
+        app.config["API_CALLS_PER_ADDRESS"] = 60
