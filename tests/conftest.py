@@ -178,19 +178,23 @@ def migrated_template(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def demo_template(migrated_template, tmp_path_factory) -> str:
-    """The demo association loaded and committed once per test process; no test opens it, the
-    demo tests get copies of it (`demo_database`)."""
-    from consortium import demo
-
+def demo_load(migrated_template, tmp_path_factory) -> tuple[str, str]:
+    """The demo association loaded once per test process through its command, as `make run`
+    loads it: the database, which no test opens (the demo tests get copies of it,
+    `demo_database`), and what the command printed."""
     url = copy_database(tmp_path_factory, migrated_template, "consortium_demo")
     app = make_app(url)
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
     with app.app_context():
-        demo.load()
-        db.session.commit()
         db.session.remove()
         db.engine.dispose()
-    return url
+    return url, result.output
+
+
+@pytest.fixture(scope="session")
+def demo_template(demo_load) -> str:
+    return demo_load[0]
 
 
 @pytest.fixture(scope="module")

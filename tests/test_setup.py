@@ -60,28 +60,30 @@ def test_production_cookies_are_secure():
     assert app.config["MAIL_OUTBOX"] is False
 
 
-def test_demo_fills_an_empty_database_and_refuses_a_full_one(app, runner):
-    result = runner.invoke(args=["demo", "load", "--if-empty"])  # as `make run` loads it
-    assert result.exit_code == 0, result.output
-    assert "Demo data loaded." in result.output
+def test_demo_fills_an_empty_database_and_refuses_a_full_one(demo_load, demo_app):
+    output = demo_load[1]  # `flask demo load --if-empty` on an empty database, as `make run` does
+    assert "Demo data loaded." in output
     for demo_login in DEMO_LOGINS:
-        assert demo_login.email in result.output and demo_login.password in result.output
-    count = db.session.scalar(select(func.count(User.id)))
-    counts = {
-        model: db.session.scalar(select(func.count()).select_from(model))
-        for model in (User, BacklogItem, PrioritisationRound, Decision)
-    }
-    assert counts[BacklogItem] and counts[PrioritisationRound] and counts[Decision]
+        assert demo_login.email in output and demo_login.password in output
+    models = (User, BacklogItem, PrioritisationRound, Decision)
+    with demo_app.app_context():
+        counts = {
+            model: db.session.scalar(select(func.count()).select_from(model)) for model in models
+        }
+    assert all(counts.values())
+    runner = demo_app.test_cli_runner()
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code != 0
     assert "not empty" in again.output
-    assert db.session.scalar(select(func.count(User.id))) == count
     kept = runner.invoke(args=["demo", "load", "--if-empty"])
     assert kept.exit_code == 0 and "kept" in kept.output
-    # Nothing is added a second time: the backlogs, their rounds and the decisions stay as
-    # they were.
-    for model in (User, BacklogItem, PrioritisationRound, Decision):
-        assert db.session.scalar(select(func.count()).select_from(model)) == counts[model]
+    for demo_login in DEMO_LOGINS:
+        assert demo_login.email in kept.output
+    # Nothing is added a second time: the users, backlogs, their rounds and the decisions stay
+    # as they were.
+    with demo_app.app_context():
+        for model in models:
+            assert db.session.scalar(select(func.count()).select_from(model)) == counts[model]
 
 
 def test_demo_logins_work(demo_app):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import io
 import os
 import tempfile
@@ -52,11 +53,7 @@ def seal_pdf(
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
-        key_path, cert_path, key_passphrase=passphrase
-    )
-    if signer is None:
-        raise ValueError(f"the seal's key {key_path} or certificate {cert_path} cannot be loaded")
+    signer = _signer(key_path, cert_path, passphrase, _version(key_path), _version(cert_path))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,
@@ -70,6 +67,57 @@ def seal_pdf(
     )
     output = _outside_any_event_loop(signers.sign_pdf, writer, metadata, signer=signer)
     return bytes(output.getvalue())
+
+
+def _version(path: str) -> tuple[int, int]:
+    """What tells a changed file from the one read before: its modification time and size (a
+    missing file is left for the loading to report)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _signer(
+    key_path: str,
+    cert_path: str,
+    passphrase: bytes | None,
+    key_version: tuple[int, int],
+    cert_version: tuple[int, int],
+) -> Any:
+    """The seal's signer for these files as they are now, read once per process: reading an RSA
+    key checks it, which takes a tenth of a second, and pyHanko's own signer reads it again for
+    every signature. A replaced key or certificate has another version and is read anew."""
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class KeyReadOnceSigner(signers.SimpleSigner):
+        private_key: Any = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            if isinstance(self.private_key, rsa.RSAPrivateKey) and (
+                mechanism.signature_algo == "rsassa_pkcs1v15"
+            ):
+                algorithm = get_pyca_cryptography_hash(digest_algorithm)
+                return self.private_key.sign(data, PKCS1v15(), algorithm)
+            return super().sign_raw(data, digest_algorithm)
+
+    loaded = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
+        key_path, cert_path, key_passphrase=passphrase
+    )
+    if loaded is None:
+        raise ValueError(f"the seal's key {key_path} or certificate {cert_path} cannot be loaded")
+    signer = KeyReadOnceSigner(
+        signing_cert=loaded.signing_cert,
+        signing_key=loaded.signing_key,
+        cert_registry=loaded.cert_registry,
+    )
+    signer.private_key = serialization.load_der_private_key(signer.signing_key.dump(), None)
+    return signer
 
 
 def _outside_any_event_loop(function: Any, *args: Any, **kwargs: Any) -> Any:

@@ -208,6 +208,21 @@ def test_a_seal_made_with_another_certificate_is_not_trusted(unsealed, seal, oth
     assert check.problem == "The seal was not made with the association's certificate."
 
 
+def test_a_key_replaced_in_place_seals_the_next_document(unsealed, seal, other_seal, tmp_path):
+    """The seal's files are read once per process; renewing them at the same paths takes
+    effect with the next document, no restart needed."""
+    key_path, cert_path = Path(tmp_path / "seal-key.pem"), Path(tmp_path / "seal-cert.pem")
+    for source, target in zip(seal, (key_path, cert_path), strict=True):
+        target.write_bytes(Path(source).read_bytes())
+    first = seal_pdf(unsealed, key_path=str(key_path), cert_path=str(cert_path))
+    assert verify_seal(first, trusted_cert_path=seal[1]).holds
+    for source, target in zip(other_seal, (key_path, cert_path), strict=True):
+        target.write_bytes(Path(source).read_bytes() + b"\n")
+    renewed = seal_pdf(unsealed, key_path=str(key_path), cert_path=str(cert_path))
+    assert not verify_seal(renewed, trusted_cert_path=seal[1]).trusted
+    assert verify_seal(renewed, trusted_cert_path=other_seal[1]).holds
+
+
 def test_without_a_trusted_certificate_only_integrity_is_checked(sealed):
     check = verify_seal(sealed)
     assert check.sealed
