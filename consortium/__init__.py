@@ -93,6 +93,7 @@ def register_domains(app: Flask) -> None:
     product's page shows, audit labels). Nothing is registered by importing a module."""
     from consortium import (
         agreements,
+        api,
         audit,
         auth,
         backlog,
@@ -135,5 +136,6 @@ def register_domains(app: Flask) -> None:
     messages.register(app)
     public.register(app)
     search.register(app)
+    api.register(app)
 
     cli.register(app)

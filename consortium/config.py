@@ -83,6 +83,11 @@ def from_environment(instance_path: str) -> dict:
         "AGREEMENT_SEAL_KEY": os.environ.get("AGREEMENT_SEAL_KEY", ""),
         "AGREEMENT_SEAL_CERT": os.environ.get("AGREEMENT_SEAL_CERT", ""),
         "AGREEMENT_SEAL_PASSPHRASE": os.environ.get("AGREEMENT_SEAL_PASSPHRASE", ""),
+        # The JSON API's throttle: calls per window (a minute) for each token and for each
+        # client address calling without one.
+        "API_CALLS_PER_TOKEN": _int("API_CALLS_PER_TOKEN", 600),
+        "API_CALLS_PER_ADDRESS": _int("API_CALLS_PER_ADDRESS", 60),
+        "API_THROTTLE_WINDOW_SECONDS": _int("API_THROTTLE_WINDOW_SECONDS", 60),
     }
     # One JSON line per request on standard output (consortium/accesslog.py). Unset: on in
     # production, off in development and testing (the development server logs requests).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, g, render_template, request, url_for
@@ -49,9 +51,25 @@ def _size() -> str:
     return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
 
 
-def render_error(code: int, message: str | None = None):
+# Parts of the site that answer errors in a format of their own (the JSON API answers
+# application/problem+json), registered at start-up: (whether this request is theirs, how to
+# answer with the status, the message and the exception).
+ErrorRenderer = Callable[[int, str | None, Exception | None], Any]
+_renderers: list[tuple[Callable[[], bool], ErrorRenderer]] = []
+
+
+def answer_errors_with(is_theirs: Callable[[], bool], renderer: ErrorRenderer) -> None:
+    """Have ``renderer`` answer the errors of the requests ``is_theirs()`` claims."""
+    if (is_theirs, renderer) not in _renderers:
+        _renderers.append((is_theirs, renderer))
+
+
+def render_error(code: int, message: str | None = None, error: Exception | None = None):
     db.session.rollback()
     g._rolled_back = True
+    for is_theirs, renderer in _renderers:
+        if is_theirs():
+            return renderer(code, message, error)
     titles = _titles()
     title, text = titles.get(code, titles[500])
     try:
@@ -116,6 +134,7 @@ def init_app(app) -> None:
             _(
                 "This form had expired or did not come from this site, so nothing was changed. Please go back, reload the page and try again."
             ),
+            error,
         )
 
     @app.errorhandler(HTTPException)
@@ -124,7 +143,7 @@ def init_app(app) -> None:
             return error
         if error.response is not None:
             return error.response
-        return render_error(error.code)
+        return render_error(error.code, error=error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

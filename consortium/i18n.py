@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
+from consortium.web import is_sessionless
+
 # Each language named in itself, as a language switcher shows it.
 LANGUAGE_NAMES = {"en": "English", "da": "Dansk", "de": "Deutsch", "cs": "Čeština"}
 
@@ -31,6 +33,9 @@ def language_choices(with_default: bool = True) -> list[tuple[str, str]]:
 def select_locale() -> str:
     """The user's setting, then the switcher's choice, then the browser, then the association's."""
     languages = current_app.config["LANGUAGES"]
+    if is_sessionless():
+        # The JSON API: the caller's Accept-Language alone, never a session's choice.
+        return browser_language(languages) or association_default_language()
     if has_request_context():
         if current_user and current_user.is_authenticated and current_user.language in languages:
             return current_user.language

@@ -8,6 +8,7 @@ from consortium.agreements.models import (
     AgreementTemplate,
     AgreementTemplateVersion,
 )
+from consortium.api.models import ApiCallCount, ApiToken
 from consortium.audit.models import AuditEntry
 from consortium.auth.models import LoginAttempt, User, UserSession, UserToken
 from consortium.backlog.models import (
@@ -72,6 +73,8 @@ from consortium.settings.models import AssociationSettings, ComponentVat
 from consortium.suppliers.models import Supplier, SupplierAgreement, SupplierContact
 
 __all__ = [
+    "ApiCallCount",
+    "ApiToken",
     "BacklogComment",
     "BacklogItem",
     "BacklogLink",

@@ -84,6 +84,9 @@ ACTIONS = {
     "agreements.mine": "see the agreements of the organisations and suppliers one is a contact of",
     "agreements.view": "see an agreement document, its history and its PDF",
     "agreements.accept": "accept an agreement document for one's organisation or supplier",
+    # The JSON API's personal access tokens (api/).
+    "api.own_tokens": "make, list and revoke one's own personal access tokens for the JSON API",
+    "api.all_tokens": "see and revoke every user's personal access tokens",
     # Messages to many people (messages/), checked against the organisations, the product or
     # the group written to, and against a sent message.
     "messages.write": "write to the contacts of organisations or of a product's participants (the secretariat), or to a group's members (also its current chair or secretary)",
@@ -145,7 +148,7 @@ def permission_required(action: str):
 
 
 # Source: every signed-in user.
-@rule("home.dashboard", "profile.edit", "organisations.list", "messages.list")
+@rule("home.dashboard", "profile.edit", "organisations.list", "messages.list", "api.own_tokens")
 def _any_signed_in_user(user, obj) -> bool:
     return True
 

@@ -3,7 +3,7 @@ request, security headers. Who is signed in is the accounts' part (consortium/au
 
 from __future__ import annotations
 
-from flask import before_render_template, g, request
+from flask import before_render_template, g, has_request_context, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
@@ -38,6 +38,22 @@ def mark_pages_with_errors(_app, template, context, **_extra) -> None:
 
 
 MAX_PAGE = 100_000
+
+# Addresses whose requests never use the session cookie: the JSON API knows its callers by their
+# token alone, so a signed-in browser's cookie gives no access there. Registered at start-up.
+_SESSIONLESS_PREFIXES: set[str] = set()
+
+
+def without_session(path_prefix: str) -> None:
+    """Have requests under the path ignore the session: no signed-in user, no language choice."""
+    _SESSIONLESS_PREFIXES.add(path_prefix)
+
+
+def is_sessionless() -> bool:
+    """Whether the current request is one that ignores the session cookie."""
+    return has_request_context() and any(
+        request.path.startswith(prefix) for prefix in _SESSIONLESS_PREFIXES
+    )
 
 
 # The largest id a URL or a filter may name: every id column holds at least this much.

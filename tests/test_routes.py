@@ -48,6 +48,15 @@ def own_contact(answer=OK) -> dict[str, object]:
     return secretariat(answer) | {"own contact": answer}
 
 
+# The JSON API (api/): each visitor calls with a token of their own that has every scope; a
+# caller without one is asked for one (401), never sent to the sign-in page.
+NO_TOKEN = 401
+
+
+def by_token(answers: dict[str, object]) -> dict[str, object]:
+    return {role: NO_TOKEN if answer == SIGN_IN else answer for role, answer in answers.items()}
+
+
 # endpoint -> (method, url, {role: answer}). A new route must be declared here, with the
 # answer each visitor should get.
 ROUTES = {
@@ -542,6 +551,157 @@ ROUTES = {
     "messages.new": ("GET", "/messages/new?product={message_product}", secretariat()),
     "messages.index": ("GET", "/messages/", signed_in()),
     "messages.detail": ("GET", "/messages/{bulk_message}", secretariat()),
+    # The JSON API's pages: one's tokens on the profile, every token for the secretariat, the
+    # documentation and the OpenAPI document.
+    "api.tokens_page": ("GET", "/profile/tokens", signed_in()),
+    "api.revoke_token": ("POST", "/profile/tokens/{api_token}/revoke", secretariat(REDIRECT)),
+    "api.all_tokens": ("GET", "/profile/tokens/all", secretariat()),
+    "api.docs": ("GET", "/api/docs", everyone()),
+    "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", everyone()),
+    # The JSON API, called with the visitor's token. Writes are sent an empty body: whoever
+    # may write is told what is missing (422), everyone else is refused before it is read.
+    "api-public.public_members": ("GET", "/api/v1/public/members", everyone()),
+    "api-public.public_suppliers": ("GET", "/api/v1/public/suppliers", everyone()),
+    "api-products.list_products": ("GET", "/api/v1/products", everyone()),
+    "api-products.get_product": ("GET", "/api/v1/products/public-route-product", everyone()),
+    "api-organisations.list_organisations": (
+        "GET",
+        "/api/v1/organisations",
+        by_token(signed_in()),
+    ),
+    "api-organisations.get_organisation": (
+        "GET",
+        "/api/v1/organisations/{organisation}",
+        by_token(own_contact()),
+    ),
+    "api-organisations.list_billing_identities": (
+        "GET",
+        "/api/v1/organisations/{organisation}/billing-identities",
+        by_token(own_contact()),
+    ),
+    "api-organisations.import_population": (
+        "PUT",
+        "/api/v1/populations/2026",
+        by_token(secretariat(422)),
+    ),
+    "api-fees.get_expected_fees": (
+        "GET",
+        "/api/v1/organisations/{organisation}/expected-fees",
+        by_token(own_contact()),
+    ),
+    "api-fees.get_fee_preview": ("GET", "/api/v1/fees/preview?year=2099", by_token(secretariat())),
+    # The product has no budget that year: the secretariat is told so, no one else is let in.
+    "api-fees.get_product_shares": (
+        "GET",
+        "/api/v1/products/public-route-product/shares/2099",
+        by_token(secretariat(404)),
+    ),
+    "api-invoices.list_invoices": ("GET", "/api/v1/invoices", by_token(signed_in())),
+    "api-invoices.get_invoice": ("GET", "/api/v1/invoices/{invoice}", by_token(own_contact())),
+    "api-invoices.list_payments": (
+        "GET",
+        "/api/v1/invoices/{invoice}/payments",
+        by_token(own_contact()),
+    ),
+    "api-invoices.record_payment": (
+        "POST",
+        "/api/v1/invoices/{invoice}/payments",
+        by_token(secretariat(422)),
+    ),
+    "api-participation.list_participations": (
+        "GET",
+        "/api/v1/participations",
+        by_token(signed_in()),
+    ),
+    "api-participation.get_participation": (
+        "GET",
+        "/api/v1/participations/{participation}",
+        by_token(own_contact()),
+    ),
+    "api-participation.list_requests": (
+        "GET",
+        "/api/v1/participation-requests",
+        by_token(signed_in()),
+    ),
+    "api-participation.get_request": (
+        "GET",
+        "/api/v1/participation-requests/{participation_request}",
+        by_token(own_contact()),
+    ),
+    "api-participation.ask_to_join": (
+        "POST",
+        "/api/v1/organisations/{organisation}/join-requests",
+        by_token(own_contact(422)),
+    ),
+    # Notice needs no more than the participation: its contacts give it.
+    "api-participation.give_notice": (
+        "POST",
+        "/api/v1/participations/{participation}/leave-requests",
+        by_token(own_contact(201)),
+    ),
+    # The organisation is no member, so the request to join cannot be granted.
+    "api-participation.approve_request": (
+        "POST",
+        "/api/v1/participation-requests/{participation_request}/approve",
+        by_token(secretariat(422)),
+    ),
+    "api-participation.decline_request": (
+        "POST",
+        "/api/v1/participation-requests/{participation_request}/decline",
+        by_token(secretariat(422)),
+    ),
+    "api-groups.list_groups": ("GET", "/api/v1/groups", by_token(signed_in())),
+    "api-suppliers.list_suppliers": ("GET", "/api/v1/suppliers", by_token(signed_in())),
+    "api-agreements.list_agreements": ("GET", "/api/v1/agreements", by_token(signed_in())),
+    "api-meetings.list_meetings": ("GET", "/api/v1/meetings", by_token(signed_in())),
+    # The backlog's product: its participant "Aarhus Kommune" is the own contact's, "other"
+    # chairs its coordination group.
+    "api-backlog.list_backlog_items": (
+        "GET",
+        "/api/v1/products/route-backlog-product/backlog",
+        by_token(own_contact()),
+    ),
+    "api-backlog.get_backlog_item": (
+        "GET",
+        "/api/v1/backlog-items/{backlog_item}",
+        by_token(own_contact()),
+    ),
+    "api-backlog.list_rounds": (
+        "GET",
+        "/api/v1/products/route-backlog-product/rounds",
+        by_token(own_contact()),
+    ),
+    "api-backlog.get_round_result": (
+        "GET",
+        "/api/v1/rounds/{backlog_round}/result",
+        by_token(own_contact()),
+    ),
+    # The board's meeting: "other" sits in the board, none of the visitors does.
+    "api-meetings.get_meeting": ("GET", "/api/v1/meetings/{meeting}", by_token(secretariat())),
+    "api-meetings.list_decisions": ("GET", "/api/v1/decisions", by_token(signed_in())),
+    "api-meetings.list_action_items": ("GET", "/api/v1/action-items", by_token(signed_in())),
+    "api-public.public_minutes": ("GET", "/api/v1/public/minutes", everyone()),
+    "api-public.public_minutes_detail": (
+        "GET",
+        "/api/v1/public/minutes/{published_minutes}",
+        everyone(),
+    ),
+    "api-agreements.get_agreement": (
+        "GET",
+        "/api/v1/agreements/{agreement_document}",
+        by_token(own_contact()),
+    ),
+    "api-suppliers.get_supplier": (
+        "GET",
+        "/api/v1/suppliers/{supplier}",
+        by_token(secretariat()),
+    ),
+    # A group's page is its current members' (the visitor "group member" sits in another).
+    "api-groups.get_group": (
+        "GET",
+        "/api/v1/groups/{group}",
+        by_token(secretariat()),
+    ),
 }
 
 
@@ -593,8 +753,12 @@ def route_objects() -> dict:
     )
     db.session.add(supplier)
     db.session.flush()
+    from consortium.api import tokens
+
+    api_token = tokens.create_token(other, "Route token", ["register:read"], 30).record
     return {
         "other": other.id,
+        "api_token": api_token.id,
         "message": message.id,
         "organisation": organisation.id,
         "supplier": supplier.id,
@@ -954,7 +1118,11 @@ def _pending_import(user_id: int) -> int:
     return pending.id
 
 
-def _visit(client, method, url):
+def _visit(client, method, url, headers=None):
+    if url.startswith("/api/v1/"):
+        response = client.open(url, method=method, headers=headers or {}, json={})
+        response.close()
+        return response
     response = client.get(url) if method == "GET" else client.post(url, data={})
     response.close()  # a static file is streamed from an open file
     return response
@@ -963,15 +1131,18 @@ def _visit(client, method, url):
 @dataclass
 class RoutesWorld:
     """The records of ROUTES and a visitor of each role with their own records, committed once
-    per test process, each visitor signed in once (their session cookie)."""
+    per test process, each visitor signed in once (their session cookie) and holding an API
+    token of every area."""
 
     app: Any
     objects: dict
     visitors: dict[str, int]
     cookies: dict[str, str]
+    tokens: dict[str, str]
 
     def client(self, role: str):
-        """A new browser of the visitor, signed in unless anonymous."""
+        """A new browser of the visitor, signed in unless anonymous (the API's calls carry the
+        visitor's token instead, `tokens`)."""
         client = self.app.test_client()
         if role in self.cookies:
             client.set_cookie(self.app.config["SESSION_COOKIE_NAME"], self.cookies[role])
@@ -987,21 +1158,24 @@ def routes_database(migrated_template, tmp_path_factory):
     """The records of ROUTES and their visitors (`RoutesWorld`), made once per test process in
     a database of their own; a test runs inside `rolled_back`."""
     app = make_app(copy_database(tmp_path_factory, migrated_template, "consortium_routes"))
+    from tests.api.helpers import token_for
+
     signed_in = [role for role in ROLES if role != "anonymous"]
     with app.app_context():
         records = route_objects()
-        visitors = {}
+        visitors, tokens = {}, {}
         for role in signed_in:
             visitor = make_user(visitor_email(role), secretariat=role == "secretariat")
             give_own_records(role, visitor, records)
             visitors[role] = visitor.id
+            tokens[role] = token_for(visitor)
         db.session.commit()
     cookies = {}
     for role in signed_in:
         client = app.test_client()
         assert login(client, visitor_email(role)).status_code == 302
         cookies[role] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
-    yield RoutesWorld(app, records, visitors, cookies)
+    yield RoutesWorld(app, records, visitors, cookies, tokens)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -1022,7 +1196,9 @@ def _check_access(world: RoutesWorld, endpoint, role):
     # Each uploads their own file; others' uploads are not theirs to confirm.
     uploader = world.visitors.get(role, world.objects["other"])
     url = url.format(pending=_pending_import(uploader), **world.objects)
-    response = _visit(world.client(role), method, url)
+    # The API takes a token, never the session: the visitor calls with one.
+    headers = {"Authorization": f"Bearer {world.tokens[role]}"} if role in world.tokens else {}
+    response = _visit(world.client(role), method, url, headers)
     answer = expected[role]
     where = response.headers.get("Location", "")
     if answer == SIGN_IN:

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 
+from consortium import web
 from consortium.auth import sessions
 from consortium.auth.models import User
 from consortium.auth.sessions import SESSION_ID_KEY
@@ -52,7 +53,7 @@ def load_user(user_id: str) -> User | None:
 def end_finished_session():
     """Sign out a session that has ended: idle longer than the timeout, older than the
     absolute lifetime, or ended on the server; say why when it ran out of time."""
-    if request.endpoint == "static":
+    if request.endpoint == "static" or web.is_sessionless():
         return None
     now = int(time.time())
     last_seen = session.get("last_seen")
