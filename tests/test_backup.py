@@ -13,12 +13,11 @@ from sqlalchemy.engine import make_url
 from consortium.extensions import db
 from consortium.fees.cli import preview_rows
 from consortium.fees.computation import compute_year
-from tests.conftest import copy_database, make_app, new_database, server_url
+from tests.conftest import copy_database, make_app, new_database
 from tests.fees.test_member_pages import add_organisation, contact_of, fee_setup
 
-pytestmark = pytest.mark.skipif(
-    server_url() is None, reason="pg_dump and pg_restore need a PostgreSQL server"
-)
+# pg_dump and pg_restore need a PostgreSQL server: the PostgreSQL run of `make test` has one.
+pytestmark = pytest.mark.postgresql
 
 
 def postgresql_binary(name: str) -> str:

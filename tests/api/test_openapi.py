@@ -91,6 +91,7 @@ def api_schema(schema_app):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", schema_app)
 
 
+@pytest.mark.postgresql  # the run: on the database production uses
 @pytest.mark.parametrize("caller", list(CALLERS))
 def test_the_api_keeps_to_its_document(caller, api_schema, tokens, schema_app):
     headers = tokens[caller]
