@@ -215,6 +215,11 @@ class Listing:
             for value in values
         ]
 
+    @property
+    def filtered(self) -> bool:
+        """Whether a filter is set (the page then offers to clear the filters)."""
+        return any(name in self.args for name in self.filters)
+
     def value(self, name: str) -> str:
         """A filter's value as carried (the first one)."""
         return self.args.get(name, [""])[0]

@@ -362,6 +362,25 @@ def test_filters_survive_paging_and_reach_the_export(demo_secretariat):
     assert 1 < len(past) < len(every)
 
 
+@pytest.mark.parametrize(
+    ("url", "filtered"),
+    [
+        ("/participation/requests", "status=pending"),
+        ("/organisations/", "q=Aarhus"),
+        ("/invoices/settlements", "status=issued"),
+    ],
+)
+def test_clearing_the_filter_is_offered_once_a_filter_is_set(demo_secretariat, url, filtered):
+    assert "Clear the filter" not in demo_secretariat.get(url).get_data(as_text=True)
+    page = demo_secretariat.get(f"{url}?{filtered}").get_data(as_text=True)
+    assert f'<a href="{url}">Clear the filter</a>' in page
+
+
+def test_the_work_queue_opens_the_requests_that_wait(demo_secretariat):
+    home = demo_secretariat.get("/").get_data(as_text=True)
+    assert 'href="/participation/requests?status=pending"' in home
+
+
 def test_a_page_past_the_last_shows_the_last(demo_secretariat):
     answer = demo_secretariat.get("/meetings/decisions?per_page=25&page=999")
     assert answer.status_code == 200

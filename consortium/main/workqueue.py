@@ -91,7 +91,7 @@ def participation_requests(today: date) -> Entry:
         "participation_requests",
         _l("Requests to join or leave products"),
         count,
-        url_for("participation.requests"),
+        url_for("participation.requests", status="pending"),
         PARTICIPATION,
     )
 

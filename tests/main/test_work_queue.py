@@ -99,7 +99,7 @@ def test_a_request_waits_until_the_secretariat_approves_it(
 ):
     request = _request_join(aarhus, product)
     assert queue(secretariat_client) == {
-        "Requests to join or leave products": (1, "/participation/requests")
+        "Requests to join or leave products": (1, "/participation/requests?status=pending")
     }
     # The menu counts the same, in its entry and in its group, in words for screen readers.
     assert menu_counts(secretariat_client) == {
@@ -142,7 +142,7 @@ def test_each_kind_of_work_is_counted_and_leads_where_it_is_done(
     db.session.commit()
 
     assert queue(secretariat_client) == {
-        "Requests to join or leave products": (1, "/participation/requests"),
+        "Requests to join or leave products": (1, "/participation/requests?status=pending"),
         "Applications for membership": (1, "/organisations/?status=applied"),
         "Supplier registrations to vet": (2, "/suppliers/?status=pending"),
         f"Draft budgets for {NEXT_YEAR}": (1, "/fees/"),
