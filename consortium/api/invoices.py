@@ -24,8 +24,15 @@ from consortium.api.organisations import contact_organisation_ids, identity_repr
 from consortium.api.tokens import READ, WRITE
 from consortium.extensions import db
 from consortium.invoicing import payments
-from consortium.invoicing.models import INVOICE, NUMBERED_STATUSES, Invoice, InvoiceRun
-from consortium.invoicing.services import InvoicingError
+from consortium.invoicing.labels import OVERDUE
+from consortium.invoicing.models import (
+    INVOICE,
+    NUMBERED_STATUSES,
+    OPEN_STATUSES,
+    Invoice,
+    InvoiceRun,
+)
+from consortium.invoicing.services import InvoicingError, association_today
 
 bp = api_blueprint(
     "api-invoices",
@@ -68,6 +75,7 @@ def summary(invoice: Invoice, balance) -> dict:
         "series": invoice.series,
         "number": invoice.number,
         "status": invoice.status,
+        "overdue": balance is not None and payments.is_overdue(invoice, owed=balance),
         "organisation_id": invoice.organisation_id,
         "buyer_name": invoice.buyer_name,
         "issued_on": invoice.issued_on,
@@ -172,7 +180,15 @@ def list_invoices(page, per_page, sort, organisation=None, series="", status="",
         statement = statement.where(Invoice.organisation_id == organisation)
     if series:
         statement = statement.where(Invoice.series == series)
-    if status:
+    if status == OVERDUE:
+        # As the list of overdue invoices: open, and past the due date (an open invoice has a
+        # balance left; its status follows the balance).
+        statement = statement.where(
+            Invoice.series == INVOICE,
+            Invoice.status.in_(OPEN_STATUSES),
+            Invoice.due_on < association_today(),
+        )
+    elif status:
         statement = statement.where(Invoice.status == status)
     if year is not None:
         statement = statement.where(

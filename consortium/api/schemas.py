@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import marshmallow as ma
 
+from consortium.invoicing.labels import OVERDUE
+from consortium.invoicing.models import INVOICE_STATUSES
 from consortium.members.models import KINDS, MEMBERSHIP_STATUSES
 
 SORT_DESCRIPTION = "A field to sort by; a leading minus sorts in descending order."
@@ -355,6 +357,10 @@ class InvoiceSummarySchema(ma.Schema):
     series = ma.fields.String(required=True, metadata={"description": "invoice or credit_note"})
     number = ma.fields.String(allow_none=True, required=True)
     status = ma.fields.String(required=True)
+    overdue = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "An invoice with a balance left after its due date."},
+    )
     organisation_id = ma.fields.Integer(required=True)
     buyer_name = ma.fields.String(required=True)
     issued_on = ma.fields.Date(allow_none=True, required=True)
@@ -408,7 +414,13 @@ class InvoiceListArgs(ma.Schema):
         validate=ma.validate.OneOf(["invoice", "credit_note"]),
         metadata={"description": "Invoices or credit notes only (default: both)."},
     )
-    status = ma.fields.String(validate=plain_text(20))
+    status = ma.fields.String(
+        validate=ma.validate.OneOf([*INVOICE_STATUSES, OVERDUE]),
+        metadata={
+            "description": "A stored status, or overdue: invoices with a balance left after their "
+            "due date, as the list of overdue invoices shows them."
+        },
+    )
     year = ma.fields.Integer(validate=ma.validate.Range(1900, 9999))
     sort = ma.fields.String(
         load_default="-issued_on",

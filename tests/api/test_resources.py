@@ -20,7 +20,7 @@ from tests.api.helpers import bearer, token_for
 from tests.conftest import make_user
 
 
-def _issued_invoice(organisation, amount="1000.00"):
+def _issued_invoice(organisation, amount="1000.00", days_ago=3):
     identity = members.save_billing_identity(
         organisation, None, name=f"Økonomi {organisation.name}", gln="5798000000018"
     )
@@ -31,7 +31,7 @@ def _issued_invoice(organisation, amount="1000.00"):
         invoice.pdf, invoice.ubl = b"%PDF-1.7", b"<Invoice/>"
 
     with mock.patch.object(invoicing, "render_documents", small_files):
-        issued = invoicing.issue(invoice, on=date.today() - timedelta(days=3))
+        issued = invoicing.issue(invoice, on=date.today() - timedelta(days=days_ago))
     db.session.commit()
     return issued
 
@@ -104,6 +104,24 @@ def test_a_contact_reads_only_their_own_organisations_invoices(client, two_organ
         client.get(f"/api/v1/invoices/{other.id}/payments", headers=bearer(token)).status_code
         == 403
     )
+
+
+def test_overdue_invoices_are_listed_and_marked_as_on_the_overdue_page(
+    client, two_organisations, secretariat
+):
+    aarhus, odder = two_organisations
+    late = _issued_invoice(aarhus, days_ago=120)
+    recent = _issued_invoice(odder)
+    token = token_for(secretariat)
+    overdue = client.get("/api/v1/invoices?status=overdue", headers=bearer(token)).json
+    assert [row["id"] for row in overdue] == [late.id]
+    assert overdue[0]["overdue"] is True and overdue[0]["balance"] == "1000.00"
+    every = {row["id"]: row for row in client.get("/api/v1/invoices", headers=bearer(token)).json}
+    assert every[recent.id]["overdue"] is False
+    # A status the API does not know is named, not answered with an empty list.
+    wrong = client.get("/api/v1/invoices?status=late", headers=bearer(token))
+    assert wrong.status_code == 422
+    assert "status" in str(wrong.json["errors"])
 
 
 def test_a_contact_may_not_record_a_payment(client, two_organisations, contact):
