@@ -104,14 +104,18 @@ def load_fee_payers(year: int, organisations: Select | None = None) -> list[engi
         rows = rows.where(Organisation.id.in_(chosen))
         figures = figures.where(PopulationFigure.organisation_id.in_(chosen))
         steps = steps.where(Membership.organisation_id.in_(chosen))
+    # Plain Core rows on the session's connection (after writing what is pending, as a query
+    # of the session would): no ORM result processing for tens of thousands of rows.
+    db.session.flush()
+    connection = db.session.connection()
     populations: dict[int, dict[int, int]] = {}
-    for organisation_id, figure_year, population in db.session.execute(figures):
+    for organisation_id, figure_year, population in connection.execute(figures).all():
         populations.setdefault(organisation_id, {})[figure_year] = population
     history: dict[int, list[tuple[str, date]]] = {}
-    for organisation_id, status, status_on in db.session.execute(steps):
+    for organisation_id, status, status_on in connection.execute(steps).all():
         history.setdefault(organisation_id, []).append((status, status_on))
     payers = []
-    for organisation_id, name, kind, tier in db.session.execute(rows):
+    for organisation_id, name, kind, tier in connection.execute(rows).all():
         membership = _in_force(periods_of_steps(history.get(organisation_id, ())), year)
         payers.append(
             engine.FeePayer(
@@ -149,6 +153,7 @@ def load_participation_terms(
         query = query.where(Participation.product_id.in_(list(product_ids)))
     if organisation_id is not None:
         query = query.where(Participation.organisation_id == organisation_id)
+    db.session.flush()
     return [
         engine.ParticipationTerm(
             organisation_key=organisation_key(row_organisation_id),
@@ -158,8 +163,8 @@ def load_participation_terms(
             ends_on=ends_on,
             amount_per_year=amount_per_year,
         )
-        for row_organisation_id, slug, phase, starts_on, ends_on, amount_per_year in db.session.execute(
-            query
+        for row_organisation_id, slug, phase, starts_on, ends_on, amount_per_year in (
+            db.session.connection().execute(query).all()
         )
     ]
 
