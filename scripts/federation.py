@@ -12,7 +12,7 @@ shares recorded. A secretariat user and a few member contacts sign in with known
 the work is committed in batches so that the session stays small.
 
 Importable: ``build(counts)`` fills the database of the current app context and answers a
-Summary; ``main()`` is the command line. The load test and `make bench` use it.
+Summary; ``main()`` is the command line. `make bench` (scripts/bench_scale.py) uses it.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ class Summary:
     # The organisations whose contacts sign in (ids), the largest product's slug.
     contact_organisations: tuple[int, ...] = ()
     largest_product: str = ""
+    largest_participants: int = 0
 
     @property
     def total_seconds(self) -> float:
@@ -79,7 +80,7 @@ class Summary:
         made = [
             f"{self.organisations:,} organisations with {self.populations:,} population figures",
             f"{self.products:,} products, {self.participations:,} participations "
-            f"({self.largest_product} has {LARGEST_PRODUCT:,} participants)",
+            f"({self.largest_product} has {self.largest_participants:,} participants)",
             f"{self.tariffs:,} tariffs, {self.approved_budgets:,} approved budgets with "
             f"{self.recorded_shares:,} recorded shares",
             f"sign in as {SECRETARIAT} (secretariat) or "
@@ -314,6 +315,7 @@ def build(counts: Counts | None = None, today: date | None = None, workers: int 
 
     def participations() -> None:
         plan = participation_plan(counts, len(organisation_ids))
+        summary.largest_participants = sum(1 for number, _ in plan if number == 0)
         parts: list[list[tuple[int, int, int]]] = [[] for _worker in range(max(workers, 1))]
         for product_number, number in plan:
             parts[number % len(parts)].append(
