@@ -6,7 +6,6 @@ from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
 
 from consortium.extensions import db
 from consortium.fees import engine
@@ -76,14 +75,31 @@ def tier_bands() -> tuple[engine.TierBands, ...]:
     )
 
 
-def load_organisations() -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .options(selectinload(Organisation.populations), selectinload(Organisation.memberships))
-            .order_by(Organisation.id)
+def members_without_population(year: int, basis_year: int) -> int:
+    """How many members in the year have no size tier set by hand and no population for the
+    basis year: read from the few organisations without that figure, not the whole register."""
+    lacking = (
+        select(Organisation.id)
+        .where((Organisation.tier_override.is_(None)) | (Organisation.tier_override == ""))
+        .where(
+            ~select(PopulationFigure.id)
+            .where(
+                PopulationFigure.organisation_id == Organisation.id,
+                PopulationFigure.year == basis_year,
+            )
+            .exists()
         )
     )
+    steps = (
+        select(Membership.organisation_id, Membership.status, Membership.status_on)
+        .where(Membership.organisation_id.in_(lacking.scalar_subquery()))
+        .order_by(Membership.id)
+    )
+    db.session.flush()
+    history: dict[int, list[tuple[str, date]]] = {}
+    for organisation_id, status, status_on in db.session.connection().execute(steps).all():
+        history.setdefault(organisation_id, []).append((status, status_on))
+    return sum(1 for found in history.values() if _in_force(periods_of_steps(found), year))
 
 
 def load_fee_payers(year: int, organisations: Select | None = None) -> list[engine.FeePayer]:
