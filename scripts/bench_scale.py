@@ -96,7 +96,7 @@ class Report:
         text += f"   target <= {_shown(target):>8}   " + ("met" if met else "NOT MET")
         if previous is not None:
             what, before = previous
-            text += f"   ({what}: {_shown(before)}, {before / seconds:.1f}x)"
+            text += f"   ({what}: {_shown(before)}; {seconds / before:.2f} of it)"
         print(text, flush=True)
 
 
