@@ -108,12 +108,16 @@ test: test-packages $(STAMP) translations
 # Speed, not part of `make test`: the fee engine (1,000 and 10,000 organisations x 50 product
 # splits), the fee pages (the preview of 100 organisations x 10 products, and of the demo) and the
 # preview of a 20,000-row organisations file; issuing 100 invoices (Factur-X PDF, UBL, validation)
-# serially and over every core, against a bare WeasyPrint render, and downloading a stored PDF.
+# serially and over every core, against a bare WeasyPrint render, and downloading a stored PDF;
+# the pages at the size of a national federation (scripts/federation.py's register) on
+# PostgreSQL (DATABASE_URL, or a throw-away server), each against its target.
 bench: $(STAMP) translations
+	@[ -n "$$DATABASE_URL" ] || $(MAKE) --no-print-directory postgres-packages
 	$(BIN)/python scripts/bench_fees.py
 	$(BIN)/python scripts/bench_pages.py
 	$(BIN)/python scripts/bench_import.py
 	$(BIN)/python scripts/bench_invoices.py
+	$(BIN)/python scripts/bench_scale.py
 
 clean:
 	rm -rf $(VENV) .test-results build *.egg-info

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING
 
 import nh3
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 PLACEHOLDERS: dict[str, LazyString] = {
     "organisation.name": _l("The organisation's name"),
@@ -171,15 +175,22 @@ _ALLOWED_TAGS = {
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_markdown.enable("table")
+
+@cache
+def _markdown() -> MarkdownIt:
+    """The Markdown renderer, made when the first text is rendered (not when the app starts)."""
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    renderer.enable("table")
+    return renderer
 
 
 def render_markdown(markdown: str) -> Markup:
     """Markdown as HTML that is safe to show and print: CommonMark with tables, raw HTML shown
     as text, and only headings, paragraphs, lists, emphasis, links (http, https, mailto),
     tables, quotes, rules, line breaks and code kept."""
-    html = _markdown.render(_CONTROL.sub("", markdown))
+    html = _markdown().render(_CONTROL.sub("", markdown))
     cleaned = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

@@ -22,7 +22,7 @@ from wtforms.validators import ValidationError
 from consortium import csvio, permissions
 from consortium.extensions import db
 from consortium.fees import bp
-from consortium.fees.computation import FeeSetupError, YearResult, compute_year
+from consortium.fees.computation import FeeSetupError, YearResult, compute_for_organisation
 from consortium.fees.engine import (
     MEMBERSHIP,
     Charge,
@@ -51,7 +51,7 @@ def _organisation_or_404(organisation_id: int) -> Organisation:
 
 
 def _product_names() -> dict[str, str]:
-    return {product.slug: product.name for product in db.session.scalars(select(Product))}
+    return {slug: name for slug, name in db.session.execute(select(Product.slug, Product.name))}
 
 
 def _setup_problem(year: int, exc: FeeSetupError) -> str:
@@ -230,7 +230,7 @@ def expected_fees(organisation: Organisation, year: int) -> ExpectedFees:
     currency = get_settings().currency
     for each_year in (year - 1, year):
         try:
-            result: YearResult = compute_year(each_year)
+            result: YearResult = compute_for_organisation(each_year, organisation.id)
         except FeeSetupError as exc:
             problems.append(_setup_problem(each_year, exc))
             continue

@@ -167,13 +167,7 @@ def missing_populations(today: date) -> Entry:
     year = today.year + 1
     schedule = fee_queries.schedule_for(year)
     basis_year = year - (schedule.population_offset if schedule else 1)
-    count = sum(
-        1
-        for organisation in register_inputs.load_organisations()
-        if not organisation.tier_override
-        and register_inputs.membership_in_force(organisation, year) is not None
-        and all(figure.year != basis_year for figure in organisation.populations)
-    )
+    count = register_inputs.members_without_population(year, basis_year)
     return Entry(
         "missing_populations",
         _l("Members without a population for %(year)d", year=basis_year),

@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText, vUri
+if TYPE_CHECKING:
+    from icalendar import vCalAddress
 
 METHODS = ("REQUEST", "CANCEL")
 PRODUCT_ID = "-//consortium//meetings//EN"
@@ -72,6 +74,9 @@ def invitation_ics(
     """The invitation as an iCalendar file (UTF-8, CRLF line ends): a request to attend
     (``method="REQUEST"``) or its cancellation (``"CANCEL"``, with STATUS:CANCELLED).
     ``stamp`` is the DTSTAMP, the moment the file is made (now by default)."""
+    # Imported here: icalendar (and the time zones it loads) is for calendar files only.
+    from icalendar import Calendar, Event, Timezone, vText, vUri
+
     if method not in METHODS:
         raise ValueError(f"an invitation is a REQUEST or a CANCEL, not {method!r}")
     zone = _zone(invitation.timezone)
@@ -154,6 +159,8 @@ def _one_line(value: str) -> str:
 
 def _address(name: str, email: str) -> vCalAddress:
     """A person as a calendar address: mailto: their email, with their name as CN."""
+    from icalendar import vCalAddress
+
     address = vCalAddress("mailto:" + _NOT_IN_URI.sub("", email))
     common_name = " ".join(_NOT_IN_PARAMETER.sub(" ", name).replace('"', "'").split())
     if common_name:

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -127,6 +126,8 @@ def _population(report: ImportReport, line: int, text: str) -> int | None:
 
 
 def _email(text: str) -> bool:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(text, check_deliverability=False)
     except EmailNotValidError:

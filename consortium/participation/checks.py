@@ -10,12 +10,11 @@ from consortium.products.models import Product
 
 
 def two_organisations(product: Product, today: date) -> bool:
-    organisations = {p.organisation_id for p in queries.current_participations(product, on=today)}
-    return len(organisations) >= 2
+    return len(queries.organisations_taking_part(product, today, at_most=2)) >= 2
 
 
 def participation_agreements(product: Product, today: date) -> bool:
-    return any(p.phase == "agreement" for p in queries.current_participations(product, on=today))
+    return bool(queries.organisations_taking_part(product, today, phase="agreement", at_most=1))
 
 
 def register() -> None:

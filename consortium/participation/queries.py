@@ -56,6 +56,23 @@ def current_participations(product: Product, on: date | None = None) -> list[Par
     )
 
 
+def organisations_taking_part(
+    product: Product, on: date, *, phase: str | None = None, at_most: int | None = None
+) -> list[int]:
+    """Ids of the organisations taking part in the product on a day (in a phase, if given), at
+    most ``at_most`` of them: what a maturity check counts, without loading the participations."""
+    query = (
+        select(Participation.organisation_id)
+        .where(Participation.product_id == product.id, _current(on))
+        .distinct()
+    )
+    if phase is not None:
+        query = query.where(Participation.phase == phase)
+    if at_most is not None:
+        query = query.limit(at_most)
+    return list(db.session.scalars(query))
+
+
 def participations_of(organisation: Organisation) -> list[Participation]:
     """Every participation of the organisation, current and past, newest first."""
     return list(

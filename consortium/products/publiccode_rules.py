@@ -19,10 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit
 
-import langcodes
 import pycountry
-import regex
-from email_validator import EmailNotValidError, validate_email
 
 from consortium.products import licences
 
@@ -147,11 +144,15 @@ class Finding:
 
 def graphemes(text: str) -> int:
     """The length as the standard counts it: user-perceived characters (grapheme clusters)."""
+    import regex
+
     return len(regex.findall(r"\X", text))
 
 
 def is_language_tag(value: str) -> bool:
     """A well-formed, registered BCP 47 tag (hyphens only, as BCP 47 writes them)."""
+    import langcodes
+
     return "_" not in value and langcodes.tag_is_valid(value)
 
 
@@ -193,6 +194,8 @@ def is_http_url(value: str) -> bool:
 
 
 def is_email(value: str) -> bool:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError:

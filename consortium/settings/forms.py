@@ -11,9 +11,6 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from PIL import Image
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
 from wtforms import (
     BooleanField,
     EmailField,
@@ -107,6 +104,8 @@ LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 def logo_type(content: bytes) -> str | None:
     """The media type of a PNG or JPEG image, read from its content; None for anything else."""
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(content)) as image:
             image.verify()
@@ -229,6 +228,9 @@ class InvoicingSettingsForm(Form):
         if not field.data:
             field.data = ""
             return
+        from schwifty import IBAN
+        from schwifty.exceptions import SchwiftyException
+
         try:
             field.data = IBAN(field.data).compact
         except SchwiftyException as exc:
@@ -238,6 +240,9 @@ class InvoicingSettingsForm(Form):
         if not field.data:
             field.data = ""
             return
+        from schwifty import BIC
+        from schwifty.exceptions import SchwiftyException
+
         try:
             field.data = BIC(field.data).compact
         except SchwiftyException as exc:

@@ -495,6 +495,15 @@ class FeeYear:
             charges=tuple(charges),
         )
 
+    def pledges_and_entry_fees(self, tariff: TariffRule) -> tuple[Charge, ...]:
+        """A product's pledges and entry fees in the year, without its shares or tier tariffs:
+        what is still computed when a budget's shares are the ones recorded at its approval."""
+        with _collector_paused():
+            _members, _numerators, newcomers = self._participants(
+                tariff.product_key, tariff.part_year
+            )
+            return tuple(self._pledges(tariff) + self._entry_fees(tariff, newcomers))
+
     def _tier_table(
         self,
         tariff: TariffRule,
