@@ -79,7 +79,7 @@ typecheck: $(STAMP)
 		consortium/agreements/sealing.py consortium/meetings/calendar.py \
 		consortium/meetings/governance.py consortium/meetings/search.py \
 		consortium/meetings/pdf.py consortium/backlog/counting.py \
-		consortium/search/folding.py consortium/messages/recipients.py
+		consortium/search/folding.py consortium/messages/recipients.py consortium/connecting.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check
