@@ -193,25 +193,37 @@ def set_population(
     organisation: Organisation, year: int, population: int, source: str
 ) -> PopulationFigure:
     """Record the population on 1 January of a year (replacing that year's figure)."""
-    if population < 0:
-        raise RegisterError("negative_population")
-    if population > MAX_POPULATION:
-        raise RegisterError("population_too_large")
+    return set_populations(organisation, {year: population}, source)[0]
+
+
+def set_populations(
+    organisation: Organisation, populations: dict[int, int], source: str
+) -> list[PopulationFigure]:
+    """Record the populations on 1 January of several years at once (replacing those years'
+    figures), in the order given; a register's history is read in one step, not one per year."""
+    for population in populations.values():
+        if population < 0:
+            raise RegisterError("negative_population")
+        if population > MAX_POPULATION:
+            raise RegisterError("population_too_large")
     if organisation.id is not None:
         # Two figures for the same year at once: the second replaces the first.
         lock_row(Organisation, organisation.id)
         db.session.expire(organisation, ["populations"])
-    figure = population_in(organisation, year)
-    if figure is None:
-        figure = PopulationFigure(
-            organisation=organisation, year=year, population=population, source=source
-        )
-        db.session.add(figure)
-    else:
-        figure.population = population
-        figure.source = source
+    figures = []
+    for year, population in populations.items():
+        figure = population_in(organisation, year)
+        if figure is None:
+            figure = PopulationFigure(
+                organisation=organisation, year=year, population=population, source=source
+            )
+            db.session.add(figure)
+        else:
+            figure.population = population
+            figure.source = source
+        figures.append(figure)
     db.session.flush()
-    return figure
+    return figures
 
 
 def membership_status(organisation: Organisation) -> Membership | None:
