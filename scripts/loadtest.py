@@ -95,55 +95,24 @@ def free_port() -> int:
 CONTACT_PASSWORD = "load test contact, not a secret"  # noqa: S105
 
 
-def make_app(database_url: str):
-    """The app on the database, migrated, as the scripts that fill it use it."""
-    from flask_migrate import upgrade
-
-    from consortium import create_app
-
-    app = create_app(
-        {
-            "CONSORTIUM_ENV": "testing",
-            "TESTING": True,
-            "SECRET_KEY": "load test",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "MAIL_SERVER": "",
-            "BASE_URL": "https://consortium.example.org",
-            # A quick hash for the accounts made here; production checks it as any other.
-            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-        }
-    )
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
-    return app
-
-
 def build_register(settings: Settings, database_url: str):
-    """The federation's register (the demo's where scripts/federation.py is missing), the
-    simulated contacts, and what the users need to know; with a line saying what was built."""
-    app = make_app(database_url)
-    with app.app_context():
-        try:
-            import federation
-        except ImportError:
-            from consortium import demo
+    """The federation's register (scripts/federation.py), the simulated contacts, and what
+    the users need to know; with a line saying what was built."""
+    import federation
 
-            demo.load()
-            login = demo.DEMO_LOGINS[0]
-            secretariat = {"email": login.email, "password": login.password}
-            register = "the demo's (scripts/federation.py is missing)"
-        else:
-            counts = federation.Counts(
-                organisations=settings.organisations, participations=settings.participations
-            )
-            summary = federation.build(counts)
-            for line in summary.lines():
-                say("  " + line)
-            secretariat = {"email": federation.SECRETARIAT, "password": federation.PASSWORD}
-            register = (
-                f"{summary.organisations:,} organisations, {summary.products:,} products, "
-                f"{summary.participations:,} participations"
-            )
+    app = federation.make_app(database_url)
+    with app.app_context():
+        counts = federation.Counts(
+            organisations=settings.organisations, participations=settings.participations
+        )
+        summary = federation.build(counts, workers=federation.WORKERS)
+        for line in summary.lines():
+            say("  " + line)
+        secretariat = {"email": federation.SECRETARIAT, "password": federation.PASSWORD}
+        register = (
+            f"{summary.organisations:,} organisations, {summary.products:,} products, "
+            f"{summary.participations:,} participations"
+        )
         data = _contacts_and_data(settings) | {"secretariat": secretariat}
     return app, data, register
 
@@ -260,6 +229,11 @@ class Host:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+    def worker_ready(self) -> bool:
+        """Whether the `flask worker` has started and looks for work."""
+        log = OUT / f"worker-{self.name}.log"
+        return "running jobs and sending mail" in log.read_text(errors="replace")
 
     def worker_pids(self) -> list[int]:
         """The pids of the gunicorn master's workers."""
