@@ -377,6 +377,8 @@ class Run:
     prefix: Path
     event: str = ""
     in_flight: int | None = None
+    # How many of those a worker was serving at most (the others waited in the hosts' queues).
+    serving: int | None = None
     pages: list[dict[str, str]] = field(default_factory=list)
     total: dict[str, str] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)
@@ -448,6 +450,7 @@ def kill_a_worker(host: Host, balancer: Balancer) -> Callable[[Run], None]:
     def happening(run: Run) -> None:
         pid = random.choice(host.worker_pids())  # noqa: S311
         run.in_flight = int(balancer.stats()[host.name]["scur"] or 0)
+        run.serving = 1  # a synchronous worker serves one request at a time
         os.kill(pid, signal.SIGKILL)
         run.event = (
             f"gunicorn worker {pid} of host {host.name} killed (SIGKILL) after "
@@ -458,7 +461,7 @@ def kill_a_worker(host: Host, balancer: Balancer) -> Callable[[Run], None]:
     return happening
 
 
-def restart_database(balancer: Balancer) -> Callable[[Run], None]:
+def restart_database(settings: Settings, balancer: Balancer) -> Callable[[Run], None]:
     def happening(run: Run) -> None:
         command = shlex.split(os.environ["PG_CTL"]) + [
             "-D",
@@ -471,6 +474,7 @@ def restart_database(balancer: Balancer) -> Callable[[Run], None]:
             "restart",
         ]
         run.in_flight = balancer.in_flight()
+        run.serving = settings.workers_per_host * len(balancer.hosts)
         started = time.monotonic()
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
         run.event = (
@@ -743,7 +747,11 @@ def report(
         if run.event:
             lines.append(f"  {run.event}")
             lines.append(
-                f"  requests in flight at that moment: {run.in_flight}; failed: {run.failed} "
+                f"  requests in flight at that moment: {run.in_flight} (haproxy's count at the "
+                f"hosts; at most {run.serving} of them being served, the others queued)"
+            )
+            lines.append(
+                f"  failed: {run.failed} "
                 + (
                     "(no more than were in flight)"
                     if run.failed <= (run.in_flight or 0)
@@ -867,7 +875,9 @@ def main() -> int:
         )
         runs.append(killed)
         restart = Run("database restart", settings.robustness_duration, OUT / "database-restart")
-        run_locust(restart, settings, url, data_file, ledger, hosts, restart_database(balancer))
+        run_locust(
+            restart, settings, url, data_file, ledger, hosts, restart_database(settings, balancer)
+        )
         runs.append(restart)
 
         say("Waiting for the workers to send the last mail")
