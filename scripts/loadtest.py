@@ -273,15 +273,20 @@ class Host:
 class Balancer:
     """haproxy: one address, round robin over the hosts, health checks on /health."""
 
-    def __init__(self, hosts: list[Host]) -> None:
+    def __init__(self, hosts: list[Host], workers: int) -> None:
         self.port = free_port()
+        self.workers = workers
         self.socket = OUT / "haproxy.sock"
         self.hosts = hosts
         self.process: subprocess.Popen | None = None
 
     def config(self) -> str:
+        # Each host is given as many requests at once as it has workers; the others wait in
+        # the balancer's queue, so that a health check never waits behind a crowd at a host
+        # (a host whose checks time out is taken out, and its share answered 503).
         servers = "\n".join(
-            f"    server {host.name} 127.0.0.1:{host.port} check inter 2s fall 3 rise 2"
+            f"    server {host.name} 127.0.0.1:{host.port} maxconn {self.workers} "
+            "check inter 2s fall 3 rise 2"
             for host in self.hosts
         )
         return f"""global
@@ -293,7 +298,8 @@ defaults
     timeout connect 5s
     timeout client 120s
     timeout server 120s
-    timeout check 5s
+    timeout check 10s
+    timeout queue 120s
     # A request is sent again only when it never reached a host (no connection).
     retries 2
     option redispatch
@@ -341,6 +347,9 @@ backend hosts
             raise SystemExit(f"haproxy stopped: see {OUT / 'haproxy.log'}")
         return True
 
+    def queued(self) -> int:
+        return sum(int(row["qcur"] or 0) for row in self.stats().values())
+
     def in_flight(self) -> int:
         return sum(int(row["scur"] or 0) for row in self.stats().values())
 
@@ -376,9 +385,11 @@ class Run:
     duration: int
     prefix: Path
     event: str = ""
+    # The requests at the hosts when it happened (haproxy's count), and those waiting in the
+    # balancer's queue for a free worker.
     in_flight: int | None = None
-    # How many of those a worker was serving at most (the others waited in the hosts' queues).
-    serving: int | None = None
+    queued: int | None = None
+    where: str = ""
     pages: list[dict[str, str]] = field(default_factory=list)
     total: dict[str, str] = field(default_factory=dict)
     failures: list[dict[str, str]] = field(default_factory=list)
@@ -450,7 +461,9 @@ def kill_a_worker(host: Host, balancer: Balancer) -> Callable[[Run], None]:
     def happening(run: Run) -> None:
         pid = random.choice(host.worker_pids())  # noqa: S311
         run.in_flight = int(balancer.stats()[host.name]["scur"] or 0)
-        run.serving = 1  # a synchronous worker serves one request at a time
+        run.queued = balancer.queued()
+        # A synchronous worker serves one request at a time.
+        run.where = f"at host {host.name}, of which the killed worker was serving at most one"
         os.kill(pid, signal.SIGKILL)
         run.event = (
             f"gunicorn worker {pid} of host {host.name} killed (SIGKILL) after "
@@ -461,7 +474,7 @@ def kill_a_worker(host: Host, balancer: Balancer) -> Callable[[Run], None]:
     return happening
 
 
-def restart_database(settings: Settings, balancer: Balancer) -> Callable[[Run], None]:
+def restart_database(balancer: Balancer) -> Callable[[Run], None]:
     def happening(run: Run) -> None:
         command = shlex.split(os.environ["PG_CTL"]) + [
             "-D",
@@ -474,7 +487,8 @@ def restart_database(settings: Settings, balancer: Balancer) -> Callable[[Run], 
             "restart",
         ]
         run.in_flight = balancer.in_flight()
-        run.serving = settings.workers_per_host * len(balancer.hosts)
+        run.queued = balancer.queued()
+        run.where = "at the hosts"
         started = time.monotonic()
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
         run.event = (
@@ -747,8 +761,8 @@ def report(
         if run.event:
             lines.append(f"  {run.event}")
             lines.append(
-                f"  requests in flight at that moment: {run.in_flight} (haproxy's count at the "
-                f"hosts; at most {run.serving} of them being served, the others queued)"
+                f"  requests in flight at that moment: {run.in_flight} {run.where}; "
+                f"{run.queued} more waited in the balancer's queue for a free worker"
             )
             lines.append(
                 f"  failed: {run.failed} "
@@ -845,7 +859,7 @@ def main() -> int:
                 },
             )
         )
-    balancer = Balancer(hosts)
+    balancer = Balancer(hosts, settings.workers_per_host)
     balancer.port = balancer_port
     url = f"http://127.0.0.1:{balancer_port}"
     runs: list[Run] = []
@@ -875,9 +889,7 @@ def main() -> int:
         )
         runs.append(killed)
         restart = Run("database restart", settings.robustness_duration, OUT / "database-restart")
-        run_locust(
-            restart, settings, url, data_file, ledger, hosts, restart_database(settings, balancer)
-        )
+        run_locust(restart, settings, url, data_file, ledger, hosts, restart_database(balancer))
         runs.append(restart)
 
         say("Waiting for the workers to send the last mail")
