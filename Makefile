@@ -13,9 +13,11 @@ export FLASK_APP := consortium
 # Debian packages: WeasyPrint's Pango and HarfBuzz subsetting, poppler for reading PDFs back.
 APP_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core
 TEST_PACKAGES := chromium postgresql-15
+# The load test's balancer in front of the two groups of gunicorn workers (`make loadtest`).
+LOADTEST_PACKAGES := haproxy postgresql-15
 
 .PHONY: run test lint translations-check test-sqlite test-postgres test-browser system-packages \
-	test-packages translations migrate clean bench typecheck serve postgres-packages
+	test-packages translations migrate clean bench typecheck serve postgres-packages loadtest
 
 define apt_install
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -79,7 +81,7 @@ typecheck: $(STAMP)
 		consortium/agreements/sealing.py consortium/meetings/calendar.py \
 		consortium/meetings/governance.py consortium/meetings/search.py \
 		consortium/meetings/pdf.py consortium/backlog/counting.py \
-		consortium/search/folding.py consortium/messages/recipients.py
+		consortium/search/folding.py consortium/messages/recipients.py consortium/connecting.py
 
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check
@@ -119,5 +121,16 @@ bench: $(STAMP) translations
 	$(BIN)/python scripts/bench_invoices.py
 	$(BIN)/python scripts/bench_scale.py
 
+# The load test, not part of `make test` (it takes about ten minutes with the full register):
+# a throw-away PostgreSQL with the 20,000-organisation register, two groups of two gunicorn
+# workers (as two hosts would run them) behind haproxy, a `flask worker` beside each, and Locust
+# with 50 users for two minutes; then the same while a worker is killed and while the database
+# restarts, and the checks that nothing was written twice and every mail was sent once.
+# LOADTEST_ORGANISATIONS, LOADTEST_DURATION (seconds), LOADTEST_USERS make it smaller; the
+# report is printed and written to .loadtest/report.txt (scripts/loadtest.py).
+loadtest: system-packages $(STAMP) translations
+	$(call apt_install,$(LOADTEST_PACKAGES))
+	scripts/with-postgres.sh $(BIN)/python scripts/loadtest.py
+
 clean:
-	rm -rf $(VENV) .test-results build *.egg-info
+	rm -rf $(VENV) .test-results .loadtest build *.egg-info

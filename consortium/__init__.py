@@ -62,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     # Import every model so the metadata (and Alembic) knows every table.
     from consortium import (
         accesslog,
+        connecting,
         i18n,
         models,  # noqa: F401
         web,
@@ -70,6 +71,9 @@ def _init_extensions(app: Flask) -> None:
     from consortium.extensions import babel, csrf, db, login_manager, mail, migrate
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            connecting.install(engine, app.config["DATABASE_CONNECT_RETRY_SECONDS"])
     migrate.init_app(
         app,
         db,

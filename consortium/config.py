@@ -77,6 +77,9 @@ def from_environment(instance_path: str) -> dict:
         "JOB_PROCESSES": _int("JOB_PROCESSES", 0),
         # A running job whose worker wrote no heartbeat for this long is taken over.
         "JOB_STALE_SECONDS": _int("JOB_STALE_SECONDS", 120),
+        # A new database connection waits this long for a database that is restarting before
+        # the request fails (consortium/connecting.py); 0 tries once.
+        "DATABASE_CONNECT_RETRY_SECONDS": _int("DATABASE_CONNECT_RETRY_SECONDS", 10),
         # The association's seal on agreement PDFs: PEM files of its private key and
         # certificate, and the key's passphrase if it has one. Development and testing make a
         # self-signed one in the instance folder when these are not set.
@@ -163,6 +166,8 @@ def finish(config: dict, instance_path: str) -> dict:
         raise ConfigError("HSTS_SECONDS must be 0 (off) or a positive number of seconds")
     if env == "testing" and not config.get("JOB_PROCESSES"):
         config["JOB_PROCESSES"] = 1  # the tests render in their own process, in order
+    if config.get("DATABASE_CONNECT_RETRY_SECONDS", 0) < 0:
+        raise ConfigError("DATABASE_CONNECT_RETRY_SECONDS must be 0 (one attempt) or more")
     for name in ("SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS", "MAIL_MAX_ATTEMPTS"):
         if config[name] < 1:
             raise ConfigError(f"{name} must be at least 1")

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run a command against a throw-away PostgreSQL server: a new cluster in a temporary folder,
 # on a free port, stopped and removed afterwards, also when the command fails.
-# The command sees the server as DATABASE_URL.
+# The command sees the server as DATABASE_URL, and what restarting it takes (the load test
+# restarts it mid-run) as PG_DATA (the cluster's folder), PG_LOG (its log file) and PG_CTL
+# (the pg_ctl command, run as the server's owner).
 set -euo pipefail
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -35,4 +37,7 @@ trap stop EXIT INT TERM
     start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
 
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') is running on port $port (throw-away cluster in $folder)"
+export PG_DATA="$folder/data" PG_LOG="$folder/server.log"
+PG_CTL="${as_owner[*]} $PGBIN/pg_ctl"
+export PG_CTL="${PG_CTL# }"
 DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres" "$@"
