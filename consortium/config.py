@@ -181,6 +181,9 @@ REQUIRED_IN_PRODUCTION = {
     "SECRET_KEY": "signs the session cookies; a long random string, the same for every worker",
     "BASE_URL": "the address users reach, such as https://consortium.example.org",
     "MAIL_SERVER": "the SMTP server that sends the invitations, reset links and letters",
+    "AGREEMENT_SEAL_KEY": "the PEM file of the private key that seals agreement PDFs (approving "
+    "a request or a supplier makes one)",
+    "AGREEMENT_SEAL_CERT": "the PEM file of the seal's certificate",
 }
 
 

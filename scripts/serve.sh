@@ -19,7 +19,8 @@ if missing:
     for name, why in missing:
         print(f"  {name}: {why}", file=sys.stderr)
     print(
-        "For a local trial over plain HTTP, for instance:\n"
+        "For a local trial over plain HTTP with a self-signed seal, for instance:\n"
+        "  export $(.venv/bin/python -m consortium.agreements.sealing instance 'Trial association')\n"
         "  SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))') "
         "BASE_URL=http://127.0.0.1:8000 MAIL_SERVER=localhost INSECURE_COOKIES=1 make serve",
         file=sys.stderr,

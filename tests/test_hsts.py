@@ -13,6 +13,8 @@ PRODUCTION = {
     "MAIL_SERVER": "smtp.example.org",
     "BASE_URL": "https://consortium.example.org",
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    "AGREEMENT_SEAL_KEY": "/etc/consortium/seal-key.pem",
+    "AGREEMENT_SEAL_CERT": "/etc/consortium/seal-cert.pem",
 }
 
 ONE_YEAR = 365 * 24 * 60 * 60

@@ -23,6 +23,8 @@ PRODUCTION = {
     "MAIL_SERVER": "smtp.example.org",
     "BASE_URL": "https://consortium.example.org",
     "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    "AGREEMENT_SEAL_KEY": "/etc/consortium/seal-key.pem",
+    "AGREEMENT_SEAL_CERT": "/etc/consortium/seal-cert.pem",
 }
 
 
@@ -45,6 +47,8 @@ def test_flask_db_check_agrees(committed_app):
         ({"SECRET_KEY": None}, "SECRET_KEY must be set"),
         ({"MAIL_SERVER": ""}, "MAIL_SERVER must be set"),
         ({"BASE_URL": ""}, "BASE_URL must be set"),
+        ({"AGREEMENT_SEAL_KEY": ""}, "AGREEMENT_SEAL_KEY must be set"),
+        ({"AGREEMENT_SEAL_CERT": None}, "AGREEMENT_SEAL_CERT must be set"),
     ],
 )
 def test_production_refuses_to_start_without_what_it_needs(missing, message):

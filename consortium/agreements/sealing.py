@@ -391,3 +391,27 @@ def _identity(reader: Any, revision: int) -> tuple[str, str]:
         return document_identity(bytes(metadata.get_object().data))
     except Exception:  # metadata that cannot be read names nothing
         return "", ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m consortium.agreements.sealing FOLDER NAME`: a self-signed seal for a trial of
+    production (`make serve`), made in FOLDER/seal/ when missing, and the two settings that name
+    it. A real association's seal is a certificate from a trust service."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m consortium.agreements.sealing",
+        description="Make a self-signed seal for agreement PDFs (for a trial) and print the "
+        "settings that name it.",
+    )
+    parser.add_argument("folder", type=Path, help="where the seal/ folder is made")
+    parser.add_argument("name", help="the association's name, as the certificate gives it")
+    arguments = parser.parse_args(argv)
+    key_path, cert_path = ensure_development_seal(arguments.folder.resolve(), arguments.name)
+    print(f"AGREEMENT_SEAL_KEY={key_path}")
+    print(f"AGREEMENT_SEAL_CERT={cert_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -424,3 +424,14 @@ def test_a_missing_setting_is_named(app, monkeypatch, tmp_path, environment, key
     with pytest.raises(RuntimeError, match="AGREEMENT_SEAL_KEY and AGREEMENT_SEAL_CERT"):
         seal_settings(app)
     assert not (tmp_path / "seal").exists()
+
+
+def test_a_trial_seal_is_made_and_its_settings_printed(tmp_path, capsys):
+    from consortium.agreements.sealing import main
+
+    assert main([str(tmp_path), "Trial association"]) == 0
+    settings = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
+    assert set(settings) == {"AGREEMENT_SEAL_KEY", "AGREEMENT_SEAL_CERT"}
+    certificate = x509.load_pem_x509_certificate(Path(settings["AGREEMENT_SEAL_CERT"]).read_bytes())
+    assert "Trial association" in certificate.subject.rfc4514_string()
+    assert Path(settings["AGREEMENT_SEAL_KEY"]).stat().st_mode & 0o077 == 0

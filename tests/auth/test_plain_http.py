@@ -18,6 +18,8 @@ PRODUCTION = {
     "SECRET_KEY": "s" * 40,
     "MAIL_SERVER": "smtp.example.org",
     "BASE_URL": "https://consortium.example.org",
+    "AGREEMENT_SEAL_KEY": "/etc/consortium/seal-key.pem",
+    "AGREEMENT_SEAL_CERT": "/etc/consortium/seal-cert.pem",
 }
 
 
