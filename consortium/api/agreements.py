@@ -24,7 +24,7 @@ from consortium.api.core import (
     problem,
     require,
 )
-from consortium.api.schemas import SORT_DESCRIPTION
+from consortium.api.schemas import sort_field
 from consortium.api.tokens import READ
 from consortium.extensions import db
 from consortium.members.models import OrganisationContact
@@ -91,11 +91,7 @@ class AgreementListArgs(ma.Schema):
     supplier = ma.fields.Integer(
         validate=ma.validate.Range(1, MAX_ID), metadata={"description": "A supplier's id."}
     )
-    sort = ma.fields.String(
-        load_default="-made_at",
-        validate=ma.validate.OneOf(["made_at", "-made_at", "number", "-number"]),
-        metadata={"description": SORT_DESCRIPTION},
-    )
+    sort = sort_field("-made_at", "made_at", "number")
 
 
 def summary(document: AgreementDocument) -> dict:

@@ -20,7 +20,7 @@ from consortium.api.core import (
     problem,
     require,
 )
-from consortium.api.schemas import SORT_DESCRIPTION, plain_text
+from consortium.api.schemas import plain_text, sort_field
 from consortium.api.tokens import READ
 from consortium.db import in_force_on
 from consortium.groups import queries
@@ -73,11 +73,7 @@ class GroupListArgs(ma.Schema):
     product = ma.fields.String(
         validate=plain_text(100), metadata={"description": "A product's slug."}
     )
-    sort = ma.fields.String(
-        load_default="name",
-        validate=ma.validate.OneOf(["name", "-name", "kind", "-kind"]),
-        metadata={"description": SORT_DESCRIPTION},
-    )
+    sort = sort_field("name", "name", "kind")
 
 
 def summary(group: Group) -> dict:

@@ -26,7 +26,7 @@ from consortium.api.core import (
     require_scope,
 )
 from consortium.api.organisations import public_bp
-from consortium.api.schemas import SORT_DESCRIPTION, plain_text
+from consortium.api.schemas import plain_text, sort_field
 from consortium.api.tokens import READ
 from consortium.db import utcnow
 from consortium.extensions import db
@@ -151,11 +151,7 @@ class MeetingListArgs(ma.Schema):
         validate=ma.validate.OneOf(["upcoming", "past"]),
         metadata={"description": "Meetings not yet ended, or ended ones (default: both)."},
     )
-    sort = ma.fields.String(
-        load_default="-starts_at",
-        validate=ma.validate.OneOf(["starts_at", "-starts_at"]),
-        metadata={"description": SORT_DESCRIPTION},
-    )
+    sort = sort_field("-starts_at", "starts_at")
 
 
 class DecisionListArgs(ma.Schema):

@@ -27,7 +27,7 @@ from consortium.api.core import (
     requires_on,
 )
 from consortium.api.organisations import contact_organisation_ids
-from consortium.api.schemas import SORT_DESCRIPTION, Money, plain_text
+from consortium.api.schemas import Money, plain_text, sort_field
 from consortium.api.tokens import READ, WRITE
 from consortium.extensions import db
 from consortium.members.models import BillingIdentity, Organisation
@@ -109,13 +109,7 @@ class ParticipationListArgs(ma.Schema):
     current = ma.fields.Boolean(
         metadata={"description": "Only those in force today (true) or only the others (false)."}
     )
-    sort = ma.fields.String(
-        load_default="product",
-        validate=ma.validate.OneOf(
-            ["product", "-product", "organisation", "-organisation", "starts_on", "-starts_on"]
-        ),
-        metadata={"description": SORT_DESCRIPTION},
-    )
+    sort = sort_field("product", "product", "organisation", "starts_on")
 
 
 class RequestListArgs(ma.Schema):
@@ -127,11 +121,7 @@ class RequestListArgs(ma.Schema):
     )
     status = ma.fields.String(validate=ma.validate.OneOf(REQUEST_STATUSES))
     kind = ma.fields.String(validate=ma.validate.OneOf(REQUEST_KINDS))
-    sort = ma.fields.String(
-        load_default="-requested_at",
-        validate=ma.validate.OneOf(["requested_at", "-requested_at"]),
-        metadata={"description": SORT_DESCRIPTION},
-    )
+    sort = sort_field("-requested_at", "requested_at")
 
 
 class JoinRequestBody(ma.Schema):

@@ -12,6 +12,16 @@ from consortium.members.models import KINDS, MEMBERSHIP_STATUSES
 
 SORT_DESCRIPTION = "A field to sort by; a leading minus sorts in descending order."
 
+
+def sort_field(default: str, *keys: str) -> ma.fields.String:
+    """A list's ``sort`` parameter: each key, ascending or (with a leading minus) descending."""
+    return ma.fields.String(
+        load_default=default,
+        validate=ma.validate.OneOf([order for key in keys for order in (key, f"-{key}")]),
+        metadata={"description": SORT_DESCRIPTION},
+    )
+
+
 # Text in an address holds no control characters (the app refuses them with 400 everywhere).
 NO_CONTROL_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
@@ -104,11 +114,7 @@ class OrganisationListArgs(ma.Schema):
         metadata={"description": "The current membership status."},
     )
     country = ma.fields.String(validate=[*plain_text(2), ma.validate.Length(equal=2)])
-    sort = ma.fields.String(
-        load_default="name",
-        validate=ma.validate.OneOf(["name", "-name", "id", "-id"]),
-        metadata={"description": SORT_DESCRIPTION},
-    )
+    sort = sort_field("name", "name", "id")
 
 
 class PublicMemberSchema(ma.Schema):
@@ -228,11 +234,7 @@ class ProductListArgs(ma.Schema):
     )
     level = ma.fields.String(validate=plain_text(10))
     licence = ma.fields.String(validate=plain_text(100))
-    sort = ma.fields.String(
-        load_default="name",
-        validate=ma.validate.OneOf(["name", "-name", "created", "-created"]),
-        metadata={"description": SORT_DESCRIPTION},
-    )
+    sort = sort_field("name", "name", "created")
 
 
 class PublicSupplierSchema(ma.Schema):
@@ -422,11 +424,7 @@ class InvoiceListArgs(ma.Schema):
         },
     )
     year = ma.fields.Integer(validate=ma.validate.Range(1900, 9999))
-    sort = ma.fields.String(
-        load_default="-issued_on",
-        validate=ma.validate.OneOf(["issued_on", "-issued_on", "number", "-number", "id", "-id"]),
-        metadata={"description": SORT_DESCRIPTION},
-    )
+    sort = sort_field("-issued_on", "issued_on", "number", "id")
 
 
 def _amount_in_range(value: Decimal) -> None:

@@ -19,7 +19,7 @@ from consortium.api.core import (
     problem,
     require,
 )
-from consortium.api.schemas import SORT_DESCRIPTION
+from consortium.api.schemas import sort_field
 from consortium.api.tokens import READ
 from consortium.extensions import db
 from consortium.suppliers import queries
@@ -80,11 +80,7 @@ class SupplierListArgs(ma.Schema):
         validate=ma.validate.OneOf(VETTING_STATUSES),
         metadata={"description": "The vetting status (default: every status)."},
     )
-    sort = ma.fields.String(
-        load_default="name",
-        validate=ma.validate.OneOf(["name", "-name", "created", "-created"]),
-        metadata={"description": SORT_DESCRIPTION},
-    )
+    sort = sort_field("name", "name", "created")
 
 
 def summary(supplier: Supplier) -> dict:
