@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import ValidationError
 
 from consortium.api.tokens import AREAS, READ, WRITE
-from consortium.forms import at_most, required
+from consortium.forms import Form, at_most, required
 
 LEVEL_CHOICES = [("", _l("No access")), (READ, _l("Read")), (WRITE, _l("Read and write"))]
 DAYS_CHOICES = [
@@ -20,7 +19,7 @@ DAYS_CHOICES = [
 ]
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(
         _l("Name"),
         validators=[required(), at_most(100)],

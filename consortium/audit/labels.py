@@ -75,10 +75,17 @@ RECORD_TYPES = {
     "backlog_round_result": _l("Result of a prioritisation round"),
     "bulk_message": _l("Message to many people"),
     "bulk_message_text": _l("Text of a message in one language"),
+    "api_token": _l("Personal access token"),
 }
 
 FIELDS = {
     "id": _l("Id"),
+    "prefix": _l("Token begins"),
+    "token_hash": _l("Fingerprint of the token"),
+    "scopes": _l("What the token may do"),
+    "expires_at": _l("Expires"),
+    "revoked_at": _l("Revoked"),
+    "revoked_by_user_id": _l("Revoked by"),
     "email": _l("Email"),
     "name": _l("Name"),
     "password_hash": _l("Password"),
