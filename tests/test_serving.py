@@ -150,7 +150,8 @@ def test_health_is_unavailable_on_a_database_never_migrated(client):
 
 def test_health_is_unavailable_when_the_database_cannot_be_reached(tmp_path):
     missing = tmp_path / "no such folder" / "consortium.sqlite"
-    app = make_app(f"sqlite:///{missing}")
+    # Connecting once: waiting for a database that comes back is tested in test_connecting.py.
+    app = make_app(f"sqlite:///{missing}", DATABASE_CONNECT_RETRY_SECONDS=0)
     response = app.test_client().get("/health")
     assert response.status_code == 503
     body = response.get_json()

@@ -1,5 +1,5 @@
-"""The accessibility sweep of tests/browser/test_accessibility.py for the municipal contact
-and the supplier's contact."""
+"""The accessibility sweep of tests/browser/test_accessibility.py for the municipal contact,
+in a file of its own so that a parallel run gives it to another process."""
 
 from __future__ import annotations
 
@@ -10,6 +10,6 @@ from tests.browser.test_accessibility import VISITORS, sweep
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("role", VISITORS[2:])
-def test_every_page_passes_axe_at_1280_and_320_pixels(browser, live_server, visited, role):
-    sweep(browser, live_server, visited, role)
+def test_every_page_of_the_organisations_contact_passes_axe(browser, live_server, visited):
+    # The supplier's contact is swept in test_accessibility_supplier.py.
+    sweep(browser, live_server, visited, VISITORS[2])
