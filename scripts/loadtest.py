@@ -363,10 +363,11 @@ def wait_until(check: Callable[[], bool], seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if check():
-                return
+            ready = check()
         except (OSError, urllib.error.URLError, KeyError, ValueError):
-            pass
+            ready = False  # not answering yet
+        if ready:
+            return
         time.sleep(0.5)
     raise SystemExit(f"Gave up waiting for {what} after {seconds:.0f} s")
 

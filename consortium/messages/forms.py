@@ -40,7 +40,7 @@ def message_form(languages: list[str], **kwargs) -> MessageForm:
     that a mistake's message says which one."""
 
     class LanguagesForm(MessageForm):
-        pass
+        """The message form of these languages: their fields are added below."""
 
     for language in languages:
         name = LANGUAGE_LABELS.get(language, language)
