@@ -9,6 +9,10 @@ STAMP := $(VENV)/.installed
 # The test suite runs in one process per core (pytest-xdist); each has its own database.
 TEST_WORKERS ?= auto
 export FLASK_APP := consortium
+# Python keeps the modules it compiled (and pytest its rewritten test modules) in __pycache__,
+# as it does by default, also where the environment asks it not to: every test process and
+# every command would otherwise compile the whole app again.
+unexport PYTHONDONTWRITEBYTECODE
 
 # Debian packages: WeasyPrint's Pango and HarfBuzz subsetting, poppler for reading PDFs back.
 APP_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fonts-dejavu-core

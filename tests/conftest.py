@@ -84,6 +84,48 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+# The fixtures that load the demo association (once per test process, `demo_load`).
+DEMO_FIXTURES = ("demo_load", "demo_template", "demo_database", "demo_app", "in_demo")
+
+
+@pytest.hookimpl(optionalhook=True)  # a run without pytest-xdist does not know the hook
+def pytest_xdist_make_scheduler(config, log):
+    """A parallel run (pytest-xdist's ``--dist load``) that sends the tests of the modules on
+    the demo to one test process first, which loads the demo once, and the other tests as
+    usual: the demo takes half a minute to load, and the other processes never load it."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScheduling
+
+    tests = Path(config.rootpath) / "tests"
+    on_demo = {
+        str(path.relative_to(config.rootpath))
+        for path in tests.rglob("test_*.py")
+        if any(name in path.read_text(encoding="utf-8") for name in DEMO_FIXTURES)
+    }
+
+    class DemoFirst(LoadScheduling):
+        demo_sent = False
+
+        def _send_tests(self, node, num: int) -> None:
+            if not self.demo_sent:
+                # The first process served gets the demo's tests ahead of its share.
+                self.demo_sent = True
+                demo = [
+                    index
+                    for index in self.pending
+                    if self.collection[index].partition("::")[0] in on_demo
+                ]
+                if demo:
+                    taken = set(demo)
+                    self.pending[:] = [index for index in self.pending if index not in taken]
+                    self.node2pending[node].extend(demo)
+                    node.send_runtest_some(demo)
+            super()._send_tests(node, num)
+
+    return DemoFirst(config, log)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     label = config.getoption("--database-label")
     if not label or hasattr(config, "workerinput"):
@@ -227,14 +269,14 @@ def in_demo(demo_app):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    return new_database(tmp_path_factory, "consortium_test")
+def database_url(migrated_template, tmp_path_factory):
+    """The migrated database the rolled-back tests share: a copy of the template."""
+    return copy_database(tmp_path_factory, migrated_template, "consortium_test")
 
 
 @pytest.fixture(scope="session")
 def _session_app(database_url):
     app = make_app(database_url)
-    migrate(app)
     yield app
     with app.app_context():
         db.engine.dispose()

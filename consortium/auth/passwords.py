@@ -9,8 +9,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
-# Compared against when an account does not exist, so both paths cost the same time.
-_DUMMY_HASH = generate_password_hash("not a real password, only for timing", method="scrypt")
+
+@cache
+def _dummy_hash() -> str:
+    """Compared against when an account does not exist, so both paths cost the same time
+    (made when first needed: a scrypt hash costs a fifth of a second, at every start)."""
+    return generate_password_hash("not a real password, only for timing", method="scrypt")
 
 
 @cache
@@ -42,6 +46,6 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password; an account without a password costs the same time and fails."""
     if password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return False
     return check_password_hash(password_hash, password)
