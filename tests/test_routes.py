@@ -557,6 +557,7 @@ ROUTES = {
     "api.revoke_token": ("POST", "/profile/tokens/{api_token}/revoke", secretariat(REDIRECT)),
     "api.all_tokens": ("GET", "/profile/tokens/all", secretariat()),
     "api.docs": ("GET", "/api/docs", everyone()),
+    "api.docs_area": ("GET", "/api/docs/invoices", everyone()),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", everyone()),
     # The JSON API, called with the visitor's token. Writes are sent an empty body: whoever
     # may write is told what is missing (422), everyone else is refused before it is read.

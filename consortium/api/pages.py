@@ -83,30 +83,84 @@ def all_tokens():
     )
 
 
-@bp.route("/api/docs")
-def docs():
-    """The API's documentation, read from its OpenAPI document: for integrators."""
+def _documentation() -> tuple[dict, list[dict]]:
+    """The OpenAPI document and its operations grouped by area (a blueprint's tag), each area
+    with its address on the documentation pages, title, description and operations."""
     from consortium.api.core import current_api
 
     spec = current_api().spec.to_dict()
-    operations = _operations(spec)
     descriptions = {tag["name"]: tag.get("description", "") for tag in spec.get("tags", [])}
     titles = _group_titles()
     groups: dict[str, dict] = {}
-    for operation in operations:
+    for operation in _operations(spec):
         tag = operation["tag"]
         groups.setdefault(
             tag,
             {
                 "id": f"group-{tag}",
+                "area": tag.removeprefix("api-"),
                 "title": titles.get(tag, tag),
                 "description": descriptions.get(tag, ""),
                 "operations": [],
             },
         )["operations"].append(operation)
+    return spec, list(groups.values())
+
+
+@bp.route("/api/docs")
+def docs():
+    """The API's documentation, read from its OpenAPI document: for integrators. This page
+    says how to sign in and the conventions, and lists the operations by area; each area has a
+    page of its own (``docs_area``)."""
+    spec, groups = _documentation()
+    return render_template("api/docs.html", spec=spec, groups=groups)
+
+
+@bp.route("/api/docs/<area>")
+def docs_area(area: str):
+    """One area's operations (parameters, body, answers) and the schemas they use."""
+    spec, groups = _documentation()
+    group = next((group for group in groups if group["area"] == area), None)
+    if group is None:
+        abort(404)
+    components = spec.get("components", {})
+    schemas = components.get("schemas", {})
+    used = _schemas_used(group["operations"], schemas, components.get("responses", {}))
     return render_template(
-        "api/docs.html", spec=spec, operations=operations, groups=list(groups.values())
+        "api/docs_area.html",
+        group=group,
+        groups=groups,
+        schemas={name: schemas[name] for name in sorted(used)},
     )
+
+
+def _schemas_used(operations: list[dict], schemas: dict, responses: dict) -> set[str]:
+    """The schemas the operations send or answer (also through the document's shared
+    answers), and the schemas those name, by name."""
+    waiting = [name for operation in operations for name in operation["schemas"]]
+    used: set[str] = set()
+    seen: set[str] = set()
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if name in schemas:
+            used.add(name)
+            waiting.extend(_refs(schemas[name]))
+        elif name in responses:
+            waiting.extend(_refs(responses[name]))
+    return used
+
+
+def _refs(node) -> list[str]:
+    """The schema names a part of the document refers to (``$ref``), at any depth."""
+    if isinstance(node, dict):
+        found = [node["$ref"].rsplit("/", 1)[-1]] if isinstance(node.get("$ref"), str) else []
+        return found + [name for value in node.values() for name in _refs(value)]
+    if isinstance(node, list):
+        return [name for value in node for name in _refs(value)]
+    return []
 
 
 def _group_titles() -> dict[str, str]:
@@ -145,6 +199,12 @@ def _operations(spec: dict) -> list[dict]:
                     "body": _body_schema(spec, operation),
                     "responses": dict(sorted(operation.get("responses", {}).items())),
                     "result": _result_schema(operation),
+                    "schemas": _refs(
+                        {
+                            "body": operation.get("requestBody", {}),
+                            "answers": operation.get("responses", {}),
+                        }
+                    ),
                     "id": f"{method}-{path}".replace("/", "-").replace("{", "").replace("}", ""),
                 }
             )

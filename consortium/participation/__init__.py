@@ -18,6 +18,8 @@ def register(app: Flask) -> None:
         related.PARTICIPATIONS,
         lambda product, today: queries.current_participations(product, on=today),
     )
+    related.register(related.PARTICIPANT_NAMES, queries.participant_names)
+    related.register(related.PARTICIPANT_PAGE, views.product_participants)
     _register_audit_values()
 
 

@@ -56,6 +56,30 @@ def current_participations(product: Product, on: date | None = None) -> list[Par
     )
 
 
+def participant_names(product: Product, on: date) -> list[str]:
+    """The names of the organisations taking part in the product on a day, each once, sorted
+    as a reader sorts them (without loading the participations)."""
+    names = db.session.scalars(
+        select(Organisation.name)
+        .join(Participation, Participation.organisation_id == Organisation.id)
+        .where(Participation.product_id == product.id, _current(on))
+        .distinct()
+    )
+    return sorted(names, key=str.lower)
+
+
+def current_statement(product: Product, on: date):
+    """The product's participations on a day with their organisations joined to sort by, the
+    organisations' contacts loaded (whether the reader may open a participant's page depends
+    on them)."""
+    return (
+        select(Participation)
+        .join(Organisation, Participation.organisation_id == Organisation.id)
+        .options(selectinload(Participation.organisation).selectinload(Organisation.contacts))
+        .where(Participation.product_id == product.id, _current(on))
+    )
+
+
 def organisations_taking_part(
     product: Product, on: date, *, phase: str | None = None, at_most: int | None = None
 ) -> list[int]:

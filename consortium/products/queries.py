@@ -141,8 +141,14 @@ def current_participations(product: Product, today: date | None = None) -> list:
 
 
 def participating_organisation_names(product: Product, today: date | None = None) -> list[str]:
-    names = {p.organisation.name for p in current_participations(product, today)}
-    return sorted(names, key=str.lower)
+    """The names of the organisations taking part, each once, sorted."""
+    return related.find(related.PARTICIPANT_NAMES, product, today or date.today())
+
+
+def participant_page(product: Product, today: date | None = None):
+    """The product page's list of participants: (listing, page of participations), or None
+    when no domain answers it."""
+    return related.find(related.PARTICIPANT_PAGE, product, today or date.today())
 
 
 def supplier_agreements(product: Product, today: date | None = None) -> list:

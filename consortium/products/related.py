@@ -13,9 +13,14 @@ from typing import Any
 
 from consortium.products.models import Product
 
-Finder = Callable[[Product, date], list[Any]]
+Finder = Callable[[Product, date], Any]
 
 PARTICIPATIONS = "participations"
+# The names of the organisations taking part (what publiccode.yml lists), sorted.
+PARTICIPANT_NAMES = "participant_names"
+# The product page's list of who takes part: a Listing (sorted and paged from the address) and
+# its page of participations, so that a product with thousands of participants shows one page.
+PARTICIPANT_PAGE = "participant_page"
 SUPPLIER_AGREEMENTS = "supplier_agreements"
 GROUPS = "groups"
 
@@ -27,7 +32,10 @@ def register(kind: str, finder: Finder) -> None:
     _FINDERS[kind] = finder
 
 
-def find(kind: str, product: Product, today: date) -> list[Any]:
-    """The product's related records of a kind on a day, as the registered domain finds them."""
+def find(kind: str, product: Product, today: date) -> Any:
+    """The product's related records of a kind on a day, as the registered domain finds them
+    (an empty list when no domain answers the kind, None for the participant page)."""
     finder = _FINDERS.get(kind)
-    return [] if finder is None else finder(product, today)
+    if finder is None:
+        return None if kind == PARTICIPANT_PAGE else []
+    return finder(product, today)

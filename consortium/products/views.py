@@ -141,14 +141,16 @@ def detail(slug: str):
                 publiccode.open_ended_contractors(facts),
                 publiccode.open_ended_until(facts.as_of),
             )
+    participants = queries.participant_page(product, today)
     return render_template(
         "products/detail.html",
         product=product,
+        participant_listing=participants[0] if participants else None,
+        participants=participants[1] if participants else None,
         publiccode_problems=publiccode_problems,
         publiccode_open_ended=publiccode_open_ended,
         description=queries.description_for(product, _language()),
         licence_name=licences.name_of(product.licence),
-        participations=queries.current_participations(product, today),
         supplier_agreements=queries.supplier_agreements(product, today),
         groups=queries.groups_of(product),
         assessment=queries.assess(product, today),

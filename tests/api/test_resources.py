@@ -318,14 +318,27 @@ def test_the_document_is_openapi_3_1_with_problem_answers_and_the_page_shows_it(
     assert list(not_found["content"]) == ["application/problem+json"]
     payment = spec["paths"]["/api/v1/invoices/{invoice_id}/payments"]["post"]
     assert {"201", "412", "422"} <= set(payment["responses"])
+    # The overview lists every operation under its area, each area a page of its own.
     page = client.get("/api/docs", headers={"Accept-Language": "da"}).get_data(as_text=True)
-    assert "POST /api/v1/invoices/{invoice_id}/payments" in page
     assert "JSON-API" in page
-    # Operations come under a heading per resource, each naming what it answers.
-    assert '<h3 id="group-api-participation">Deltagelser og anmodninger</h3>' in page
-    assert "Svar: PaymentRecorded (se skemaerne nedenfor)." in page
-    english = client.get("/api/docs").get_data(as_text=True)
+    assert '<a href="/api/docs/participation">Deltagelser og anmodninger</a>' in page
+    assert (
+        '<a href="/api/docs/invoices#post--api-v1-invoices-invoice_id-payments">'
+        "<code>POST /api/v1/invoices/{invoice_id}/payments</code></a>" in page
+    )
+    # An area's page: its operations, each naming what it answers, and the schemas they use.
+    invoices = client.get("/api/docs/invoices", headers={"Accept-Language": "da"})
+    assert invoices.status_code == 200
+    area = invoices.get_data(as_text=True)
+    assert '<h1 id="group-api-invoices">Fakturaer, kreditnotaer og betalinger</h1>' in area
+    assert 'id="post--api-v1-invoices-invoice_id-payments"' in area
+    assert "Svar: PaymentRecorded (se skemaerne nedenfor)." in area
+    assert '<h3 id="schema-PaymentRecorded">' in area
+    assert '<h3 id="schema-InvoiceSummary">' in area
+    assert '<h3 id="schema-Product">' not in area  # another area's
+    english = client.get("/api/docs/invoices").get_data(as_text=True)
     assert "Answer: list of InvoiceSummary" in english
+    assert client.get("/api/docs/no-such-area").status_code == 404
 
 
 def test_credit_notes_are_read_alongside_their_invoice(client, two_organisations, contact):

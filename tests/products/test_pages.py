@@ -482,3 +482,55 @@ def test_a_level_at_or_below_the_one_reached_needs_no_confirmation(secretariat_c
         )
         assert response.status_code == 302, level
     assert [d.level for d in _product("os2forms").level_decisions] == ["N2", "N1", None]
+
+
+def _participant_names(page: str) -> list[str]:
+    import re
+
+    table = page.partition('id="participants"')[2].partition("</table>")[0]
+    return re.findall(r"<tr><td>(?:<a [^>]*>)?([^<]+)", table)
+
+
+def test_a_product_with_many_participants_shows_them_a_page_at_a_time(secretariat_client):
+    product = make.product("OS2forms")
+    for number in range(55):
+        phase = "agreement" if number % 2 else "commitment"
+        make.participation(product, make.organisation(f"Kommune {number:02d}"), phase=phase)
+    make.participation(product, make.organisation("Kommune ended"), ends_on=date(2020, 12, 31))
+    db.session.commit()
+
+    first = secretariat_client.get("/products/os2forms").get_data(as_text=True)
+    assert "55 organisations take part." in first
+    assert _participant_names(first) == [f"Kommune {n:02d}" for n in range(50)]
+    assert "Page 1 of 2" in first
+    second = secretariat_client.get("/products/os2forms?page=2").get_data(as_text=True)
+    assert _participant_names(second) == [f"Kommune {n:02d}" for n in range(50, 55)]
+    # Sorted by phase (commitment before agreement, as the phases follow each other), in the
+    # address, with a page size chosen.
+    by_phase = secretariat_client.get(
+        "/products/os2forms?sort=phase&order=asc&per_page=100"
+    ).get_data(as_text=True)
+    names = _participant_names(by_phase)
+    assert len(names) == 55
+    assert names[:28] == [f"Kommune {n:02d}" for n in range(0, 55, 2)]
+    assert 'aria-sort="ascending"' in by_phase
+    assert "Kommune ended" not in first + second + by_phase
+
+
+def test_a_contact_opens_only_the_own_organisation_from_the_participants(client):
+    from tests.conftest import sign_in
+
+    product = make.product("OS2forms")
+    own, other = make.organisation("Aarhus Kommune"), make.organisation("Vejle Kommune")
+    make.participation(product, own)
+    make.participation(product, other)
+    contact = make.user("anna@aarhus.example.org")
+    from consortium.members import services as members
+
+    members.add_contact(own, contact.id, role="primary")
+    db.session.commit()
+    sign_in(client, "anna@aarhus.example.org")
+    page = client.get("/products/os2forms").get_data(as_text=True)
+    assert _participant_names(page) == ["Aarhus Kommune", "Vejle Kommune"]
+    assert f'href="/organisations/{own.id}"' in page
+    assert f'href="/organisations/{other.id}"' not in page
