@@ -20,7 +20,7 @@ TEST_PACKAGES := chromium postgresql-15
 # The load test's balancer in front of the two groups of gunicorn workers (`make loadtest`).
 LOADTEST_PACKAGES := haproxy postgresql-15
 
-.PHONY: run test lint translations-check test-sqlite test-postgres test-browser system-packages \
+.PHONY: run test checks lint translations-check test-sqlite test-postgres test-browser system-packages \
 	test-packages translations migrate clean bench typecheck serve postgres-packages loadtest
 
 define apt_install
@@ -66,6 +66,10 @@ serve: system-packages $(STAMP) translations
 postgres-packages:
 	$(call apt_install,postgresql-15)
 
+# Linting, type checking and the translations' check side by side (each uses one core).
+checks: $(STAMP) translations
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck translations-check
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -102,7 +106,7 @@ test-browser: $(STAMP) translations
 test: test-packages $(STAMP) translations
 	@rm -rf .test-results; mkdir -p .test-results
 	@start=$$(date +%s); status=0; \
-	for step in lint typecheck translations-check test-sqlite test-postgres test-browser; do \
+	for step in checks test-sqlite test-postgres test-browser; do \
 		echo "== $$step"; \
 		$(MAKE) --no-print-directory $$step || { status=1; echo "!! $$step failed"; }; \
 	done; \

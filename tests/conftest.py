@@ -61,7 +61,13 @@ def pytest_collection_modifyitems(config, items):
     """On the PostgreSQL run, only the tests that open a database: a test that never touches
     one (the fee engine's and the counting's arithmetic, a calendar file, a CSV parser) gives
     the same result on every database, and has run in the SQLite run already. The tests marked
-    `postgresql` check what production runs on and are left to the PostgreSQL run."""
+    `postgresql` check what production runs on and are left to the PostgreSQL run; those marked
+    `sqlite` check what no database changes (who may open a page) and run in the SQLite run."""
+    if server_url():
+        same = [item for item in items if item.get_closest_marker("sqlite")]
+        if same:
+            config.hook.pytest_deselected(items=same)
+            items[:] = [item for item in items if not item.get_closest_marker("sqlite")]
     if not server_url():
         own = [item for item in items if item.get_closest_marker("postgresql")]
         if own:

@@ -1182,8 +1182,20 @@ def routes_database(migrated_template, tmp_path_factory):
         db.engine.dispose()
 
 
+# The visitors whose visits render every page they may open on each database (the secretariat
+# opens every page): a page's queries are run on PostgreSQL as on SQLite. The others' visits
+# check who is refused, which no database changes: they run in the SQLite run only.
+ON_EVERY_DATABASE = ("secretariat", "own contact", "supplier contact")
+
+
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "role",
+    [
+        role if role in ON_EVERY_DATABASE else pytest.param(role, marks=pytest.mark.sqlite)
+        for role in ROLES
+    ],
+)
 def test_access(routes_database, endpoint, role):
     """Each visitor gets the answer named for them: a contact of another organisation, a
     contact of another supplier and a member of another group have no more rights on these
