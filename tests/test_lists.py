@@ -429,6 +429,7 @@ def _thirty_more(demo_app, url: str, product_id: int) -> None:
         db.session.commit()
 
 
+@pytest.mark.sqlite  # statements are counted: the same on every database
 @pytest.mark.parametrize(
     "url", ["/meetings/?when=all", "/participation/", "/backlog/products/{product}"]
 )

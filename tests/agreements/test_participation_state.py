@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from flask_babel import format_date
 
 from consortium.agreements import queries, services
@@ -158,6 +159,7 @@ def test_the_states_of_many_participations_are_read_at_once(world):
     assert queries.participation_states([]) == {}
 
 
+@pytest.mark.sqlite  # statements are counted: the same on every database
 def test_the_pages_ask_as_often_with_many_participations_as_with_few(client, world, count_queries):
     kitos = _product("os2kitos", "OS2kitos")
     neighbour = make_user("it@odder.example.dk")
