@@ -178,34 +178,9 @@ def product_participants(product: Product, today: date):
     """A product page's list of the organisations taking part today: sorted by organisation,
     phase or end date and paged from the page's address, so that a product with thousands of
     participants shows one page of them."""
-    columns = [
-        Column(
-            "organisation",
-            _l("Organisation"),
-            func.lower(Organisation.name),
-            lambda p: p.organisation.name,
-        ),
-        Column(
-            "phase",
-            _l("Phase"),
-            in_order(Participation.phase, PHASES),
-            lambda p: PHASE_LABELS[p.phase],
-        ),
-        Column(
-            "starts",
-            pgettext_l("start of a date range", "From"),
-            Participation.starts_on,
-            lambda p: p.starts_on,
-            descending_first=True,
-        ),
-        Column(
-            "ends",
-            pgettext_l("end of a date range", "To"),
-            Participation.ends_on,
-            lambda p: p.ends_on,
-        ),
-        Column("agreement", _l("Agreement"), None, lambda p: ""),
-    ]
+    # The secretariat's list's columns, less those a product page does not show.
+    shown = ("organisation", "phase", "starts", "ends", "agreement")
+    columns = [column for column in _participation_columns() if column.key in shown]
     listing = Listing(
         "products.detail",
         columns,
