@@ -129,7 +129,6 @@ def docs_area(area: str):
     return render_template(
         "api/docs_area.html",
         group=group,
-        groups=groups,
         schemas={name: schemas[name] for name in sorted(used)},
     )
 

@@ -39,19 +39,12 @@ def _current(day: date):
 
 def current_participations(product: Product, on: date | None = None) -> list[Participation]:
     """The organisations taking part in the product on a day (today by default)."""
-    day = on or date.today()
+    statement = current_statement(product, on or date.today())
     return list(
         db.session.scalars(
-            select(Participation)
-            .join(Organisation)
-            .options(
-                # The contacts too: whether the reader may open a participant's page depends
-                # on them, asked for every row.
-                selectinload(Participation.organisation).selectinload(Organisation.contacts),
-                selectinload(Participation.billing_identity),
+            statement.options(selectinload(Participation.billing_identity)).order_by(
+                Organisation.name, Participation.starts_on
             )
-            .where(Participation.product_id == product.id, _current(day))
-            .order_by(Organisation.name, Participation.starts_on)
         )
     )
 

@@ -148,6 +148,8 @@ def participating_organisation_names(product: Product, today: date | None = None
 def participant_page(product: Product, today: date | None = None):
     """The product page's list of participants: (listing, page of participations), or None
     when no domain answers it."""
+    if not related.answered(related.PARTICIPANT_PAGE):
+        return None
     return related.find(related.PARTICIPANT_PAGE, product, today or date.today())
 
 

@@ -32,10 +32,13 @@ def register(kind: str, finder: Finder) -> None:
     _FINDERS[kind] = finder
 
 
+def answered(kind: str) -> bool:
+    """Whether a domain answers the kind."""
+    return kind in _FINDERS
+
+
 def find(kind: str, product: Product, today: date) -> Any:
     """The product's related records of a kind on a day, as the registered domain finds them
-    (an empty list when no domain answers the kind, None for the participant page)."""
+    (an empty list when no domain answers the kind)."""
     finder = _FINDERS.get(kind)
-    if finder is None:
-        return None if kind == PARTICIPANT_PAGE else []
-    return finder(product, today)
+    return [] if finder is None else finder(product, today)
