@@ -3,7 +3,11 @@ request, security headers. Who is signed in is the accounts' part (consortium/au
 
 from __future__ import annotations
 
-from flask import before_render_template, g, has_request_context, request
+import hashlib
+from datetime import timedelta
+from pathlib import Path
+
+from flask import before_render_template, current_app, g, has_request_context, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
@@ -20,6 +24,9 @@ def init_app(app) -> None:
     app.before_request(refuse_control_characters)
     app.after_request(commit_or_roll_back)
     app.after_request(security.set_headers)
+    app.url_defaults(static_fingerprint)
+    if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:  # Flask's default: ask every time
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = STATIC_MAX_AGE
 
     @app.context_processor
     def template_helpers():
@@ -29,6 +36,29 @@ def init_app(app) -> None:
     # context) see it.
     app.jinja_env.globals["field_errors"] = forms.field_errors
     before_render_template.connect(mark_pages_with_errors, app)
+
+
+# Browsers keep the static files (stylesheet, scripts, icons) for a year without asking again:
+# each address carries a fingerprint of the file's content (?v=…), which a new version changes.
+# (Files sent by the pages, such as PDFs, are never kept: security.set_headers.)
+STATIC_MAX_AGE = timedelta(days=365)
+_fingerprints: dict[str, tuple[int, str]] = {}
+
+
+def static_fingerprint(endpoint: str, values: dict) -> None:
+    """Add the fingerprint of a static file's content to the address ``url_for`` builds."""
+    if endpoint != "static" or "v" in values or not current_app.static_folder:
+        return
+    root = Path(current_app.static_folder).resolve()
+    path = (root / str(values.get("filename", ""))).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return  # no such file: the address answers 404 as it is
+    changed = path.stat().st_mtime_ns
+    known = _fingerprints.get(str(path))
+    if known is None or known[0] != changed:
+        known = (changed, hashlib.sha256(path.read_bytes()).hexdigest()[:12])
+        _fingerprints[str(path)] = known
+    values["v"] = known[1]
 
 
 def mark_pages_with_errors(_app, template, context, **_extra) -> None:

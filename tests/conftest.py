@@ -11,6 +11,7 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -217,6 +218,42 @@ def make_app(database_url: str, **overrides):
 def migrate(app) -> None:
     with app.app_context():
         upgrade(directory=MIGRATIONS)
+
+
+# How many PDFs a test process keeps by what they were made of (a few tests' worth).
+PDFS_KEPT = 32
+
+
+@pytest.fixture(scope="session", autouse=True)
+def same_html_same_pdf() -> Iterator[None]:
+    """A test process lays out the same document once: WeasyPrint makes the same PDF of the
+    same HTML, stylesheets, attachments and metadata, so the last PDFs made are kept by those
+    and given again to a test that makes the same one (tests issue the same invoice of the
+    same fixtures over and over). The copy carries the first one's creation date. Processes
+    that render in parallel (the invoice run's pool) are spawned, and make all of theirs."""
+    from consortium import pdf
+
+    made_by = pdf._html_to_pdf
+    kept: OrderedDict[tuple, bytes] = OrderedDict()
+
+    def made_once(renderer, html, static, pdf_variant, stylesheets, attachments, xmp):
+        try:
+            sheets = tuple((name, (Path(static) / name).stat().st_mtime_ns) for name in stylesheets)
+        except OSError:  # no such stylesheet: the renderer says so
+            return made_by(renderer, html, static, pdf_variant, stylesheets, attachments, xmp)
+        key = (html, static, pdf_variant, sheets, tuple(attachments), tuple(xmp))
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+        document = made_by(renderer, html, static, pdf_variant, stylesheets, attachments, xmp)
+        kept[key] = document
+        if len(kept) > PDFS_KEPT:
+            kept.popitem(last=False)
+        return document
+
+    pdf._html_to_pdf = made_once
+    yield
+    pdf._html_to_pdf = made_by
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,8 @@ from decimal import Decimal
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from consortium.extensions import db
 from consortium.invoicing import settling
@@ -256,6 +256,51 @@ def credit_note_issuing(credit_note: Invoice, credit: Decimal) -> None:
     update_status(credited, pending_credit=credit)
 
 
+# The credit notes of an invoice, beside it in one statement (made once: an alias's columns
+# take a while to set up, and the count is asked on every page the secretariat opens).
+_CREDIT_NOTE = aliased(Invoice)
+
+
+def _past_due(today: date) -> tuple[ColumnElement[bool], ...]:
+    """The invoices that may be overdue: issued, not settled, due before today."""
+    return (
+        Invoice.series == INVOICE,
+        Invoice.status.in_(OPEN_STATUSES),
+        Invoice.due_on < today,
+    )
+
+
+def overdue_count(today: date | None = None) -> int:
+    """How many invoices are overdue today (those ``overdue_invoices`` lists), in one
+    statement: each candidate's total with the sums of its payments and its credit notes."""
+    today = today or association_today()
+    credit_note = _CREDIT_NOTE
+    paid = (
+        select(func.sum(Payment.amount)).where(Payment.invoice_id == Invoice.id).scalar_subquery()
+    )
+    credited = (
+        select(func.sum(credit_note.gross_total))
+        .where(
+            credit_note.credited_invoice_id == Invoice.id,
+            credit_note.series == CREDIT_NOTE,
+            credit_note.status.in_(NUMBERED_STATUSES),
+        )
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Invoice.due_on, Invoice.gross_total, credited, paid).where(*_past_due(today))
+    ).all()
+    return sum(
+        1
+        for due_on, gross, credited_sum, paid_sum in rows
+        if settling.is_overdue(
+            due_on,
+            settling.balance_of(gross, Decimal(credited_sum or 0), Decimal(paid_sum or 0)),
+            today,
+        )
+    )
+
+
 @dataclass(frozen=True)
 class OverdueInvoice:
     """An overdue invoice as the list shows it."""
@@ -273,11 +318,7 @@ def overdue_invoices(today: date | None = None) -> list[OverdueInvoice]:
     candidates = list(
         db.session.scalars(
             select(Invoice)
-            .where(
-                Invoice.series == INVOICE,
-                Invoice.status.in_(OPEN_STATUSES),
-                Invoice.due_on < today,
-            )
+            .where(*_past_due(today))
             .options(selectinload(Invoice.organisation), selectinload(Invoice.reminders))
             .order_by(Invoice.due_on, Invoice.number)
         )

@@ -1,8 +1,9 @@
 """The secretariat's work queue: what waits for it in each domain, with a count and the page
 where it is acted on.
 
-One function per entry, each asking its domain's own models and queries; together a fixed
-number of SQL statements, however many rows wait. The home page lists the entries and the menu
+One function per entry, each asking its domain's own models and queries. The counts SQL can
+make are asked in one statement together, the others (overdue invoices, members without a
+population) in statements of their own: four, however many rows wait. The home page lists the entries and the menu
 shows the same counts beside its entries; both read them through ``for_request``, once per
 request.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 from flask import g, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
 from consortium import permissions
 from consortium.agreements.models import WAITING_STATUSES, AgreementDocument
@@ -33,7 +34,7 @@ from consortium.members.models import Membership, PendingImport
 from consortium.members.views import PENDING_IMPORTS_KEPT
 from consortium.participation.models import ParticipationRequest
 from consortium.suppliers import queries as supplier_queries
-from consortium.suppliers.models import Supplier
+from consortium.suppliers.models import Supplier, SupplierAgreement
 
 # The menu entries a count belongs to (see templates/_nav.html).
 ORGANISATIONS, SUPPLIERS, AGREEMENTS = "organisations", "suppliers", "agreements"
@@ -78,197 +79,227 @@ class WorkQueue:
         return sum(entry.count for entry in self.entries if entry.menu == menu)
 
 
-def _count(statement: Select[Any]) -> int:
-    return int(db.session.scalar(statement) or 0)
+@dataclass(frozen=True)
+class _Ask:
+    """What an entry asks: its count and, where its link can open the one thing waiting, that
+    thing's id (null unless exactly one waits), as columns of the queue's one statement; or a
+    count the entry made itself, where the rule is more than SQL (``count``)."""
+
+    key: str
+    label: Any
+    menu: str
+    url: Callable[[Any], str]  # given the one waiting thing's id, or None
+    column: ColumnElement[Any] | None = None
+    only: ColumnElement[Any] | None = None
+    count: int = 0
 
 
-def participation_requests(today: date) -> Entry:
+def _number(statement: Select[Any]) -> ColumnElement[Any]:
+    return statement.scalar_subquery()
+
+
+def _the_one(ids: ColumnElement[Any], counted: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The id when exactly one thing is counted, else null."""
+    return case((counted == 1, func.min(ids)))
+
+
+def participation_requests(today: date, user_id: int) -> _Ask:
     """Requests to join a product or to give notice, waiting for a decision."""
-    count = _count(
-        select(func.count(ParticipationRequest.id)).where(ParticipationRequest.status == "pending")
-    )
-    return Entry(
+    return _Ask(
         "participation_requests",
         _l("Requests to join or leave products"),
-        count,
-        url_for("participation.requests", status="pending"),
         PARTICIPATION,
+        lambda _one: url_for("participation.requests", status="pending"),
+        _number(
+            select(func.count(ParticipationRequest.id)).where(
+                ParticipationRequest.status == "pending"
+            )
+        ),
     )
 
 
-def membership_applications(today: date) -> Entry:
+def membership_applications(today: date, user_id: int) -> _Ask:
     """Organisations whose latest membership step is an application."""
     latest = (
         select(Membership.organisation_id, func.max(Membership.id).label("latest_id"))
         .group_by(Membership.organisation_id)
         .subquery()
     )
-    count = _count(
-        select(func.count())
-        .select_from(latest)
-        .join(Membership, and_(Membership.id == latest.c.latest_id, Membership.status == "applied"))
-    )
-    return Entry(
+    return _Ask(
         "membership_applications",
         _l("Applications for membership"),
-        count,
-        url_for("members.index", status="applied"),
         ORGANISATIONS,
+        lambda _one: url_for("members.index", status="applied"),
+        _number(
+            select(func.count())
+            .select_from(latest)
+            .join(
+                Membership,
+                and_(Membership.id == latest.c.latest_id, Membership.status == "applied"),
+            )
+        ),
     )
 
 
-def supplier_registrations(today: date) -> Entry:
+def supplier_registrations(today: date, user_id: int) -> _Ask:
     """Supplier registrations waiting to be vetted."""
-    count = _count(select(func.count(Supplier.id)).where(Supplier.status == "pending"))
-    return Entry(
+    return _Ask(
         "supplier_registrations",
         _l("Supplier registrations to vet"),
-        count,
-        url_for("suppliers.index", status="pending"),
         SUPPLIERS,
+        lambda _one: url_for("suppliers.index", status="pending"),
+        _number(select(func.count(Supplier.id)).where(Supplier.status == "pending")),
     )
 
 
-def expiring_agreements(today: date) -> Entry:
+def expiring_agreements(today: date, user_id: int) -> _Ask:
     """Supplier agreements whose last day is within the warning period."""
-    count = len(supplier_queries.expiring_agreements(today))
-    return Entry(
+    return _Ask(
         "expiring_agreements",
         _l(
             "Supplier agreements expiring within %(days)d days",
             days=supplier_queries.EXPIRY_WARNING_DAYS,
         ),
-        count,
-        url_for("suppliers.expiring"),
         SUPPLIERS,
+        lambda _one: url_for("suppliers.expiring"),
+        _number(select(func.count(SupplierAgreement.id)).where(supplier_queries.expiring(today))),
     )
 
 
-def draft_budgets(today: date) -> Entry:
+def draft_budgets(today: date, user_id: int) -> _Ask:
     """Next year's product budgets still in draft."""
     year = today.year + 1
-    count = _count(
-        select(func.count(ProductBudget.id)).where(
-            ProductBudget.year == year, ProductBudget.status == "draft"
-        )
-    )
-    return Entry(
+    return _Ask(
         "draft_budgets",
         _l("Draft budgets for %(year)d", year=year),
-        count,
-        url_for("fees.index"),
         FEES,
+        lambda _one: url_for("fees.index"),
+        _number(
+            select(func.count(ProductBudget.id)).where(
+                ProductBudget.year == year, ProductBudget.status == "draft"
+            )
+        ),
     )
 
 
-def missing_populations(today: date) -> Entry:
+def missing_populations(today: date, user_id: int) -> _Ask:
     """Members next year whose fee needs a population the register does not have: no size tier
     set by hand and no figure for the year next year's fees are based on."""
     year = today.year + 1
     schedule = fee_queries.schedule_for(year)
     basis_year = year - (schedule.population_offset if schedule else 1)
-    count = register_inputs.members_without_population(year, basis_year)
-    return Entry(
+    return _Ask(
         "missing_populations",
         _l("Members without a population for %(year)d", year=basis_year),
-        count,
-        url_for("members.index", status="active"),
         ORGANISATIONS,
+        lambda _one: url_for("members.index", status="active"),
+        count=register_inputs.members_without_population(year, basis_year),
     )
 
 
-def pending_imports(today: date, user_id: int) -> Entry:
+def pending_imports(today: date, user_id: int) -> _Ask:
     """Files the user uploaded and saw as a preview, not yet imported."""
     # Older previews are forgotten when the next file is uploaded.
     since = datetime.now(UTC) - PENDING_IMPORTS_KEPT
-    count = _count(
-        select(func.count(PendingImport.id)).where(
-            PendingImport.user_id == user_id, PendingImport.created_at >= since
-        )
-    )
-    return Entry(
+    return _Ask(
         "pending_imports",
         _l("Imports waiting for confirmation"),
-        count,
-        url_for("members.import_upload"),
         ORGANISATIONS,
+        lambda _one: url_for("members.import_upload"),
+        _number(
+            select(func.count(PendingImport.id)).where(
+                PendingImport.user_id == user_id, PendingImport.created_at >= since
+            )
+        ),
     )
 
 
-def invoices_to_issue(today: date) -> Entry:
+def invoices_to_issue(today: date, user_id: int) -> _Ask:
     """Draft invoices of the runs not issued yet; the link opens the run when there is one."""
-    rows = db.session.execute(
-        select(InvoiceRun.id, func.count(Invoice.id))
-        .join(Invoice, Invoice.run_id == InvoiceRun.id)
+    drafts = (
+        select(Invoice.id, Invoice.run_id)
+        .join(InvoiceRun, Invoice.run_id == InvoiceRun.id)
         .where(InvoiceRun.status == RUN_DRAFT, Invoice.status == DRAFT)
-        .group_by(InvoiceRun.id)
-    ).all()
-    count = sum(number for _run_id, number in rows)
-    url = (
-        url_for("invoicing.run_review", run_id=rows[0][0])
-        if len(rows) == 1
-        else url_for("invoicing.runs_index")
+        .subquery()
     )
-    return Entry("invoices_to_issue", _l("Draft invoices to issue"), count, url, INVOICES)
+    return _Ask(
+        "invoices_to_issue",
+        _l("Draft invoices to issue"),
+        INVOICES,
+        lambda run_id: (
+            url_for("invoicing.run_review", run_id=run_id)
+            if run_id is not None
+            else url_for("invoicing.runs_index")
+        ),
+        _number(select(func.count(drafts.c.id))),
+        _number(select(_the_one(drafts.c.run_id, func.count(drafts.c.run_id.distinct())))),
+    )
 
 
-def overdue_invoices(today: date) -> Entry:
+def overdue_invoices(today: date, user_id: int) -> _Ask:
     """Issued invoices whose due date has passed with something still to pay."""
-    count = len(payments.overdue_invoices(association_today()))
-    return Entry(
+    return _Ask(
         "overdue_invoices",
         _l("Overdue payments"),
-        count,
-        url_for("invoicing.overdue"),
         INVOICES,
+        lambda _one: url_for("invoicing.overdue"),
+        count=payments.overdue_count(association_today()),
     )
 
 
-def documents_waiting(today: date) -> Entry:
+def documents_waiting(today: date, user_id: int) -> _Ask:
     """Agreement documents made or sent and not yet accepted by their party."""
-    count = _count(
-        select(func.count(AgreementDocument.id)).where(
-            AgreementDocument.status.in_(WAITING_STATUSES)
-        )
-    )
-    return Entry(
+    return _Ask(
         "documents_waiting",
         _l("Documents waiting for acceptance"),
-        count,
-        url_for("agreements.index"),
         AGREEMENTS,
+        lambda _one: url_for("agreements.index"),
+        _number(
+            select(func.count(AgreementDocument.id)).where(
+                AgreementDocument.status.in_(WAITING_STATUSES)
+            )
+        ),
     )
 
 
-def minutes_to_approve(today: date) -> Entry:
+def minutes_to_approve(today: date, user_id: int) -> _Ask:
     """Circulated minutes not yet approved; the link opens them when there is one."""
-    meeting_ids = list(
-        db.session.scalars(select(Minutes.meeting_id).where(Minutes.state == "circulated"))
+    circulated = select(Minutes.meeting_id).where(Minutes.state == "circulated").subquery()
+    counted = func.count(circulated.c.meeting_id)
+    return _Ask(
+        "minutes_to_approve",
+        _l("Minutes to approve"),
+        MEETINGS,
+        lambda meeting_id: (
+            url_for("meetings.minutes", meeting_id=meeting_id)
+            if meeting_id is not None
+            else url_for("meetings.index", when="past")
+        ),
+        _number(select(counted)),
+        _number(select(_the_one(circulated.c.meeting_id, counted))),
     )
-    url = (
-        url_for("meetings.minutes", meeting_id=meeting_ids[0])
-        if len(meeting_ids) == 1
-        else url_for("meetings.index", when="past")
-    )
-    return Entry("minutes_to_approve", _l("Minutes to approve"), len(meeting_ids), url, MEETINGS)
 
 
-def open_rounds(today: date) -> Entry:
+def open_rounds(today: date, user_id: int) -> _Ask:
     """Prioritisation rounds open for voting; the link opens the round when there is one."""
-    round_ids = list(
-        db.session.scalars(
-            select(PrioritisationRound.id).where(PrioritisationRound.status == "open")
-        )
+    rounds = select(PrioritisationRound.id).where(PrioritisationRound.status == "open").subquery()
+    counted = func.count(rounds.c.id)
+    return _Ask(
+        "open_rounds",
+        _l("Open prioritisation rounds"),
+        BACKLOG,
+        lambda round_id: (
+            url_for("backlog.round", round_id=round_id)
+            if round_id is not None
+            else url_for("backlog.index")
+        ),
+        _number(select(counted)),
+        _number(select(_the_one(rounds.c.id, counted))),
     )
-    url = (
-        url_for("backlog.round", round_id=round_ids[0])
-        if len(round_ids) == 1
-        else url_for("backlog.index")
-    )
-    return Entry("open_rounds", _l("Open prioritisation rounds"), len(round_ids), url, BACKLOG)
 
 
-ENTRIES: tuple[Callable[[date], Entry], ...] = (
+# The entries in the order the home page lists them.
+ENTRIES: tuple[Callable[[date, int], _Ask], ...] = (
     participation_requests,
     membership_applications,
     supplier_registrations,
@@ -276,6 +307,7 @@ ENTRIES: tuple[Callable[[date], Entry], ...] = (
     documents_waiting,
     draft_budgets,
     missing_populations,
+    pending_imports,
     invoices_to_issue,
     overdue_invoices,
     minutes_to_approve,
@@ -284,10 +316,17 @@ ENTRIES: tuple[Callable[[date], Entry], ...] = (
 
 
 def secretariat_queue(user_id: int, today: date | None = None) -> WorkQueue:
-    """Every entry of the secretariat's work queue, in a fixed order."""
+    """Every entry of the secretariat's work queue, in a fixed order. The counts that SQL can
+    make are one statement together: the queue is read on every page the secretariat opens."""
     today = today or date.today()
-    entries = [entry(today) for entry in ENTRIES]
-    entries.insert(7, pending_imports(today, user_id))
+    asks = [entry(today, user_id) for entry in ENTRIES]
+    columns = [column for ask in asks for column in (ask.column, ask.only) if column is not None]
+    values = iter(db.session.execute(select(*columns)).one())
+    entries = []
+    for ask in asks:
+        count = int(next(values) or 0) if ask.column is not None else ask.count
+        only = next(values) if ask.only is not None else None
+        entries.append(Entry(ask.key, ask.label, count, ask.url(only), ask.menu))
     return WorkQueue(tuple(entries))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from consortium import periods
@@ -118,6 +118,15 @@ def suppliers_with_valid_agreement(product: Product, on: date | None = None) -> 
     return list(seen.values())
 
 
+def expiring(today: date, days: int = EXPIRY_WARNING_DAYS) -> ColumnElement[bool]:
+    """The condition of an agreement whose last valid day is between today and `days` days
+    from today."""
+    return and_(
+        SupplierAgreement.valid_until >= today,
+        SupplierAgreement.valid_until <= today + timedelta(days=days),
+    )
+
+
 def expiring_agreements(
     today: date | None = None, days: int = EXPIRY_WARNING_DAYS
 ) -> list[SupplierAgreement]:
@@ -126,10 +135,7 @@ def expiring_agreements(
     return list(
         db.session.scalars(
             select(SupplierAgreement)
-            .where(
-                SupplierAgreement.valid_until >= today,
-                SupplierAgreement.valid_until <= today + timedelta(days=days),
-            )
+            .where(expiring(today, days))
             .order_by(SupplierAgreement.valid_until)
             .options(
                 selectinload(SupplierAgreement.supplier),

@@ -488,3 +488,18 @@ def test_a_ballot_naming_no_item_is_refused_with_a_message(world, key):
         _cast(round_, world.aarhus, world.anna, {key: 1})
     assert refused.value.code == "ballot"
     assert refused.value.message
+
+
+def test_the_secretariats_queue_leads_to_the_one_open_round(app, world):
+    from consortium.main import workqueue
+
+    def entry() -> workqueue.Entry:
+        with app.test_request_context():
+            queue = workqueue.secretariat_queue(user_id=0)
+        return next(item for item in queue.entries if item.key == "open_rounds")
+
+    assert entry().count == 0
+    round_ = open_round(world, accepted_items(world, 2))
+    assert (entry().count, entry().url) == (1, f"/backlog/rounds/{round_.id}")
+    open_round(world, accepted_items(world, 1))
+    assert (entry().count, entry().url) == (2, "/backlog/")

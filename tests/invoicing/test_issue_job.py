@@ -261,7 +261,7 @@ def test_while_the_job_issues_the_run_its_drafts_cannot_change(app, client):
     page = client.get(f"/invoices/runs/{run_id}").get_data(as_text=True)
     assert "2 of 3 invoices rendered and checked." in page
     assert '<progress id="run-progress" value="2" max="3"' in page
-    assert '<script src="/static/js/progress.js" defer></script>' in page
+    assert '<script src="/static/js/progress.js?v=' in page
     script = client.get("/static/js/progress.js")
     assert script.status_code == 200 and b"data-refresh-seconds" in script.data
     script.close()

@@ -319,3 +319,17 @@ def test_an_issued_invoice_offers_no_change_and_refuses_one_sent_anyway(app, cli
     assert [line.description for line in db.session.get(Invoice, invoice.id).lines] == [
         "Contribution"
     ]
+
+
+def test_the_secretariats_queue_counts_the_drafts_and_leads_to_their_run(app, client):
+    register()
+    _secretariat(client)
+    _start(client)
+    run = _run()
+    home = client.get("/").get_data(as_text=True)
+    entry = re.search(
+        r'<span class="queue-count">(\d+)</span> <a href="([^"]+)">Draft invoices to issue</a>',
+        home,
+    )
+    assert entry, "the queue does not list the drafts"
+    assert entry.groups() == ("3", f"/invoices/runs/{run.id}")

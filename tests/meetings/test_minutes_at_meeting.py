@@ -408,3 +408,25 @@ def test_the_minutes_pdf_says_it_in_the_readers_language(
     text = _pdf_text(client.get(f"/meetings/{autumn.id}/minutes.pdf").data, tmp_path)
     assert f"Godkendt på mødet den {_long(winter.local_start.date(), 'da')}" in text
     assert "Simon Secretary" in text
+
+
+def test_the_secretariats_queue_leads_to_the_one_circulated_minutes(
+    app, circulated, committee, secretary
+):
+    from consortium.main import workqueue
+
+    def entry() -> workqueue.Entry:
+        with app.test_request_context():
+            queue = workqueue.secretariat_queue(user_id=0)
+        return next(item for item in queue.entries if item.key == "minutes_to_approve")
+
+    assert (entry().count, entry().url) == (
+        1,
+        f"/meetings/{circulated.meeting_id}/minutes",
+    )
+    # With a second set waiting, the entry leads to the past meetings instead.
+    other = _plan(committee, "Extra meeting", TODAY - timedelta(days=30))
+    item = services.add_agenda_item(other, title="Roads")
+    services.circulate_minutes(services.write_minutes(other, secretary, {item.id: "Noted."}))
+    db.session.commit()
+    assert (entry().count, entry().url) == (2, "/meetings/?when=past")

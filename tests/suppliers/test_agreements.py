@@ -115,6 +115,12 @@ def test_expiring_within_90_days_yes_91_no_expired_no(secretariat_client):
     assert "Later ApS" not in page and "Expired ApS" not in page
     listing = secretariat_client.get("/suppliers/?status=approved").get_data(as_text=True)
     assert "2 supplier agreements expire within 90 days" in listing
+    # The secretariat's work queue counts the same two.
+    home = secretariat_client.get("/").get_data(as_text=True)
+    assert (
+        '<span class="queue-count">2</span> <a href="/suppliers/agreements/expiring">'
+        "Supplier agreements expiring within 90 days</a>" in home
+    )
 
 
 def test_valid_agreements_for_a_product(app):
