@@ -417,6 +417,10 @@ def _thirty_more(demo_app, url: str, product_id: int) -> None:
                     name=f"Extra Kommune {number}", kind="municipality", country="DK"
                 )
                 members.change_membership(organisation, "active", date(2025, 1, 1))
+                # With the populations next year's fees are based on, as the demo's members
+                # have them: the work queue waits for nothing more than before.
+                for year in (date.today().year - 1, date.today().year):
+                    members.set_population(organisation, year, 10_000 + number, "Statistics")
                 db.session.flush()
                 db.session.add(
                     Participation(

@@ -529,13 +529,18 @@ def _menu() -> dict[str, Any]:
     def agreement_parties() -> bool:
         if not current_user.is_authenticated:
             return False
-        from consortium.members.models import OrganisationContact
+        from consortium.members.services import organisations_on_page
         from consortium.suppliers.models import SupplierContact
 
-        for model in (OrganisationContact, SupplierContact):
-            if db.session.scalar(select(model.id).where(model.user_id == current_user.id).limit(1)):
-                return True
-        return False
+        if organisations_on_page(current_user):
+            return True
+        return bool(
+            db.session.scalar(
+                select(SupplierContact.id)
+                .where(SupplierContact.user_id == current_user.id)
+                .limit(1)
+            )
+        )
 
     return {"agreement_parties": agreement_parties}
 

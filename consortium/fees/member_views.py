@@ -349,7 +349,7 @@ def _member_fee_helpers() -> dict:
             return []
         return [
             organisation
-            for organisation in member_services.organisations_of(current_user)
+            for organisation in member_services.organisations_on_page(current_user)
             if permissions.can(current_user, "fees.view_own", organisation)
         ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from consortium.extensions import db
 from consortium.fees import engine
@@ -75,10 +75,10 @@ def tier_bands() -> tuple[engine.TierBands, ...]:
     )
 
 
-def members_without_population(year: int, basis_year: int) -> int:
-    """How many members in the year have no size tier set by hand and no population for the
-    basis year: read from the few organisations without that figure, not the whole register."""
-    lacking = (
+def lacking_population(basis_year: int | ColumnElement[int]) -> Select[tuple[int]]:
+    """The organisations, members or not, with no size tier set by hand and no population for
+    the basis year (a number, or an expression of a larger statement)."""
+    return (
         select(Organisation.id)
         .where((Organisation.tier_override.is_(None)) | (Organisation.tier_override == ""))
         .where(
@@ -90,9 +90,14 @@ def members_without_population(year: int, basis_year: int) -> int:
             .exists()
         )
     )
+
+
+def members_without_population(year: int, basis_year: int) -> int:
+    """How many members in the year have no size tier set by hand and no population for the
+    basis year: read from the few organisations without that figure, not the whole register."""
     steps = (
         select(Membership.organisation_id, Membership.status, Membership.status_on)
-        .where(Membership.organisation_id.in_(lacking.scalar_subquery()))
+        .where(Membership.organisation_id.in_(lacking_population(basis_year).scalar_subquery()))
         .order_by(Membership.id)
     )
     db.session.flush()

@@ -261,8 +261,9 @@ def credit_note_issuing(credit_note: Invoice, credit: Decimal) -> None:
 _CREDIT_NOTE = aliased(Invoice)
 
 
-def _past_due(today: date) -> tuple[ColumnElement[bool], ...]:
-    """The invoices that may be overdue: issued, not settled, due before today."""
+def past_due(today: date | ColumnElement[date]) -> tuple[ColumnElement[bool], ...]:
+    """The invoices that may be overdue: issued, not settled, due before today (a date, or a
+    parameter of a larger statement). Those whose balance is above zero are."""
     return (
         Invoice.series == INVOICE,
         Invoice.status.in_(OPEN_STATUSES),
@@ -288,7 +289,7 @@ def overdue_count(today: date | None = None) -> int:
         .scalar_subquery()
     )
     rows = db.session.execute(
-        select(Invoice.due_on, Invoice.gross_total, credited, paid).where(*_past_due(today))
+        select(Invoice.due_on, Invoice.gross_total, credited, paid).where(*past_due(today))
     ).all()
     return sum(
         1
@@ -318,7 +319,7 @@ def overdue_invoices(today: date | None = None) -> list[OverdueInvoice]:
     candidates = list(
         db.session.scalars(
             select(Invoice)
-            .where(*_past_due(today))
+            .where(*past_due(today))
             .options(selectinload(Invoice.organisation), selectinload(Invoice.reminders))
             .order_by(Invoice.due_on, Invoice.number)
         )

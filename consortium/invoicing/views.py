@@ -37,7 +37,7 @@ from consortium.invoicing.models import (
 from consortium.invoicing.payments import balances
 from consortium.listing import Column, Listing, in_order
 from consortium.members.models import Organisation, OrganisationContact
-from consortium.members.services import organisations_of
+from consortium.members.services import organisations_on_page
 from consortium.settings.labels import COMPONENT_LABELS, VAT_CATEGORY_LABELS, VATEX_LABELS
 
 PAGE_SIZE = 50
@@ -435,7 +435,7 @@ def _invoice_helpers() -> dict:
             return []
         return [
             organisation
-            for organisation in organisations_of(current_user)
+            for organisation in organisations_on_page(current_user)
             if permissions.can(current_user, "invoices.view_own", organisation)
         ]
 

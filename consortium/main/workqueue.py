@@ -1,31 +1,31 @@
 """The secretariat's work queue: what waits for it in each domain, with a count and the page
 where it is acted on.
 
-One function per entry, each asking its domain's own models and queries. The counts SQL can
-make are asked in one statement together, the others (overdue invoices, members without a
-population) in statements of their own: four, however many rows wait. The home page lists the entries and the menu
-shows the same counts beside its entries; both read them through ``for_request``, once per
-request.
+The menu shows the counts on every page the secretariat opens, so they are asked in one
+statement, made once per process from the domains' models and conditions and asked with the
+request's day; the two counts that take more than SQL (members whose membership needs a
+population the register lacks, invoices whose balance is above zero) are asked only when there
+may be some. The home page lists the entries and the menu shows the same counts beside its
+entries; both read them through ``for_request``, once per request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import g, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Date, Integer, Select, and_, bindparam, case, func, select
 
 from consortium import permissions
 from consortium.agreements.models import WAITING_STATUSES, AgreementDocument
 from consortium.backlog.models import PrioritisationRound
 from consortium.extensions import db
-from consortium.fees import queries as fee_queries
 from consortium.fees import register_inputs
-from consortium.fees.models import ProductBudget
+from consortium.fees.models import MembershipFeeSchedule, ProductBudget
 from consortium.invoicing import payments
 from consortium.invoicing.models import DRAFT, RUN_DRAFT, Invoice, InvoiceRun
 from consortium.invoicing.services import association_today
@@ -79,22 +79,16 @@ class WorkQueue:
         return sum(entry.count for entry in self.entries if entry.menu == menu)
 
 
-@dataclass(frozen=True)
-class _Ask:
-    """What an entry asks: its count and, where its link can open the one thing waiting, that
-    thing's id (null unless exactly one waits), as columns of the queue's one statement; or a
-    count the entry made itself, where the rule is more than SQL (``count``)."""
-
-    key: str
-    label: Any
-    menu: str
-    url: Callable[[Any], str]  # given the one waiting thing's id, or None
-    column: ColumnElement[Any] | None = None
-    only: ColumnElement[Any] | None = None
-    count: int = 0
+# The values the queue's statement is asked with, bound at each request.
+TODAY = bindparam("today", type_=Date())
+ASSOCIATION_TODAY = bindparam("association_today", type_=Date())
+NEXT_YEAR = bindparam("next_year", type_=Integer())
+EXPIRY_END = bindparam("expiry_end", type_=Date())
+USER_ID = bindparam("user_id", type_=Integer())
+IMPORTS_SINCE = bindparam("imports_since", type_=PendingImport.created_at.type)
 
 
-def _number(statement: Select[Any]) -> ColumnElement[Any]:
+def _count(statement: Select[Any]) -> ColumnElement[Any]:
     return statement.scalar_subquery()
 
 
@@ -103,231 +97,221 @@ def _the_one(ids: ColumnElement[Any], counted: ColumnElement[Any]) -> ColumnElem
     return case((counted == 1, func.min(ids)))
 
 
-def participation_requests(today: date, user_id: int) -> _Ask:
-    """Requests to join a product or to give notice, waiting for a decision."""
-    return _Ask(
-        "participation_requests",
-        _l("Requests to join or leave products"),
-        PARTICIPATION,
-        lambda _one: url_for("participation.requests", status="pending"),
-        _number(
-            select(func.count(ParticipationRequest.id)).where(
-                ParticipationRequest.status == "pending"
-            )
-        ),
-    )
-
-
-def membership_applications(today: date, user_id: int) -> _Ask:
-    """Organisations whose latest membership step is an application."""
-    latest = (
+@cache
+def _statement() -> Select[Any]:
+    """Every count SQL can make, and the id of the one thing waiting where a link opens it,
+    in one statement: made once per process, asked with the request's values."""
+    latest_steps = (
         select(Membership.organisation_id, func.max(Membership.id).label("latest_id"))
         .group_by(Membership.organisation_id)
         .subquery()
     )
-    return _Ask(
-        "membership_applications",
-        _l("Applications for membership"),
-        ORGANISATIONS,
-        lambda _one: url_for("members.index", status="applied"),
-        _number(
-            select(func.count())
-            .select_from(latest)
-            .join(
-                Membership,
-                and_(Membership.id == latest.c.latest_id, Membership.status == "applied"),
-            )
-        ),
+    offset = (
+        select(MembershipFeeSchedule.population_offset)
+        .where(MembershipFeeSchedule.year == NEXT_YEAR)
+        .scalar_subquery()
     )
-
-
-def supplier_registrations(today: date, user_id: int) -> _Ask:
-    """Supplier registrations waiting to be vetted."""
-    return _Ask(
-        "supplier_registrations",
-        _l("Supplier registrations to vet"),
-        SUPPLIERS,
-        lambda _one: url_for("suppliers.index", status="pending"),
-        _number(select(func.count(Supplier.id)).where(Supplier.status == "pending")),
-    )
-
-
-def expiring_agreements(today: date, user_id: int) -> _Ask:
-    """Supplier agreements whose last day is within the warning period."""
-    return _Ask(
-        "expiring_agreements",
-        _l(
-            "Supplier agreements expiring within %(days)d days",
-            days=supplier_queries.EXPIRY_WARNING_DAYS,
-        ),
-        SUPPLIERS,
-        lambda _one: url_for("suppliers.expiring"),
-        _number(select(func.count(SupplierAgreement.id)).where(supplier_queries.expiring(today))),
-    )
-
-
-def draft_budgets(today: date, user_id: int) -> _Ask:
-    """Next year's product budgets still in draft."""
-    year = today.year + 1
-    return _Ask(
-        "draft_budgets",
-        _l("Draft budgets for %(year)d", year=year),
-        FEES,
-        lambda _one: url_for("fees.index"),
-        _number(
-            select(func.count(ProductBudget.id)).where(
-                ProductBudget.year == year, ProductBudget.status == "draft"
-            )
-        ),
-    )
-
-
-def missing_populations(today: date, user_id: int) -> _Ask:
-    """Members next year whose fee needs a population the register does not have: no size tier
-    set by hand and no figure for the year next year's fees are based on."""
-    year = today.year + 1
-    schedule = fee_queries.schedule_for(year)
-    basis_year = year - (schedule.population_offset if schedule else 1)
-    return _Ask(
-        "missing_populations",
-        _l("Members without a population for %(year)d", year=basis_year),
-        ORGANISATIONS,
-        lambda _one: url_for("members.index", status="active"),
-        count=register_inputs.members_without_population(year, basis_year),
-    )
-
-
-def pending_imports(today: date, user_id: int) -> _Ask:
-    """Files the user uploaded and saw as a preview, not yet imported."""
-    # Older previews are forgotten when the next file is uploaded.
-    since = datetime.now(UTC) - PENDING_IMPORTS_KEPT
-    return _Ask(
-        "pending_imports",
-        _l("Imports waiting for confirmation"),
-        ORGANISATIONS,
-        lambda _one: url_for("members.import_upload"),
-        _number(
-            select(func.count(PendingImport.id)).where(
-                PendingImport.user_id == user_id, PendingImport.created_at >= since
-            )
-        ),
-    )
-
-
-def invoices_to_issue(today: date, user_id: int) -> _Ask:
-    """Draft invoices of the runs not issued yet; the link opens the run when there is one."""
+    basis_year = NEXT_YEAR - func.coalesce(offset, 1)
     drafts = (
         select(Invoice.id, Invoice.run_id)
         .join(InvoiceRun, Invoice.run_id == InvoiceRun.id)
         .where(InvoiceRun.status == RUN_DRAFT, Invoice.status == DRAFT)
         .subquery()
     )
-    return _Ask(
-        "invoices_to_issue",
-        _l("Draft invoices to issue"),
-        INVOICES,
-        lambda run_id: (
-            url_for("invoicing.run_review", run_id=run_id)
-            if run_id is not None
-            else url_for("invoicing.runs_index")
+    circulated = select(Minutes.meeting_id).where(Minutes.state == "circulated").subquery()
+    rounds = select(PrioritisationRound.id).where(PrioritisationRound.status == "open").subquery()
+    columns: dict[str, ColumnElement[Any]] = {
+        "participation_requests": _count(
+            select(func.count(ParticipationRequest.id)).where(
+                ParticipationRequest.status == "pending"
+            )
         ),
-        _number(select(func.count(drafts.c.id))),
-        _number(select(_the_one(drafts.c.run_id, func.count(drafts.c.run_id.distinct())))),
-    )
-
-
-def overdue_invoices(today: date, user_id: int) -> _Ask:
-    """Issued invoices whose due date has passed with something still to pay."""
-    return _Ask(
-        "overdue_invoices",
-        _l("Overdue payments"),
-        INVOICES,
-        lambda _one: url_for("invoicing.overdue"),
-        count=payments.overdue_count(association_today()),
-    )
-
-
-def documents_waiting(today: date, user_id: int) -> _Ask:
-    """Agreement documents made or sent and not yet accepted by their party."""
-    return _Ask(
-        "documents_waiting",
-        _l("Documents waiting for acceptance"),
-        AGREEMENTS,
-        lambda _one: url_for("agreements.index"),
-        _number(
+        # Organisations whose latest membership step is an application.
+        "membership_applications": _count(
+            select(func.count())
+            .select_from(latest_steps)
+            .join(
+                Membership,
+                and_(Membership.id == latest_steps.c.latest_id, Membership.status == "applied"),
+            )
+        ),
+        "supplier_registrations": _count(
+            select(func.count(Supplier.id)).where(Supplier.status == "pending")
+        ),
+        "expiring_agreements": _count(
+            select(func.count(SupplierAgreement.id)).where(
+                supplier_queries.expiring(TODAY, EXPIRY_END)
+            )
+        ),
+        "documents_waiting": _count(
             select(func.count(AgreementDocument.id)).where(
                 AgreementDocument.status.in_(WAITING_STATUSES)
             )
         ),
-    )
-
-
-def minutes_to_approve(today: date, user_id: int) -> _Ask:
-    """Circulated minutes not yet approved; the link opens them when there is one."""
-    circulated = select(Minutes.meeting_id).where(Minutes.state == "circulated").subquery()
-    counted = func.count(circulated.c.meeting_id)
-    return _Ask(
-        "minutes_to_approve",
-        _l("Minutes to approve"),
-        MEETINGS,
-        lambda meeting_id: (
-            url_for("meetings.minutes", meeting_id=meeting_id)
-            if meeting_id is not None
-            else url_for("meetings.index", when="past")
+        "draft_budgets": _count(
+            select(func.count(ProductBudget.id)).where(
+                ProductBudget.year == NEXT_YEAR, ProductBudget.status == "draft"
+            )
         ),
-        _number(select(counted)),
-        _number(select(_the_one(circulated.c.meeting_id, counted))),
-    )
-
-
-def open_rounds(today: date, user_id: int) -> _Ask:
-    """Prioritisation rounds open for voting; the link opens the round when there is one."""
-    rounds = select(PrioritisationRound.id).where(PrioritisationRound.status == "open").subquery()
-    counted = func.count(rounds.c.id)
-    return _Ask(
-        "open_rounds",
-        _l("Open prioritisation rounds"),
-        BACKLOG,
-        lambda round_id: (
-            url_for("backlog.round", round_id=round_id)
-            if round_id is not None
-            else url_for("backlog.index")
+        # The year next year's fees take populations from, and whether any organisation lacks
+        # one (whether it is a member then is asked only if one does).
+        "basis_year": basis_year,
+        "lacking_population": _count(
+            select(func.count()).select_from(
+                register_inputs.lacking_population(basis_year).subquery()
+            )
         ),
-        _number(select(counted)),
-        _number(select(_the_one(rounds.c.id, counted))),
-    )
-
-
-# The entries in the order the home page lists them.
-ENTRIES: tuple[Callable[[date, int], _Ask], ...] = (
-    participation_requests,
-    membership_applications,
-    supplier_registrations,
-    expiring_agreements,
-    documents_waiting,
-    draft_budgets,
-    missing_populations,
-    pending_imports,
-    invoices_to_issue,
-    overdue_invoices,
-    minutes_to_approve,
-    open_rounds,
-)
+        # Files the user uploaded and saw as a preview, not yet imported (older previews are
+        # forgotten when the next file is uploaded).
+        "pending_imports": _count(
+            select(func.count(PendingImport.id)).where(
+                PendingImport.user_id == USER_ID, PendingImport.created_at >= IMPORTS_SINCE
+            )
+        ),
+        "invoices_to_issue": _count(select(func.count(drafts.c.id))),
+        "draft_run": _count(
+            select(_the_one(drafts.c.run_id, func.count(drafts.c.run_id.distinct())))
+        ),
+        # Invoices that may be overdue (their balances are asked only if there are some).
+        "past_due": _count(
+            select(func.count(Invoice.id)).where(*payments.past_due(ASSOCIATION_TODAY))
+        ),
+        "minutes_to_approve": _count(select(func.count(circulated.c.meeting_id))),
+        "circulated": _count(
+            select(_the_one(circulated.c.meeting_id, func.count(circulated.c.meeting_id)))
+        ),
+        "open_rounds": _count(select(func.count(rounds.c.id))),
+        "open_round": _count(select(_the_one(rounds.c.id, func.count(rounds.c.id)))),
+    }
+    return select(*(column.label(name) for name, column in columns.items()))
 
 
 def secretariat_queue(user_id: int, today: date | None = None) -> WorkQueue:
-    """Every entry of the secretariat's work queue, in a fixed order. The counts that SQL can
-    make are one statement together: the queue is read on every page the secretariat opens."""
+    """Every entry of the secretariat's work queue, in a fixed order. The queue is read on
+    every page the secretariat opens: one statement, and one more for each of the two counts
+    that take more than SQL (which members lack a population, which invoices have a balance),
+    asked only when there is something to count."""
     today = today or date.today()
-    asks = [entry(today, user_id) for entry in ENTRIES]
-    columns = [column for ask in asks for column in (ask.column, ask.only) if column is not None]
-    values = iter(db.session.execute(select(*columns)).one())
-    entries = []
-    for ask in asks:
-        count = int(next(values) or 0) if ask.column is not None else ask.count
-        only = next(values) if ask.only is not None else None
-        entries.append(Entry(ask.key, ask.label, count, ask.url(only), ask.menu))
-    return WorkQueue(tuple(entries))
+    on = association_today()
+    year = today.year + 1
+    found = (
+        db.session.execute(
+            _statement(),
+            {
+                "today": today,
+                "association_today": on,
+                "next_year": year,
+                "expiry_end": today + timedelta(days=supplier_queries.EXPIRY_WARNING_DAYS),
+                "user_id": user_id,
+                "imports_since": datetime.now(UTC) - PENDING_IMPORTS_KEPT,
+            },
+        )
+        .one()
+        ._mapping
+    )
+    count = {name: int(value or 0) for name, value in found.items()}
+    missing = (
+        register_inputs.members_without_population(year, count["basis_year"])
+        if count["lacking_population"]
+        else 0
+    )
+    overdue = payments.overdue_count(on) if count["past_due"] else 0
+    entries = (
+        Entry(
+            "participation_requests",
+            _l("Requests to join or leave products"),
+            count["participation_requests"],
+            url_for("participation.requests", status="pending"),
+            PARTICIPATION,
+        ),
+        Entry(
+            "membership_applications",
+            _l("Applications for membership"),
+            count["membership_applications"],
+            url_for("members.index", status="applied"),
+            ORGANISATIONS,
+        ),
+        Entry(
+            "supplier_registrations",
+            _l("Supplier registrations to vet"),
+            count["supplier_registrations"],
+            url_for("suppliers.index", status="pending"),
+            SUPPLIERS,
+        ),
+        Entry(
+            "expiring_agreements",
+            _l(
+                "Supplier agreements expiring within %(days)d days",
+                days=supplier_queries.EXPIRY_WARNING_DAYS,
+            ),
+            count["expiring_agreements"],
+            url_for("suppliers.expiring"),
+            SUPPLIERS,
+        ),
+        Entry(
+            "documents_waiting",
+            _l("Documents waiting for acceptance"),
+            count["documents_waiting"],
+            url_for("agreements.index"),
+            AGREEMENTS,
+        ),
+        Entry(
+            "draft_budgets",
+            _l("Draft budgets for %(year)d", year=year),
+            count["draft_budgets"],
+            url_for("fees.index"),
+            FEES,
+        ),
+        Entry(
+            "missing_populations",
+            _l("Members without a population for %(year)d", year=count["basis_year"]),
+            missing,
+            url_for("members.index", status="active"),
+            ORGANISATIONS,
+        ),
+        Entry(
+            "pending_imports",
+            _l("Imports waiting for confirmation"),
+            count["pending_imports"],
+            url_for("members.import_upload"),
+            ORGANISATIONS,
+        ),
+        Entry(
+            "invoices_to_issue",
+            _l("Draft invoices to issue"),
+            count["invoices_to_issue"],
+            url_for("invoicing.run_review", run_id=count["draft_run"])
+            if count["draft_run"]
+            else url_for("invoicing.runs_index"),
+            INVOICES,
+        ),
+        Entry(
+            "overdue_invoices",
+            _l("Overdue payments"),
+            overdue,
+            url_for("invoicing.overdue"),
+            INVOICES,
+        ),
+        Entry(
+            "minutes_to_approve",
+            _l("Minutes to approve"),
+            count["minutes_to_approve"],
+            url_for("meetings.minutes", meeting_id=count["circulated"])
+            if count["circulated"]
+            else url_for("meetings.index", when="past"),
+            MEETINGS,
+        ),
+        Entry(
+            "open_rounds",
+            _l("Open prioritisation rounds"),
+            count["open_rounds"],
+            url_for("backlog.round", round_id=count["open_round"])
+            if count["open_round"]
+            else url_for("backlog.index"),
+            BACKLOG,
+        ),
+    )
+    return WorkQueue(entries)
 
 
 def for_request(user: Any) -> WorkQueue | None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from flask import g, has_request_context
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -454,7 +455,7 @@ def make_primary(
 
 
 def organisations_of(user) -> list[Organisation]:
-    """The organisations the user is a contact of."""
+    """The organisations the user is a contact of, by name."""
     return list(
         db.session.scalars(
             select(Organisation)
@@ -463,3 +464,16 @@ def organisations_of(user) -> list[Organisation]:
             .order_by(Organisation.name)
         )
     )
+
+
+def organisations_on_page(user) -> list[Organisation]:
+    """The organisations the user is a contact of, read once while a page is drawn: the menu
+    asks for them for its own organisation, its fees, its invoices and its documents. (Not for
+    what a request changes: ``organisations_of`` reads them as they are.)"""
+    if not has_request_context():
+        return organisations_of(user)
+    key = ("organisations_on_page", user.id)
+    if key not in g.setdefault("page_memo", {}):
+        g.page_memo[key] = organisations_of(user)
+    found: list[Organisation] = g.page_memo[key]
+    return found

@@ -577,7 +577,7 @@ def _menu_helpers() -> dict:
             return []
         return [
             organisation
-            for organisation in services.organisations_of(current_user)
+            for organisation in services.organisations_on_page(current_user)
             if permissions.can(current_user, "organisations.view", organisation)
         ]
 

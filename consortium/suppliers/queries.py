@@ -118,13 +118,12 @@ def suppliers_with_valid_agreement(product: Product, on: date | None = None) -> 
     return list(seen.values())
 
 
-def expiring(today: date, days: int = EXPIRY_WARNING_DAYS) -> ColumnElement[bool]:
-    """The condition of an agreement whose last valid day is between today and `days` days
-    from today."""
-    return and_(
-        SupplierAgreement.valid_until >= today,
-        SupplierAgreement.valid_until <= today + timedelta(days=days),
-    )
+def expiring(
+    first: date | ColumnElement[date], last: date | ColumnElement[date]
+) -> ColumnElement[bool]:
+    """The condition of an agreement whose last valid day is between the two days (today and
+    the end of the warning period; dates, or parameters of a larger statement)."""
+    return and_(SupplierAgreement.valid_until >= first, SupplierAgreement.valid_until <= last)
 
 
 def expiring_agreements(
@@ -135,7 +134,7 @@ def expiring_agreements(
     return list(
         db.session.scalars(
             select(SupplierAgreement)
-            .where(expiring(today, days))
+            .where(expiring(today, today + timedelta(days=days)))
             .order_by(SupplierAgreement.valid_until)
             .options(
                 selectinload(SupplierAgreement.supplier),
