@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from flask import g, has_request_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, selectinload
 
 from consortium.db import in_force_on
 from consortium.extensions import db
@@ -98,13 +99,54 @@ def memberships_of(user_id: int, on: date | None = None) -> list[GroupMember]:
 
 
 def is_current_member(user_id: int, group: Group, roles=None, on: date | None = None) -> bool:
+    """Whether the user sits in the group on the day (in one of the roles, when given)."""
     day = on or date.today()
-    query = select(GroupMember.id).where(
-        GroupMember.group_id == group.id, GroupMember.user_id == user_id, _current(day)
+    return any(
+        group_id == group.id and (not roles or role in roles)
+        for group_id, role in _terms_on(user_id, day)
     )
-    if roles:
-        query = query.where(GroupMember.role.in_(roles))
-    return db.session.scalar(query.limit(1)) is not None
+
+
+# The key under which a request keeps the terms it has read (see _terms_on).
+_TERMS_READ = "group_terms_read"
+
+
+def _terms_on(user_id: int, day: date) -> list[tuple[int, str]]:
+    """The groups the user sits in on the day, with the role: (group id, role).
+
+    A page asks for each group it shows (may this user see its meetings?), so a request reads
+    them once; a change to a term in the request's session (``forget_terms_read``) or a
+    rollback makes the next question read them again."""
+    statement = select(GroupMember.group_id, GroupMember.role).where(
+        GroupMember.user_id == user_id, _current(day)
+    )
+    if not has_request_context():
+        return [(group_id, role) for group_id, role in db.session.execute(statement)]
+    if any(isinstance(item, GroupMember) for item in _pending(db.session())):
+        db.session.flush()  # the terms as the session has them, as a query would see them
+    read = g.setdefault(_TERMS_READ, {})
+    if (user_id, day) not in read:
+        read[user_id, day] = [(group_id, role) for group_id, role in db.session.execute(statement)]
+    found: list[tuple[int, str]] = read[user_id, day]
+    return found
+
+
+def _pending(session: Session) -> list[object]:
+    return [*session.new, *session.dirty, *session.deleted]
+
+
+@event.listens_for(Session, "after_flush")
+def forget_terms_written(session: Session, _context: object) -> None:
+    """A term written in the request: the terms are read again when next asked."""
+    if has_request_context() and any(isinstance(item, GroupMember) for item in _pending(session)):
+        g.pop(_TERMS_READ, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def forget_terms_rolled_back(session: Session, _previous: object) -> None:
+    """What was read may have been undone."""
+    if has_request_context():
+        g.pop(_TERMS_READ, None)
 
 
 def product_groups(product, today: date | None = None) -> list[Group]:
