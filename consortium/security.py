@@ -52,8 +52,10 @@ def set_headers(response):
         # browsers ignore the header on plain HTTP.
         headers.setdefault("Strict-Transport-Security", f"max-age={hsts_seconds}")
     if request.endpoint != "static":
-        # Pages may show personal data: never keep them in a shared or browser cache.
+        # Pages may show personal data: never keep them in a shared or browser cache (nor the
+        # files they send, which Flask would give the static files' lifetime).
         headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
     return response
 
 

@@ -230,7 +230,13 @@ def same_html_same_pdf() -> Iterator[None]:
     same HTML, stylesheets, attachments and metadata, so the last PDFs made are kept by those
     and given again to a test that makes the same one (tests issue the same invoice of the
     same fixtures over and over). The copy carries the first one's creation date. Processes
-    that render in parallel (the invoice run's pool) are spawned, and make all of theirs."""
+    that render in parallel (the invoice run's pool) are spawned, and make all of theirs.
+
+    What the key leaves out: the static files a document links itself (fonts, images), which
+    no test changes, and WeasyPrint's warnings, which a copy does not repeat (no test reads
+    them). A document a page serves is compared with the one stored at issuing by the tests
+    of those pages; a copy is the same bytes, so a page that made it anew would not be told
+    apart by its bytes alone."""
     from consortium import pdf
 
     made_by = pdf._html_to_pdf

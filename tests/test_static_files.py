@@ -3,6 +3,7 @@ of their content, which a new version of the file changes; pages are never kept.
 
 from __future__ import annotations
 
+import os
 import re
 
 from lxml import html
@@ -40,6 +41,7 @@ def test_a_changed_file_gets_a_new_address(app, client, tmp_path, monkeypatch):
     (static / "js").mkdir()
     sheet = static / "css" / "app.css"
     sheet.write_text("body { color: black; }")
+    (tmp_path / "outside.css").write_text("body { color: red; }")  # not a static file
     monkeypatch.setattr(app, "static_folder", str(static))
     monkeypatch.setattr(web, "_fingerprints", {})
     with app.test_request_context():
@@ -49,8 +51,6 @@ def test_a_changed_file_gets_a_new_address(app, client, tmp_path, monkeypatch):
         assert url_for("static", filename="css/app.css") == first
         sheet.write_text("body { color: navy; }")
         later = sheet.stat().st_mtime_ns + 1_000_000
-        import os
-
         os.utime(sheet, ns=(later, later))
         second = url_for("static", filename="css/app.css")
         # A file that is not there, or outside the folder, gets no fingerprint.

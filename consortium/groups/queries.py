@@ -115,7 +115,7 @@ def _terms_on(user_id: int, day: date) -> list[tuple[int, str]]:
     """The groups the user sits in on the day, with the role: (group id, role).
 
     A page asks for each group it shows (may this user see its meetings?), so a request reads
-    them once; a change to a term in the request's session (``forget_terms_read``) or a
+    them once; a change to a term in the request's session (``forget_terms_written``) or a
     rollback makes the next question read them again."""
     statement = select(GroupMember.group_id, GroupMember.role).where(
         GroupMember.user_id == user_id, _current(day)

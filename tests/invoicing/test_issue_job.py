@@ -287,6 +287,8 @@ def test_the_run_s_files_download_as_zips_named_by_number_with_the_stored_bytes(
 
     answer = client.get(f"/invoices/runs/{run.id}/pdf.zip")
     assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    # Invoices are never kept by a browser or a proxy.
+    assert answer.headers["Cache-Control"] == "no-store" and "Expires" not in answer.headers
     with zipfile.ZipFile(io.BytesIO(answer.data)) as archive:
         assert sorted(archive.namelist()) == sorted(f"{n}.pdf" for n in invoices)
         for number, invoice in invoices.items():

@@ -184,3 +184,24 @@ def test_a_paid_invoice_is_kept_as_it_was_issued(app, invoice):
             )
     db.session.expire_all()
     assert db.session.get(Invoice, invoice.id).gross_total == Decimal("1000.00")
+
+
+def test_the_overdue_count_is_the_overdue_lists_length(app, invoice):
+    # The work queue counts overdue invoices from sums of payments and credit notes; the list
+    # loads them. Aarhus's invoice, partly paid: DKK 700.00 still to pay.
+    record_payment(invoice, PAID_ON, Decimal("300.00"), "part", None)
+    # Odense's: DKK 200.00 credited, a draft credit note of the rest credits nothing yet.
+    second = issue(draft(buyer("Odense Kommune"), "800.00", "200.00"), on=ISSUED_ON)
+    issue(draft_credit_note(second, [second.lines[1]]), on=date(2025, 3, 10))
+    draft_credit_note(second, [second.lines[0]])
+    # Vejle's: credited and paid in full, no longer overdue.
+    third = issue(draft(buyer("Vejle Kommune"), "800.00", "200.00"), on=ISSUED_ON)
+    issue(draft_credit_note(third, [third.lines[1]]), on=date(2025, 3, 10))
+    record_payment(third, PAID_ON, Decimal("800.00"), "rest", None)
+    db.session.commit()
+    today = date(2025, 6, 1)
+    listed = {item.invoice.number: item.balance for item in overdue_invoices(today)}
+    assert listed == {invoice.number: Decimal("700.00"), second.number: Decimal("800.00")}
+    assert payments.overdue_count(today) == 2
+    # Before the due date nothing is overdue; both ask the same.
+    assert payments.overdue_count(date(2025, 4, 1)) == len(overdue_invoices(date(2025, 4, 1))) == 0

@@ -69,3 +69,22 @@ def test_a_term_written_or_undone_in_a_request_is_seen_at_once(app, committee, a
         assert not group_queries.is_current_member(person.id, committee, roles=("chair",))
         savepoint.rollback()
         assert not group_queries.is_current_member(person.id, committee)
+
+
+def test_a_term_not_yet_written_is_seen(app, committee, aarhus):
+    from consortium.groups import queries as group_queries
+    from consortium.groups.models import GroupMember
+
+    person = contact(aarhus, "pending@aarhus.example.dk", "Per Pending")
+    with app.test_request_context("/groups/"):
+        assert not group_queries.is_current_member(person.id, committee)
+        db.session.add(
+            GroupMember(
+                group_id=committee.id,
+                user_id=person.id,
+                organisation_id=aarhus.id,
+                role="chair",
+                starts_on=date(2025, 1, 1),
+            )
+        )
+        assert group_queries.is_current_member(person.id, committee, roles=("chair",))
