@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The test suite runs in one process per core (pytest-xdist); each has its own database.
 TEST_WORKERS ?= auto
+# Where the test processes keep the PDFs they laid out and the e-invoice reports they made,
+# by what those were made of, for each other and for the later runs (tests/conftest.py).
+export CONSORTIUM_TEST_MEMO := $(CURDIR)/.test-results/memo
 export FLASK_APP := consortium
 # Python keeps the modules it compiled (and pytest its rewritten test modules) in __pycache__,
 # as it does by default, also where the environment asks it not to: every test process and
@@ -41,7 +44,9 @@ test-packages: system-packages
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	@# Python compiles each module the first time it is imported, and keeps it (__pycache__):
+	@# compiling every file of every package at install time would take longer.
+	$(BIN)/pip install --quiet --no-compile -e '.[dev]'
 	@touch $(STAMP)
 
 translations: $(STAMP)
@@ -94,14 +99,15 @@ typecheck: $(STAMP)
 translations-check: $(STAMP)
 	CONSORTIUM_ENV=testing $(BIN)/flask translate check
 
+# Each run collects only the tests it runs: the browser tests are a folder of their own.
 test-sqlite: $(STAMP) translations
-	env -u DATABASE_URL $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --durations=15 --durations-min=2 --database-label sqlite
+	env -u DATABASE_URL $(BIN)/pytest -q -m "not browser" --ignore=tests/browser -n $(TEST_WORKERS) --durations=15 --durations-min=2 --database-label sqlite
 
 test-postgres: $(STAMP) translations
-	scripts/with-postgres.sh $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --durations=15 --durations-min=2 --database-label postgresql
+	scripts/with-postgres.sh $(BIN)/pytest -q -m "not browser" --ignore=tests/browser -n $(TEST_WORKERS) --durations=15 --durations-min=2 --database-label postgresql
 
 test-browser: $(STAMP) translations
-	env -u DATABASE_URL $(BIN)/pytest -q -m browser -n $(TEST_WORKERS) --dist loadfile --durations=10 --durations-min=2 --database-label browser
+	env -u DATABASE_URL $(BIN)/pytest -q -m browser tests/browser -n $(TEST_WORKERS) --dist loadfile --durations=10 --durations-min=2 --database-label browser
 
 test: test-packages $(STAMP) translations
 	@rm -rf .test-results; mkdir -p .test-results

@@ -6,6 +6,10 @@ The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL names a 
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import importlib.metadata
+import json
 import os
 import re
 import shutil
@@ -220,46 +224,134 @@ def migrate(app) -> None:
         upgrade(directory=MIGRATIONS)
 
 
-# How many PDFs a test process keeps by what they were made of (a few tests' worth).
-PDFS_KEPT = 32
+# How many PDFs and validation reports a test process keeps in memory (a few tests' worth).
+KEPT_IN_MEMORY = 32
+
+
+class Made:
+    """What a pure, slow function made, kept by a digest of all it was given: in memory (the
+    last few), and in the folder CONSORTIUM_TEST_MEMO names when `make test` sets one, where
+    its other test processes and later runs (the PostgreSQL run after the SQLite one) find
+    it. What a test process writes there appears whole or not at all."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.kept: OrderedDict[str, bytes] = OrderedDict()
+        folder = os.environ.get("CONSORTIUM_TEST_MEMO")
+        self.folder = Path(folder) / kind if folder else None
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+
+    def get(self, key: bytes, make: Callable[[], bytes]) -> bytes:
+        digest = hashlib.sha256(key).hexdigest()
+        if digest in self.kept:
+            self.kept.move_to_end(digest)
+            return self.kept[digest]
+        made = self._read(digest)
+        if made is None:
+            made = make()
+            self._write(digest, made)
+        self.kept[digest] = made
+        if len(self.kept) > KEPT_IN_MEMORY:
+            self.kept.popitem(last=False)
+        return made
+
+    def _read(self, digest: str) -> bytes | None:
+        if self.folder is None:
+            return None
+        try:
+            return (self.folder / digest).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def _write(self, digest: str, made: bytes) -> None:
+        if self.folder is None:
+            return
+        handle, partial = tempfile.mkstemp(dir=self.folder, prefix=".partial-")
+        with os.fdopen(handle, "wb") as file:
+            file.write(made)
+        os.replace(partial, self.folder / digest)
+
+
+def _digest_of(*parts) -> bytes:
+    """The bytes that name a call's arguments (strings, bytes, numbers, None, and tuples and
+    dataclasses of those), each with its length, so that no two calls share them."""
+    out = bytearray()
+
+    def add(part) -> None:
+        if dataclasses.is_dataclass(part):
+            add(dataclasses.astuple(part))
+        elif isinstance(part, (tuple, list)):
+            out.extend(b"(%d" % len(part))
+            for item in part:
+                add(item)
+            out.extend(b")")
+        else:
+            raw = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
+            out.extend(b"%s%d:" % (type(part).__name__.encode(), len(raw)))
+            out.extend(raw)
+
+    add(parts)
+    return bytes(out)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def same_html_same_pdf() -> Iterator[None]:
-    """A test process lays out the same document once: WeasyPrint makes the same PDF of the
-    same HTML, stylesheets, attachments and metadata, so the last PDFs made are kept by those
-    and given again to a test that makes the same one (tests issue the same invoice of the
-    same fixtures over and over). The copy carries the first one's creation date. Processes
-    that render in parallel (the invoice run's pool) are spawned, and make all of theirs.
+def same_input_same_document() -> Iterator[None]:
+    """A test run lays out the same PDF and validates the same e-invoice once.
 
-    What the key leaves out: the static files a document links itself (fonts, images), which
-    no test changes, and WeasyPrint's warnings, which a copy does not repeat (no test reads
-    them). A document a page serves is compared with the one stored at issuing by the tests
-    of those pages; a copy is the same bytes, so a page that made it anew would not be told
-    apart by its bytes alone."""
+    WeasyPrint makes the same PDF of the same HTML, stylesheets, attachments and metadata, and
+    the EN 16931 rules find the same in the same XML; tests issue the same invoice of the same
+    fixtures over and over, in both database runs. So the PDFs and the rules' reports are kept
+    by what they were made of (`Made`) and given again to a test that makes the same one. A
+    kept PDF carries the first one's creation date. Processes that render in parallel (the
+    invoice run's pool) are spawned, and make all of theirs.
+
+    The keys hold WeasyPrint's version and the stylesheets' and rule files' modification times.
+    What they leave out: the static files a document links itself (fonts, images), which no
+    test changes, and WeasyPrint's warnings, which a copy does not repeat (no test reads them).
+    A document a page serves is compared with the one stored at issuing by the tests of those
+    pages; a copy is the same bytes, so a page that made it anew would not be told apart by its
+    bytes alone."""
     from consortium import pdf
+    from consortium.invoicing import validation
 
+    weasyprint_version = importlib.metadata.version("weasyprint")
+    pdfs, reports = Made("pdf"), Made("schematron")
     made_by = pdf._html_to_pdf
-    kept: OrderedDict[tuple, bytes] = OrderedDict()
+    reported_by = validation._Schematron.reports
 
     def made_once(renderer, html, static, pdf_variant, stylesheets, attachments, xmp):
+        def make() -> bytes:
+            return made_by(renderer, html, static, pdf_variant, stylesheets, attachments, xmp)
+
         try:
             sheets = tuple((name, (Path(static) / name).stat().st_mtime_ns) for name in stylesheets)
         except OSError:  # no such stylesheet: the renderer says so
-            return made_by(renderer, html, static, pdf_variant, stylesheets, attachments, xmp)
-        key = (html, static, pdf_variant, sheets, tuple(attachments), tuple(xmp))
-        if key in kept:
-            kept.move_to_end(key)
-            return kept[key]
-        document = made_by(renderer, html, static, pdf_variant, stylesheets, attachments, xmp)
-        kept[key] = document
-        if len(kept) > PDFS_KEPT:
-            kept.popitem(last=False)
-        return document
+            return make()
+        key = (weasyprint_version, html, static, pdf_variant, sheets, attachments, xmp)
+        return pdfs.get(_digest_of(*key), make)
+
+    def reported_once(schematron, xml, rule_sets):
+        rule_sets = tuple((source, Path(path)) for source, path in rule_sets)
+
+        def make() -> bytes:
+            found = reported_by(schematron, xml, rule_sets)
+            return json.dumps(found).encode("utf-8")
+
+        try:
+            rules = tuple(
+                (source, str(path), path.stat().st_mtime_ns) for source, path in rule_sets
+            )
+        except OSError:  # no such rule file: the validation says so
+            return reported_by(schematron, xml, rule_sets)
+        key = _digest_of(xml, rules)
+        return [tuple(pair) for pair in json.loads(reports.get(key, make))]
 
     pdf._html_to_pdf = made_once
+    validation._Schematron.reports = reported_once
     yield
     pdf._html_to_pdf = made_by
+    validation._Schematron.reports = reported_by
 
 
 @pytest.fixture(scope="session")
