@@ -101,7 +101,7 @@ translations-check: $(STAMP)
 
 # Each run collects only the tests it runs: the browser tests are a folder of their own.
 test-sqlite: $(STAMP) translations
-	env -u DATABASE_URL $(BIN)/pytest -q -m "not browser" --ignore=tests/browser -n $(TEST_WORKERS) --durations=15 --durations-min=2 --database-label sqlite
+	env -u DATABASE_URL $(BIN)/pytest -q -m "not browser" --ignore=tests/browser --sqlite-run -n $(TEST_WORKERS) --durations=15 --durations-min=2 --database-label sqlite
 
 test-postgres: $(STAMP) translations
 	scripts/with-postgres.sh $(BIN)/pytest -q -m "not browser" --ignore=tests/browser -n $(TEST_WORKERS) --durations=15 --durations-min=2 --database-label postgresql

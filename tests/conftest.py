@@ -45,6 +45,12 @@ MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
 def pytest_addoption(parser):
     parser.addoption("--database-label", default=None, help="Name the run in the summary line.")
+    parser.addoption(
+        "--sqlite-run",
+        action="store_true",
+        help="The SQLite run of `make test`: of the tests that open a database, those that "
+        "check what SQLite does differently (the PostgreSQL run runs them all).",
+    )
 
 
 # A test module that opens a database of its own (rather than through the fixtures below) names
@@ -60,36 +66,83 @@ OWN_DATABASE = (
 )
 # The fixtures every database-opening fixture depends on.
 DATABASE_FIXTURES = {"database_url", "migrated_template"}
+# Of the tests that open a database, those the SQLite run of `make test` runs besides the
+# PostgreSQL run: where SQLite, which `make run` serves, does things differently.
+SQLITE_TOO = (
+    # Every page and form for every visitor; the demo and the setup `make run` loads.
+    "tests/test_routes.py",
+    "tests/test_setup.py",
+    "tests/test_demo.py",
+    "tests/*/test_demo*.py",
+    # Migrations: SQLite alters a table by copying it.
+    "tests/test_migration*.py",
+    "tests/*/test_migration*.py",
+    # Concurrency: SQLite locks the whole file, and has one writer at a time.
+    "tests/*races.py",
+    "tests/*/*races.py",
+    # Search folds text in Python on SQLite; lists sort and filter by its collation.
+    "tests/search/*.py",
+    "tests/test_lists.py",
+    # Odd input: SQLite keeps what PostgreSQL refuses (a NUL, a number too big).
+    "tests/test_input.py",
+    "tests/test_connecting.py",
+    # Partial unique indexes (one primary contact, one current term or participation).
+    "tests/members/*.py",
+    "tests/participation/*.py",
+    "tests/groups/*.py",
+    # The throttles' counts, written by each database's own upsert.
+    "tests/auth/test_sign_in.py",
+    "tests/auth/test_reset_throttle.py",
+    "tests/api/test_resources.py",
+)
+# Tests with one of these fixtures commit for real, where SQLite's transactions and locking
+# differ from PostgreSQL's (consortium/transactions.py): they run on both.
+COMMITTING_FIXTURES = {"committed_app", "demo_app", "in_demo", "demo_database", "live_app"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """On the PostgreSQL run, only the tests that open a database: a test that never touches
-    one (the fee engine's and the counting's arithmetic, a calendar file, a CSV parser) gives
-    the same result on every database, and has run in the SQLite run already. The tests marked
-    `postgresql` check what production runs on and are left to the PostgreSQL run; those marked
-    `sqlite` check what no database changes (who may open a page) and run in the SQLite run."""
-    if server_url():
-        same = [item for item in items if item.get_closest_marker("sqlite")]
-        if same:
-            config.hook.pytest_deselected(items=same)
-            items[:] = [item for item in items if not item.get_closest_marker("sqlite")]
-    if not server_url():
-        own = [item for item in items if item.get_closest_marker("postgresql")]
-        if own:
-            config.hook.pytest_deselected(items=own)
-            items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
-        return
+    """Each run runs what it checks.
+
+    - The PostgreSQL run runs the tests that open a database: a test that never touches one
+      (the fee engine's and the counting's arithmetic, a calendar file, a CSV parser) gives the
+      same result on every database, and has run in the SQLite run already.
+    - The SQLite run (``--sqlite-run``) runs the tests that open no database, and of those that
+      do the ones that check what SQLite does differently (`SQLITE_TOO`, and every test that
+      commits for real). Without ``--sqlite-run`` (a developer's ``pytest``) every test runs
+      on SQLite.
+    - Tests marked `postgresql` check what production runs on and are left to the PostgreSQL
+      run; those marked `sqlite` check what no database changes (who may open a page) and run
+      in the SQLite run only."""
+    on_server = server_url() is not None
+    left_out = "sqlite" if on_server else "postgresql"
     sources: dict[str, bool] = {}
-    kept, deselected = [], []
-    for item in items:
+    root = Path(config.rootpath)
+
+    def opens_a_database(item) -> bool:
         path = str(item.path)
         if path not in sources:
             text_of = Path(path).read_text(encoding="utf-8")
             sources[path] = any(name in text_of for name in OWN_DATABASE)
-        if DATABASE_FIXTURES & set(item.fixturenames) or sources[path]:
-            kept.append(item)
-        else:
-            deselected.append(item)
+        return bool(DATABASE_FIXTURES & set(item.fixturenames)) or sources[path]
+
+    def differs_on_sqlite(item) -> bool:
+        relative = Path(item.path).relative_to(root)
+        return bool(COMMITTING_FIXTURES & set(item.fixturenames)) or any(
+            relative.match(pattern) for pattern in SQLITE_TOO
+        )
+
+    def runs(item) -> bool:
+        if item.get_closest_marker(left_out):
+            return False
+        if on_server:
+            return opens_a_database(item)
+        if config.getoption("--sqlite-run") and not item.get_closest_marker("sqlite"):
+            return not opens_a_database(item) or differs_on_sqlite(item)
+        return True
+
+    kept, deselected = [], []
+    for item in items:
+        (kept if runs(item) else deselected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
