@@ -5,8 +5,12 @@ Each visitor signs in once and opens one URL per GET route of tests/test_routes.
 visitor may open (the same records, committed in the live app's database). On each page axe-core
 (bundled with axe-playwright-python, injected by the browser, nothing from a CDN) runs at
 1280 px; the window then narrows to 320 px on the same page and axe runs again, and the page must
-not scroll sideways nor cut a table's caption off. Headings must start at h1 and never skip a level on the way down. Every
-finding of every page is collected and reported at once.
+not scroll sideways nor cut a table's caption off. Headings must start at h1 and never skip a
+level on the way down. Every finding of every page is collected and reported at once.
+
+The page's frame (the header with the search box, the language switcher and the menu, whose
+groups are closed on every page, and the footer) is the same on every page a visitor opens: axe
+checks it on the visitor's first page, at both widths, and the rest of every page on each.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 SERIOUS = ("serious", "critical")
+# What axe checks of a page after the visitor's first: all but the frame.
+WITHOUT_FRAME = {"exclude": [["header.site-header"], ["footer.site-footer"]]}
 FILE_SUFFIXES = (".css", ".csv", ".ics", ".pdf", ".xml", ".yml", ".zip")
 
 # Headings that go down more than one level at a time (h1 → h3), or a page that starts below h1.
@@ -71,11 +77,16 @@ def _pages(role: str, objects: dict) -> list[str]:
     return urls
 
 
-def _check(page, url: str, where: str, findings: list[str]) -> None:
-    """axe at both widths, sideways scrolling at 320 px and the heading order of the open page."""
+def _check(page, url: str, where: str, findings: list[str], frame: bool = True) -> None:
+    """axe at both widths, sideways scrolling at 320 px and the heading order of the open page;
+    ``frame`` False leaves the page's frame to the check of another page."""
+    context = "document" if frame else WITHOUT_FRAME
     for width in (WIDE, NARROW):
         page.set_viewport_size({"width": width, "height": 900})
-        results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+        results = page.evaluate(
+            "([context, options]) => axe.run(context === 'document' ? document : context, options)",
+            [context, AXE_OPTIONS],
+        )
         for violation in results["violations"]:
             if violation["impact"] in SERIOUS:
                 targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"])
@@ -112,6 +123,7 @@ def sweep(browser, live_server, visited, role: str, half: int | None = None) -> 
     if role != "anonymous":
         sign_in(page, live_server, visitors[role])
     pages = _pages(role, objects)
+    frame_checked = False
     for url in pages if half is None else pages[half::2]:
         try:
             response = page.goto(live_server + url)
@@ -125,7 +137,8 @@ def sweep(browser, live_server, visited, role: str, half: int | None = None) -> 
             status = response.status if response else None
             findings.append(f"{role} {url}: answered {status}, not the page")
             continue
-        _check(page, url, role, findings)
+        _check(page, url, role, findings, frame=not frame_checked)
+        frame_checked = True
     if role == "own contact" and half in (None, 0):
         # The pages that refuse: not allowed, and nothing there.
         for url in ("/users", "/organisations/2147483000"):
