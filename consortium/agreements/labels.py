@@ -73,9 +73,11 @@ def state_text(state: AgreementState | None) -> str:
     if state is None:
         return ""
     if state.state == STATE_ACCEPTED and state.since is not None:
-        return _("Agreement accepted on %(day)s", day=day(state.since.date()))
+        # The moment's day where the association is, as the page says it (a datetime given to
+        # `day` is moved to the association's time zone first).
+        return _("Agreement accepted on %(day)s", day=day(state.since))
     if state.state == STATE_WAITING and state.since is not None:
-        return _("Agreement waiting since %(day)s", day=day(state.since.date()))
+        return _("Agreement waiting since %(day)s", day=day(state.since))
     if state.state == AGREED_OUTSIDE:
         return _("Agreed outside the system")
     return _("No agreement yet")
