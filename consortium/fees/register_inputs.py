@@ -76,10 +76,13 @@ def tier_bands() -> tuple[engine.TierBands, ...]:
 
 
 def lacking_population(basis_year: int | ColumnElement[int]) -> Select[tuple[int]]:
-    """The organisations, members or not, with no size tier set by hand and no population for
-    the basis year (a number, or an expression of a larger statement)."""
+    """The organisations that have been members or asked to be (they have a step of
+    membership) with no size tier set by hand and no population for the basis year (a number,
+    or an expression of a larger statement). Whether they are members in a year is for
+    `members_without_population` to say."""
     return (
         select(Organisation.id)
+        .where(select(Membership.id).where(Membership.organisation_id == Organisation.id).exists())
         .where((Organisation.tier_override.is_(None)) | (Organisation.tier_override == ""))
         .where(
             ~select(PopulationFigure.id)

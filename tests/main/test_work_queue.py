@@ -181,6 +181,7 @@ def test_the_queue_reads_a_fixed_number_of_statements(
             name=f"Kommune {number}", kind="municipality", country="DK"
         )
         members.change_membership(other, "active", date(2015, 1, 1))
+        members.set_population(other, NEXT_YEAR - 1, 20_000 + number, "Statistics Denmark")
         members.save_billing_identity(other, None, name="Finance", is_default=True)
         _request_join(other, product, email=f"contact{number}@example.org")
         issued(buyer(f"Buyer {number}", gln=None), "10.00", on=date(2025, 1, 15))
@@ -191,6 +192,29 @@ def test_the_queue_reads_a_fixed_number_of_statements(
     assert queue(secretariat_client)["Requests to join or leave products"][0] == 6
     assert queue(secretariat_client)["Overdue payments"][0] == 6
     assert len(many) == len(few)
+
+
+def test_an_organisation_that_never_was_a_member_needs_no_population(
+    app, secretariat_client, aarhus, count_queries
+):
+    """Members' populations are asked about only where an organisation lacking one has been a
+    member or asked to be: one in the register for another reason (a buyer of an invoice, an
+    organisation being entered) costs the queue no statement and is not counted."""
+    secretariat_client.get("/")
+    with count_queries() as before:
+        secretariat_client.get("/")
+    members.create_organisation(name="Region Midtjylland", kind="region", country="DK")
+    db.session.commit()
+    with count_queries() as with_another:
+        secretariat_client.get("/")
+    assert len(with_another) == len(before)
+    missing = f"Members without a population for {NEXT_YEAR - 1}"
+    assert missing not in queue(secretariat_client)
+
+    odder = members.create_organisation(name="Odder Kommune", kind="municipality", country="DK")
+    members.change_membership(odder, "active", date(2015, 1, 1))
+    db.session.commit()
+    assert queue(secretariat_client)[missing] == (1, "/organisations/?status=active")
 
 
 def test_others_get_no_queue_and_no_counts(app, client, aarhus, product):
