@@ -8,9 +8,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The test suite runs in one process per core (pytest-xdist); each has its own database.
 TEST_WORKERS ?= auto
-# Where the test processes keep the PDFs they laid out and the e-invoice reports they made,
-# by what those were made of, for each other and for the later runs (tests/conftest.py).
-export CONSORTIUM_TEST_MEMO := $(CURDIR)/.test-results/memo
 export FLASK_APP := consortium
 # Python keeps the modules it compiled (and pytest its rewritten test modules) in __pycache__,
 # as it does by default, also where the environment asks it not to: every test process and
@@ -109,12 +106,16 @@ test-postgres: $(STAMP) translations
 test-browser: $(STAMP) translations
 	env -u DATABASE_URL $(BIN)/pytest -q -m browser tests/browser -n $(TEST_WORKERS) --dist loadfile --durations=10 --durations-min=2 --database-label browser
 
+# The runs' test processes keep the PDFs they laid out and the e-invoice reports they made, by
+# what those were made of, in .test-results/memo for each other and for the later runs; it is
+# emptied at the start (tests/conftest.py, same_input_same_document).
 test: test-packages $(STAMP) translations
 	@rm -rf .test-results; mkdir -p .test-results
 	@start=$$(date +%s); status=0; \
 	for step in checks test-sqlite test-postgres test-browser; do \
 		echo "== $$step"; \
-		$(MAKE) --no-print-directory $$step || { status=1; echo "!! $$step failed"; }; \
+		CONSORTIUM_TEST_MEMO=$(CURDIR)/.test-results/memo \
+			$(MAKE) --no-print-directory $$step || { status=1; echo "!! $$step failed"; }; \
 	done; \
 	echo "== summary"; cat .test-results/*.txt 2>/dev/null; \
 	echo "make test took $$(( $$(date +%s) - start )) seconds"; \

@@ -6,7 +6,6 @@ The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL names a 
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib.metadata
 import json
@@ -14,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -67,19 +67,17 @@ OWN_DATABASE = (
 # The fixtures every database-opening fixture depends on.
 DATABASE_FIXTURES = {"database_url", "migrated_template"}
 # Of the tests that open a database, those the SQLite run of `make test` runs besides the
-# PostgreSQL run: where SQLite, which `make run` serves, does things differently.
+# PostgreSQL run: where SQLite, which `make run` serves, does things its own way. (A single test
+# of that kind elsewhere is marked `sqlite_too`: a trigger of SQLite's own, a lock it lacks.)
 SQLITE_TOO = (
     # Every page and form for every visitor; the demo and the setup `make run` loads.
     "tests/test_routes.py",
     "tests/test_setup.py",
-    "tests/test_demo.py",
-    "tests/*/test_demo*.py",
+    "test_demo*.py",
     # Migrations: SQLite alters a table by copying it.
-    "tests/test_migration*.py",
-    "tests/*/test_migration*.py",
+    "test_migration*.py",
     # Concurrency: SQLite locks the whole file, and has one writer at a time.
-    "tests/*races.py",
-    "tests/*/*races.py",
+    "*races.py",
     # Search folds text in Python on SQLite; lists sort and filter by its collation.
     "tests/search/*.py",
     "tests/test_lists.py",
@@ -95,9 +93,9 @@ SQLITE_TOO = (
     "tests/auth/test_reset_throttle.py",
     "tests/api/test_resources.py",
 )
-# Tests with one of these fixtures commit for real, where SQLite's transactions and locking
-# differ from PostgreSQL's (consortium/transactions.py): they run on both.
-COMMITTING_FIXTURES = {"committed_app", "demo_app", "in_demo", "demo_database", "live_app"}
+# Tests with one of these fixtures (or one that depends on them) commit for real, where
+# SQLite's transactions and locking differ from PostgreSQL's (consortium/transactions.py).
+COMMITTING_FIXTURES = {"committed_app", "demo_database"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -107,8 +105,8 @@ def pytest_collection_modifyitems(config, items):
       (the fee engine's and the counting's arithmetic, a calendar file, a CSV parser) gives the
       same result on every database, and has run in the SQLite run already.
     - The SQLite run (``--sqlite-run``) runs the tests that open no database, and of those that
-      do the ones that check what SQLite does differently (`SQLITE_TOO`, and every test that
-      commits for real). Without ``--sqlite-run`` (a developer's ``pytest``) every test runs
+      do the ones that check what SQLite does its own way (`SQLITE_TOO`, those marked
+      `sqlite_too`, and every test that commits for real). Without ``--sqlite-run`` (a developer's ``pytest``) every test runs
       on SQLite.
     - Tests marked `postgresql` check what production runs on and are left to the PostgreSQL
       run; those marked `sqlite` check what no database changes (who may open a page) and run
@@ -127,8 +125,10 @@ def pytest_collection_modifyitems(config, items):
 
     def differs_on_sqlite(item) -> bool:
         relative = Path(item.path).relative_to(root)
-        return bool(COMMITTING_FIXTURES & set(item.fixturenames)) or any(
-            relative.match(pattern) for pattern in SQLITE_TOO
+        return (
+            item.get_closest_marker("sqlite_too") is not None
+            or bool(COMMITTING_FIXTURES & set(item.fixturenames))
+            or any(relative.match(pattern) for pattern in SQLITE_TOO)
         )
 
     def runs(item) -> bool:
@@ -290,23 +290,28 @@ class Made:
     def __init__(self, kind: str):
         self.kind = kind
         self.kept: OrderedDict[str, bytes] = OrderedDict()
+        # Tests validate from several threads at once (the races).
+        self.lock = threading.Lock()
         folder = os.environ.get("CONSORTIUM_TEST_MEMO")
         self.folder = Path(folder) / kind if folder else None
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
 
-    def get(self, key: bytes, make: Callable[[], bytes]) -> bytes:
-        digest = hashlib.sha256(key).hexdigest()
-        if digest in self.kept:
-            self.kept.move_to_end(digest)
-            return self.kept[digest]
+    def get(self, key: tuple, make: Callable[[], bytes]) -> bytes:
+        """What ``make`` makes of what ``key`` names (its repr tells every part apart)."""
+        digest = hashlib.sha256(repr(key).encode("utf-8", "surrogatepass")).hexdigest()
+        with self.lock:
+            if digest in self.kept:
+                self.kept.move_to_end(digest)
+                return self.kept[digest]
         made = self._read(digest)
         if made is None:
             made = make()
             self._write(digest, made)
-        self.kept[digest] = made
-        if len(self.kept) > KEPT_IN_MEMORY:
-            self.kept.popitem(last=False)
+        with self.lock:
+            self.kept[digest] = made
+            if len(self.kept) > KEPT_IN_MEMORY:
+                self.kept.popitem(last=False)
         return made
 
     def _read(self, digest: str) -> bytes | None:
@@ -324,28 +329,6 @@ class Made:
         with os.fdopen(handle, "wb") as file:
             file.write(made)
         os.replace(partial, self.folder / digest)
-
-
-def _digest_of(*parts) -> bytes:
-    """The bytes that name a call's arguments (strings, bytes, numbers, None, and tuples and
-    dataclasses of those), each with its length, so that no two calls share them."""
-    out = bytearray()
-
-    def add(part) -> None:
-        if dataclasses.is_dataclass(part):
-            add(dataclasses.astuple(part))
-        elif isinstance(part, (tuple, list)):
-            out.extend(b"(%d" % len(part))
-            for item in part:
-                add(item)
-            out.extend(b")")
-        else:
-            raw = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
-            out.extend(b"%s%d:" % (type(part).__name__.encode(), len(raw)))
-            out.extend(raw)
-
-    add(parts)
-    return bytes(out)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -382,7 +365,7 @@ def same_input_same_document() -> Iterator[None]:
         except OSError:  # no such stylesheet: the renderer says so
             return make()
         key = (weasyprint_version, html, static, pdf_variant, sheets, attachments, xmp)
-        return pdfs.get(_digest_of(*key), make)
+        return pdfs.get(key, make)
 
     def reported_once(schematron, xml, rule_sets):
         rule_sets = tuple((source, Path(path)) for source, path in rule_sets)
@@ -397,7 +380,7 @@ def same_input_same_document() -> Iterator[None]:
             )
         except OSError:  # no such rule file: the validation says so
             return reported_by(schematron, xml, rule_sets)
-        key = _digest_of(xml, rules)
+        key = (xml, rules)
         return [tuple(pair) for pair in json.loads(reports.get(key, make))]
 
     pdf._html_to_pdf = made_once

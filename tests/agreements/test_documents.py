@@ -79,6 +79,7 @@ def test_a_new_document_replaces_the_old_one_and_a_new_version_leaves_it_as_made
     assert queries.current_document(world.participation) == newer
 
 
+@pytest.mark.sqlite_too  # SQLite's own trigger or constraint
 def test_the_database_refuses_to_change_a_documents_pdf(document):
     with pytest.raises(DBAPIError), db.session.begin_nested():
         db.session.execute(

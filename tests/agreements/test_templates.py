@@ -51,6 +51,7 @@ def test_a_missing_language_falls_back_to_english(world):
     assert services.version_for("no_such_kind", "da") is None
 
 
+@pytest.mark.sqlite_too  # SQLite's own trigger or constraint
 def test_the_database_refuses_to_edit_a_published_version(world):
     version = services.version_for("membership", "en")
     db.session.commit()

@@ -139,6 +139,7 @@ def test_closing_counts_locks_prioritises_and_records_the_groups_decision(world)
     assert late.value.code == "round_closed"
 
 
+@pytest.mark.sqlite_too  # SQLite's own trigger or constraint
 def test_the_database_refuses_to_change_a_closed_rounds_result_and_ballots(world):
     items = accepted_items(world, 2)
     round_ = open_round(world, items)

@@ -9,8 +9,10 @@ not scroll sideways nor cut a table's caption off. Headings must start at h1 and
 level on the way down. Every finding of every page is collected and reported at once.
 
 The page's frame (the header with the search box, the language switcher and the menu, whose
-groups are closed on every page, and the footer) is the same on every page a visitor opens: axe
-checks it on the visitor's first page, at both widths, and the rest of every page on each.
+groups are closed on every page, and the footer) differs from page to page only in which entry
+is marked as the current page and in the counts the menu shows: axe checks the whole page where
+the frame shows a mark or a count it has not shown the visitor before, and every other page
+without its frame.
 """
 
 from __future__ import annotations
@@ -33,8 +35,13 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 SERIOUS = ("serious", "critical")
-# What axe checks of a page after the visitor's first: all but the frame.
+# What axe checks of a page whose frame it has checked as it is: all but the frame.
 WITHOUT_FRAME = {"exclude": [["header.site-header"], ["footer.site-footer"]]}
+# What of the frame differs between pages: the entries marked current, and the menu's counts.
+FRAME_STATE = """() => [...document.querySelectorAll(
+    "header.site-header [aria-current], footer.site-footer [aria-current], .site-header .menu-count"
+  )].map((element) => element.tagName + " " + element.getAttribute("aria-current") + " "
+    + element.textContent.trim()).join(" | ")"""
 FILE_SUFFIXES = (".css", ".csv", ".ics", ".pdf", ".xml", ".yml", ".zip")
 
 # Headings that go down more than one level at a time (h1 → h3), or a page that starts below h1.
@@ -77,14 +84,20 @@ def _pages(role: str, objects: dict) -> list[str]:
     return urls
 
 
-def _check(page, url: str, where: str, findings: list[str], frame: bool = True) -> None:
+def _check(page, url: str, where: str, findings: list[str], frames: set[str] | None = None):
     """axe at both widths, sideways scrolling at 320 px and the heading order of the open page;
-    ``frame`` False leaves the page's frame to the check of another page."""
-    context = "document" if frame else WITHOUT_FRAME
+    the page's frame is left out when it stands as in one of ``frames``, the states of the frame
+    checked already (the new one is added)."""
+    context = None
+    if frames is not None:
+        state = page.evaluate(FRAME_STATE)
+        if state in frames:
+            context = WITHOUT_FRAME
+        frames.add(state)
     for width in (WIDE, NARROW):
         page.set_viewport_size({"width": width, "height": 900})
         results = page.evaluate(
-            "([context, options]) => axe.run(context === 'document' ? document : context, options)",
+            "([context, options]) => axe.run(context ?? document, options)",
             [context, AXE_OPTIONS],
         )
         for violation in results["violations"]:
@@ -123,7 +136,7 @@ def sweep(browser, live_server, visited, role: str, half: int | None = None) -> 
     if role != "anonymous":
         sign_in(page, live_server, visitors[role])
     pages = _pages(role, objects)
-    frame_checked = False
+    frames: set[str] = set()
     for url in pages if half is None else pages[half::2]:
         try:
             response = page.goto(live_server + url)
@@ -137,8 +150,7 @@ def sweep(browser, live_server, visited, role: str, half: int | None = None) -> 
             status = response.status if response else None
             findings.append(f"{role} {url}: answered {status}, not the page")
             continue
-        _check(page, url, role, findings, frame=not frame_checked)
-        frame_checked = True
+        _check(page, url, role, findings, frames)
     if role == "own contact" and half in (None, 0):
         # The pages that refuse: not allowed, and nothing there.
         for url in ("/users", "/organisations/2147483000"):

@@ -198,6 +198,7 @@ def test_the_command_sends_the_queued_mail(mail_server, runner):
     ]
 
 
+@pytest.mark.sqlite_too  # SQLite has no SKIP LOCKED
 def test_two_workers_never_send_one_message_twice(tmp_path_factory):
     """Workers in parallel, each with its own connection: every message goes out once."""
     from tests.conftest import new_database

@@ -172,6 +172,12 @@ def test_the_queue_reads_a_fixed_number_of_statements(
 ):
     _request_join(aarhus, product)
     issued(buyer("Horsens Kommune"), "1000.00", on=date(2025, 1, 15))
+    # A member without a population: whether others are members too is asked in one statement.
+    members.change_membership(
+        members.create_organisation(name="Skanderborg Kommune", kind="municipality", country="DK"),
+        "active",
+        date(2015, 1, 1),
+    )
     db.session.commit()
     secretariat_client.get("/")  # the association's settings are read once, then kept
     with count_queries() as few:
@@ -181,7 +187,6 @@ def test_the_queue_reads_a_fixed_number_of_statements(
             name=f"Kommune {number}", kind="municipality", country="DK"
         )
         members.change_membership(other, "active", date(2015, 1, 1))
-        members.set_population(other, NEXT_YEAR - 1, 20_000 + number, "Statistics Denmark")
         members.save_billing_identity(other, None, name="Finance", is_default=True)
         _request_join(other, product, email=f"contact{number}@example.org")
         issued(buyer(f"Buyer {number}", gln=None), "10.00", on=date(2025, 1, 15))
@@ -191,6 +196,7 @@ def test_the_queue_reads_a_fixed_number_of_statements(
         secretariat_client.get("/")
     assert queue(secretariat_client)["Requests to join or leave products"][0] == 6
     assert queue(secretariat_client)["Overdue payments"][0] == 6
+    assert queue(secretariat_client)[f"Members without a population for {NEXT_YEAR - 1}"][0] == 6
     assert len(many) == len(few)
 
 

@@ -47,6 +47,7 @@ def test_a_decision_needs_the_group_code_and_a_text(meeting, committee):
     assert refused.value.code == "group_code"
 
 
+@pytest.mark.sqlite_too  # SQLite's own trigger or constraint
 def test_the_database_refuses_a_decision_number_twice(meeting):
     decision = services.record_decision(meeting, "First")
     db.session.commit()

@@ -106,6 +106,7 @@ def test_approved_minutes_cannot_be_written_again(approved, meeting, agenda, sec
     assert _fresh(approved.id).text_for(welcome) == "Everyone was welcomed."
 
 
+@pytest.mark.sqlite_too  # SQLite's own trigger or constraint
 @pytest.mark.parametrize(
     "statement",
     [
